@@ -1,0 +1,134 @@
+"""The typed document model that flows through every stage.
+
+One slotted dataclass per concept, as in datatrove's ``Document``: stages read and fill
+fields in place, so a document carries everything learned about it from bytes to record.
+Offsets (``start``/``end``) always index :attr:`Document.text`, the analysed text: the
+decoded file for plain text, the rendered page for HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a block is on the page. Everything but ``CONTENT`` and ``TITLE`` is stripped."""
+
+    CONTENT = "content"
+    TITLE = "title"
+    HEADING = "heading"
+    BYLINE = "byline"
+    BOILERPLATE = "boilerplate"
+    NAVIGATION = "navigation"
+    LANGUAGE_SWITCHER = "language_switcher"
+    SHARE = "share"
+    LOGIN = "login"
+    COMMENTS = "comments"
+    RELATED = "related"
+    FOOTER = "footer"
+    DATE = "date"
+
+    @property
+    def is_main(self) -> bool:
+        """True for roles whose text belongs to the cleaned main content."""
+        return self in MAIN_ROLES
+
+
+MAIN_ROLES = frozenset({Role.CONTENT, Role.TITLE, Role.HEADING})
+
+
+class TranslationStatus(StrEnum):
+    TRANSLATED = "translated"
+    NOT_NEEDED = "not_needed"
+    NO_MODEL = "no_model"
+    FAILED = "failed"
+
+
+@dataclass(slots=True)
+class Translation:
+    """English rendering of one segment, with the model that made it."""
+
+    status: TranslationStatus
+    text: str | None = None
+    model: str | None = None
+
+
+@dataclass(slots=True)
+class Block:
+    """A unit of layout: one text line, or one HTML block element rendered to a line.
+
+    Boilerplate classification works on blocks; language detection refines them into
+    segments.
+    """
+
+    index: int
+    start: int
+    end: int
+    text: str
+    indent: int = 0
+    role: Role = Role.CONTENT
+    role_score: float = 1.0
+
+
+@dataclass(slots=True)
+class Segment:
+    """A same-language run inside a block: the unit of language tagging and translation."""
+
+    id: int
+    block: int
+    start: int
+    end: int
+    text: str
+    script: str
+    lang: str = "und"
+    lang_score: float = 0.0
+    role: Role = Role.CONTENT
+    translation: Translation | None = None
+
+
+@dataclass(slots=True)
+class Alternate:
+    """Another-language edition of the page, from hreflang links or a language switcher."""
+
+    lang: str
+    label: str | None = None
+    href: str | None = None
+
+
+@dataclass(slots=True)
+class Source:
+    """Where the bytes came from and what they were."""
+
+    uri: str
+    sha256: str
+    bytes: int
+    format: str = "text"  # "text" | "html"
+    encoding: str | None = None
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    site: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """One input document and everything the stages have found out about it."""
+
+    doc_id: str
+    source: Source
+    raw: bytes = b""
+    text: str = ""
+    metadata: Metadata = field(default_factory=Metadata)
+    blocks: list[Block] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    alternates: list[Alternate] = field(default_factory=list)
+    models: set[str] = field(default_factory=set)
+
+    def main_segments(self) -> list[Segment]:
+        return [s for s in self.segments if s.role.is_main]

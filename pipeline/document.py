@@ -129,6 +129,17 @@ class Document:
     segments: list[Segment] = field(default_factory=list)
     alternates: list[Alternate] = field(default_factory=list)
     models: set[str] = field(default_factory=set)
+    roles_assigned: bool = False  # the layout stage already knew the roles (HTML extraction)
+    clean_text: str = ""
+    clean_text_en: str = ""
+    languages: dict[str, float] = field(default_factory=dict)
 
     def main_segments(self) -> list[Segment]:
         return [s for s in self.segments if s.role.is_main]
+
+    def segments_by_block(self) -> list[list[Segment]]:
+        """Segments grouped under their block, in block order."""
+        grouped: list[list[Segment]] = [[] for _ in self.blocks]
+        for segment in self.segments:
+            grouped[segment.block].append(segment)
+        return grouped

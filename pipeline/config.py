@@ -1,0 +1,52 @@
+"""Pipeline settings: one frozen object, hashed into every record.
+
+The hash tells a reader (and the skip-unchanged check) whether two records were made under
+the same settings; anything that changes output belongs here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+
+from pipeline import __version__
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    """Settings that shape the output. Defaults suit scraped news pages."""
+
+    target_lang: str = "en"
+    max_document_bytes: int = 50 * 1024 * 1024
+    batch_size: int = 32
+    models_dir: str | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data.pop("models_dir")  # where models live does not change output; their ids do
+        return data
+
+    def config_hash(self) -> str:
+        payload = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> PipelineConfig:
+        """Read ``DOCPIPE_*`` variables so Airflow workers and the CLI agree by default."""
+        values: dict[str, object] = {}
+        if "DOCPIPE_MAX_DOCUMENT_BYTES" in os.environ:
+            values["max_document_bytes"] = int(os.environ["DOCPIPE_MAX_DOCUMENT_BYTES"])
+        if "DOCPIPE_BATCH_SIZE" in os.environ:
+            values["batch_size"] = int(os.environ["DOCPIPE_BATCH_SIZE"])
+        if "DOCPIPE_MODELS_DIR" in os.environ:
+            values["models_dir"] = os.environ["DOCPIPE_MODELS_DIR"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def pipeline_version() -> str:
+    return __version__

@@ -1,0 +1,163 @@
+"""Bytes → text: encoding detection, newline normalisation and HTML sniffing.
+
+Scraped archives mix UTF-8 with windows-1256 Arabic pages, UTF-16 exports and files with
+BOMs. Strict UTF-8 is tried first because it almost never decodes non-UTF-8 Arabic by
+accident; declared charsets (BOM, ``<meta charset>``) come next; charset-normalizer guesses
+the rest. Decoding never silently replaces characters unless every decoder failed, and the
+chosen encoding is recorded so a reader can judge the result.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Magic numbers of common binary formats that scrapers save by mistake.
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"\x7fELF", "ELF executable"),
+    (b"PK\x03\x04", "zip archive"),
+    (b"%PDF-", "PDF document"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"RIFF", "RIFF media"),
+    (b"\x00\x00\x01\x00", "icon"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_TAG = re.compile(r"</?(p|div|span|a|li|ul|table|td|tr|h[1-6]|br|body|head|meta|script)\b", re.I)
+# C0 controls other than tab/newline/carriage return/form feed: their share tells binary apart.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+# High bytes of UTF-16 code units for Latin (0x00), Cyrillic (0x04), Arabic (0x06, 0xFB, 0xFE)
+# and Indic scripts (0x09).
+_UTF16_HIGH_BYTES = bytes((0x00, 0x04, 0x06, 0x09, 0x20, 0xFB, 0xFE))
+
+
+class DecodeError(ValueError):
+    """The bytes are not text this pipeline can read (binary, or undecodable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    format: str  # "text" | "html"
+
+
+def decode(data: bytes, name: str = "") -> Decoded:
+    """Decode *data* into normalised text and tell whether it is HTML.
+
+    *name* (a file name or key) is only a hint for HTML sniffing.
+    """
+    if not any(data.startswith(bom) for bom, _ in _BOMS):
+        _reject_binary(data)
+    text, encoding = _to_text(data)
+    text = normalise_newlines(text).replace("\x00", "")
+    fmt = "html" if looks_like_html(text, name) else "text"
+    return Decoded(text=text, encoding=encoding, format=fmt)
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def looks_like_html(text: str, name: str = "") -> bool:
+    """Markup at the start, or dense tags in the head of the file, or an HTML file name."""
+    head = text[:4096]
+    if _HTML_START.match(head.encode("utf-8", "ignore")):
+        return True
+    lowered = name.lower()
+    if lowered.endswith((".html", ".htm", ".xhtml")) and "<" in head:
+        return True
+    return len(_HTML_TAG.findall(head)) >= 5
+
+
+def _reject_binary(data: bytes) -> None:
+    for magic, kind in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise DecodeError(f"binary content ({kind})")
+    if _utf16_without_bom(data[:4096]) is not None:
+        return
+    sample = data[:8192]
+    if sample and sum(sample.count(bytes([b])) for b in _CONTROL_BYTES) / len(sample) > 0.10:
+        raise DecodeError("binary content (too many control bytes)")
+
+
+def _to_text(data: bytes) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"invalid {encoding} after its byte-order mark: {exc}") from exc
+    utf16 = _utf16_without_bom(data[:4096])
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is not None and best.encoding:
+        encoding = codecs.lookup(best.encoding).name
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            pass
+    # Mostly UTF-8 with damage (truncated or mixed files): keep what is readable.
+    return data.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 text has one high byte dominating every other position.
+
+    For Latin text that byte is NUL; for Arabic script it is 0x06, for Bengali 0x09 (the
+    Unicode block), mixed with NULs from spaces and digits.
+    """
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+
+    def block_share(half: bytes) -> float:
+        return sum(half.count(b) for b in _UTF16_HIGH_BYTES) / len(half)
+
+    even_share, odd_share = block_share(even), block_share(odd)
+    if odd_share > 0.6 and even_share < 0.2 and odd.count(0) + even.count(0) > 0:
+        return "utf-16-le"
+    if even_share > 0.6 and odd_share < 0.2 and odd.count(0) + even.count(0) > 0:
+        return "utf-16-be"
+    return None
+
+
+def _declared_charset(head: bytes) -> str | None:
+    match = _META_CHARSET.search(head)
+    if not match:
+        return None
+    try:
+        return codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None

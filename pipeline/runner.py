@@ -1,0 +1,267 @@
+"""A run: inputs → batches through the pipeline → records in the store → a manifest.
+
+The contract this module keeps: every input ends in exactly one of ``clean/`` or
+``errors/``; an unchanged input already processed by the same pipeline version and
+settings is skipped unless forced; a bad document is quarantined and the run goes on; only
+an infrastructure failure (store unreachable) stops a run, and the manifest, written last,
+says whether the run completed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pipeline.config import SCHEMA_VERSION, PipelineConfig, pipeline_version
+from pipeline.document import Document, Source
+from pipeline.ids import doc_id_for
+from pipeline.inputs import InputItem
+from pipeline.records import clean_record, dumps, error_record, pipeline_info, processed_at
+from pipeline.stages import Failure, Pipeline, build_pipeline
+from pipeline.store import ObjectNotFound, Store, StoreError
+from pipeline.translate import Translator
+
+log = logging.getLogger(__name__)
+
+CLEAN, ERRORS, RUNS = "clean", "errors", "runs"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one input in this run."""
+
+    uri: str
+    doc_id: str
+    status: str  # "written" | "skipped" | "failed"
+    stage: str | None = None
+    error_type: str | None = None
+    languages: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class RunReport:
+    run_id: str
+    destination: str
+    outcomes: list[Outcome]
+    seconds: float
+    stages: dict[str, dict[str, object]]
+    translations: dict[str, int]
+    manifest_key: str
+    completed: bool = True
+    error: str | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def languages(self) -> dict[str, int]:
+        """Documents per language, counting each language a written document contains."""
+        counts: Counter[str] = Counter()
+        for outcome in self.outcomes:
+            counts.update(outcome.languages.keys())
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+ProgressCallback = Callable[[Outcome], None]
+
+
+class Runner:
+    """Processes inputs into a destination store."""
+
+    def __init__(
+        self,
+        destination: Store,
+        config: PipelineConfig | None = None,
+        translator: Translator | None = None,
+        force: bool = False,
+        on_outcome: ProgressCallback | None = None,
+    ) -> None:
+        self.destination = destination
+        self.config = config or PipelineConfig()
+        self.translator = translator
+        self.force = force
+        self.on_outcome = on_outcome or (lambda outcome: None)
+
+    def run(self, items: list[InputItem]) -> RunReport:
+        started = time.time()
+        run_id = _new_run_id(started)
+        pipeline = build_pipeline(self.config, self.translator)
+        outcomes: list[Outcome] = []
+        error: str | None = None
+        try:
+            existing = self._existing_outcomes()
+            for offset in range(0, len(items), self.config.batch_size):
+                batch = items[offset : offset + self.config.batch_size]
+                outcomes.extend(self._run_batch(pipeline, batch, existing))
+        except StoreError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            log.error("run %s stopped: %s", run_id, error)
+        report = RunReport(
+            run_id=run_id,
+            destination=self.destination.url,
+            outcomes=outcomes,
+            seconds=round(time.time() - started, 3),
+            stages=pipeline.stats(),
+            translations=_translation_counts(pipeline),
+            manifest_key=f"{RUNS}/{run_id}.json",
+            completed=error is None,
+            error=error,
+        )
+        manifest = self._manifest(report, items, started)
+        try:
+            self.destination.put(report.manifest_key, dumps(manifest), "application/json")
+        except StoreError as exc:
+            report.completed = False
+            report.error = report.error or f"manifest not written: {exc}"
+        return report
+
+    # -- one batch -------------------------------------------------------------------------
+
+    def _run_batch(self, pipeline: Pipeline, batch: list[InputItem], existing: set[str]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        docs: list[Document] = []
+        read_failures: list[Failure] = []
+        for item in batch:
+            doc, failure = self._load(item)
+            if failure is not None:
+                read_failures.append(failure)
+            elif not self.force and doc.doc_id in existing and self._unchanged(doc):
+                outcome = Outcome(item.uri, doc.doc_id, "skipped")
+                outcomes.append(outcome)
+                self.on_outcome(outcome)
+            else:
+                docs.append(doc)
+        done, failures = pipeline.run(docs)
+        when = processed_at()
+        for doc in done:
+            self._write_clean(doc, when)
+            outcome = Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages)
+            outcomes.append(outcome)
+            self.on_outcome(outcome)
+        for failure in read_failures + failures:
+            self._write_error(failure, when)
+            outcome = Outcome(failure.doc.source.uri, failure.doc.doc_id, "failed", failure.stage, failure.error_type)
+            outcomes.append(outcome)
+            self.on_outcome(outcome)
+        return outcomes
+
+    def _load(self, item: InputItem) -> tuple[Document, Failure | None]:
+        doc = Document(
+            doc_id=doc_id_for(item.uri),
+            source=Source(uri=item.uri, sha256="", bytes=item.size or 0, format="text"),
+        )
+        try:
+            data = item.read(self.config.max_document_bytes)
+        except (OSError, ValueError) as exc:  # unreadable or too large: this document only
+            doc.source.sha256 = None  # type: ignore[assignment]
+            return doc, Failure.from_exception(doc, "read", exc)
+        doc.raw = data
+        doc.source.sha256 = hashlib.sha256(data).hexdigest()
+        doc.source.bytes = len(data)
+        return doc, None
+
+    def _unchanged(self, doc: Document) -> bool:
+        """The stored outcome was made from the same bytes by the same pipeline and settings."""
+        for prefix in (CLEAN, ERRORS):
+            try:
+                record = json.loads(self.destination.get(f"{prefix}/{doc.doc_id}.json"))
+            except ObjectNotFound:
+                continue
+            except ValueError:
+                return False  # unreadable record: reprocess it
+            pipeline = record.get("pipeline", {})
+            return (
+                record.get("source", {}).get("sha256") == doc.source.sha256
+                and pipeline.get("version") == pipeline_version()
+                and pipeline.get("config_hash") == self.config.config_hash()
+            )
+        return False
+
+    def _existing_outcomes(self) -> set[str]:
+        ids: set[str] = set()
+        for prefix in (CLEAN, ERRORS):
+            for info in self.destination.list(prefix + "/"):
+                name = info.key.rsplit("/", 1)[-1]
+                if name.endswith(".json"):
+                    ids.add(name[: -len(".json")])
+        return ids
+
+    def _write_clean(self, doc: Document, when: str) -> None:
+        record = clean_record(doc, self.config, when)
+        self.destination.put(f"{CLEAN}/{doc.doc_id}.json", dumps(record), "application/json")
+        self.destination.put(
+            f"{CLEAN}/{doc.doc_id}.txt", (doc.clean_text_en + "\n").encode(), "text/plain; charset=utf-8"
+        )
+        self._remove(f"{ERRORS}/{doc.doc_id}.json")
+
+    def _write_error(self, failure: Failure, when: str) -> None:
+        if failure.doc.source.format not in ("text", "html"):
+            failure.doc.source.format = "unknown"
+        record = error_record(failure, self.config, when)
+        self.destination.put(f"{ERRORS}/{failure.doc.doc_id}.json", dumps(record), "application/json")
+        self._remove(f"{CLEAN}/{failure.doc.doc_id}.json")
+        self._remove(f"{CLEAN}/{failure.doc.doc_id}.txt")
+
+    def _remove(self, key: str) -> None:
+        if self.destination.exists(key):
+            self.destination.delete(key)
+
+    # -- manifest ----------------------------------------------------------------------------
+
+    def _manifest(self, report: RunReport, items: list[InputItem], started: float) -> dict[str, Any]:
+        by_status: dict[str, list[Outcome]] = {"written": [], "skipped": [], "failed": []}
+        for outcome in report.outcomes:
+            by_status[outcome.status].append(outcome)
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "run_id": report.run_id,
+            "started_at": _iso(started),
+            "finished_at": _iso(started + report.seconds),
+            "seconds": report.seconds,
+            "status": "completed" if report.completed else "incomplete",
+            "destination": report.destination,
+            "inputs": [item.uri for item in items],
+            "counts": {
+                "seen": len(items),
+                "written": len(by_status["written"]),
+                "skipped": len(by_status["skipped"]),
+                "failed": len(by_status["failed"]),
+            },
+            "documents": {
+                "written": [o.doc_id for o in by_status["written"]],
+                "skipped": [o.doc_id for o in by_status["skipped"]],
+                "failed": [
+                    {"doc_id": o.doc_id, "uri": o.uri, "stage": o.stage, "error_type": o.error_type}
+                    for o in by_status["failed"]
+                ],
+            },
+            "languages": report.languages(),
+            "translations": report.translations,
+            "stages": report.stages,
+            "pipeline": pipeline_info(self.config),
+            "error": report.error,
+        }
+
+
+def _translation_counts(pipeline: Pipeline) -> dict[str, int]:
+    """Segments per translation outcome (``translated``, ``no_model``, ``no_model:ps``, ...)."""
+    counts: Counter[str] = Counter()
+    for step in pipeline.steps:
+        if step.name == "translate":
+            counts.update(step.stats.counters)
+    return dict(sorted(counts.items()))
+
+
+def _new_run_id(started: float) -> str:
+    return datetime.fromtimestamp(started, UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,46 @@
+"""The stages a document flows through, and the default pipeline that chains them."""
+
+from __future__ import annotations
+
+from pipeline.config import PipelineConfig
+from pipeline.stages.assemble import AssembleStep
+from pipeline.stages.base import Failure, Pipeline, Step, StepStats
+from pipeline.stages.boilerplate import BoilerplateStep
+from pipeline.stages.decoding import DecodeStep
+from pipeline.stages.language import LanguageStep
+from pipeline.stages.layout import LayoutStep
+from pipeline.stages.translation import TranslateStep
+from pipeline.translate import NoModelTranslator, Translator
+
+
+def build_pipeline(config: PipelineConfig, translator: Translator | None = None) -> Pipeline:
+    """Decode → layout → language → translate → boilerplate → assemble.
+
+    Translation runs before boilerplate classification so chrome in other languages is
+    recognised through its English meaning.
+    """
+    return Pipeline(
+        [
+            DecodeStep(config.max_document_bytes),
+            LayoutStep(),
+            LanguageStep(),
+            TranslateStep(translator or NoModelTranslator(), target=config.target_lang),
+            BoilerplateStep(),
+            AssembleStep(),
+        ]
+    )
+
+
+__all__ = [
+    "AssembleStep",
+    "BoilerplateStep",
+    "DecodeStep",
+    "Failure",
+    "LanguageStep",
+    "LayoutStep",
+    "Pipeline",
+    "Step",
+    "StepStats",
+    "TranslateStep",
+    "build_pipeline",
+]

@@ -7,22 +7,27 @@ UV_VERSION := 0.13.8
 UV := $(VENV)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run test lint bench clean
+.PHONY: bootstrap setup setup-runtime run test lint bench clean
 
-setup: $(VENV)/.synced
-
-# Bootstrap: a plain venv, uv pinned inside it, then the locked environment (uv is in the
-# lock's dev group at the same version, so the sync keeps it).
-$(VENV)/.synced: pyproject.toml uv.lock
+# Bootstrap: a plain venv with uv pinned inside it (uv is also in the lock's dev group at the
+# same version, so later syncs keep it).
+bootstrap:
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	test -x $(UV) || $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(UV) sync --frozen --python $(VENV)/bin/python
-	touch $@
 
-run: setup
+# The runtime alone (what `docpipe run` needs); --inexact keeps dev tools already installed.
+setup-runtime: bootstrap
+	$(UV) sync --frozen --no-dev --inexact --python $(VENV)/bin/python
+
+# Everything: runtime, dev tools (pytest, ruff, SeaweedFS) and Airflow.
+setup: bootstrap
+	$(UV) sync --frozen --all-groups --python $(VENV)/bin/python
+
+run: setup-runtime
 	$(VENV)/bin/docpipe run seeds/ --out ./out
 
-test: setup lint
+test: setup
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
 
 lint: setup

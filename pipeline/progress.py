@@ -67,7 +67,7 @@ def print_summary(report: RunReport, stream: TextIO) -> None:
     table.add_row("failed", f"{report.count('failed')} (see errors/)")
     languages = report.languages()
     table.add_row(
-        "languages",
+        "content languages",
         ", ".join(f"{lang} ({display_name(lang)}) {n}" for lang, n in languages.items()) or "-",
     )
     tr = report.translations

@@ -26,7 +26,7 @@ from pipeline.ids import doc_id_for
 from pipeline.inputs import InputItem
 from pipeline.records import clean_record, dumps, error_record, pipeline_info, processed_at
 from pipeline.stages import Failure, Pipeline, build_pipeline
-from pipeline.store import ObjectNotFound, Store, StoreError
+from pipeline.store import ObjectNotFound, ObjectTooLarge, Store, StoreError
 from pipeline.translate import Translator
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ class Runner:
         )
         try:
             data = item.read(self.config.max_document_bytes)
-        except (OSError, ValueError) as exc:  # unreadable or too large: this document only
+        except (OSError, ValueError, ObjectTooLarge, ObjectNotFound) as exc:  # this document only
             doc.source.sha256 = None  # type: ignore[assignment]
             return doc, Failure.from_exception(doc, "read", exc)
         doc.raw = data

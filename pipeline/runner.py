@@ -141,12 +141,12 @@ class Runner:
         done, failures = pipeline.run(docs)
         when = processed_at()
         for doc in done:
-            self._write_clean(doc, when)
+            self._write_clean(doc, when, replaces=doc.doc_id in existing)
             outcome = Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages)
             outcomes.append(outcome)
             self.on_outcome(outcome)
         for failure in read_failures + failures:
-            self._write_error(failure, when)
+            self._write_error(failure, when, replaces=failure.doc.doc_id in existing)
             outcome = Outcome(failure.doc.source.uri, failure.doc.doc_id, "failed", failure.stage, failure.error_type)
             outcomes.append(outcome)
             self.on_outcome(outcome)
@@ -193,25 +193,23 @@ class Runner:
                     ids.add(name[: -len(".json")])
         return ids
 
-    def _write_clean(self, doc: Document, when: str) -> None:
+    def _write_clean(self, doc: Document, when: str, replaces: bool) -> None:
         record = clean_record(doc, self.config, when)
         self.destination.put(f"{CLEAN}/{doc.doc_id}.json", dumps(record), "application/json")
         self.destination.put(
             f"{CLEAN}/{doc.doc_id}.txt", (doc.clean_text_en + "\n").encode(), "text/plain; charset=utf-8"
         )
-        self._remove(f"{ERRORS}/{doc.doc_id}.json")
+        if replaces:  # one outcome per input: drop an earlier error record
+            self.destination.delete(f"{ERRORS}/{doc.doc_id}.json")
 
-    def _write_error(self, failure: Failure, when: str) -> None:
+    def _write_error(self, failure: Failure, when: str, replaces: bool) -> None:
         if failure.doc.source.format not in ("text", "html"):
             failure.doc.source.format = "unknown"
         record = error_record(failure, self.config, when)
         self.destination.put(f"{ERRORS}/{failure.doc.doc_id}.json", dumps(record), "application/json")
-        self._remove(f"{CLEAN}/{failure.doc.doc_id}.json")
-        self._remove(f"{CLEAN}/{failure.doc.doc_id}.txt")
-
-    def _remove(self, key: str) -> None:
-        if self.destination.exists(key):
-            self.destination.delete(key)
+        if replaces:  # one outcome per input: drop an earlier clean record
+            self.destination.delete(f"{CLEAN}/{failure.doc.doc_id}.json")
+            self.destination.delete(f"{CLEAN}/{failure.doc.doc_id}.txt")
 
     # -- manifest ----------------------------------------------------------------------------
 

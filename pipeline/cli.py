@@ -40,6 +40,17 @@ One JSON object per input line, in order:
   {"text", "lang", "score", "spans": [{"start", "end", "lang", "score", "script"}]}
 lang is ISO 639-1 where one exists (Dari may be fa-AF); "und" when there is too little signal."""
 
+_MODELS_EXAMPLES = """examples:
+  docpipe models install translate-ar_en-1_0.argosmodel translate-fa_en-1_0.argosmodel
+  docpipe models install /media/usb/models/          # every .argosmodel in a folder
+  docpipe models install s3://models/argos/           # every .argosmodel under a prefix
+  docpipe models install /srv/nllb-200-distilled-600M-ct2   # an NLLB-200 directory (Pashto)
+  docpipe models list
+  docpipe models download ar fa ur bn                 # only where the machine has internet
+
+Dari (fa-AF) is served by the Persian (fa) model. There is no Argos model for Pashto:
+see docs/translation.md for converting NLLB-200."""
+
 _TRANSLATE_EXAMPLES = """examples:
   echo 'اترك تعليقاً' | docpipe translate --from ar
   docpipe translate --from fa < lines.txt > lines.en.txt"""
@@ -66,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive) or s3://bucket/prefix")
     run.add_argument("--out", default="./out", metavar="DEST", help="directory or s3://bucket/prefix (default ./out)")
     run.add_argument("--force", action="store_true", help="reprocess inputs even when unchanged")
+    run.add_argument(
+        "--retranslate",
+        action="store_true",
+        help="also reprocess unchanged inputs whose segments await a model that is now installed, "
+        "or were translated by an older model version",
+    )
+    run.add_argument(
+        "--models-dir", metavar="DIR", help="translation models (default: $DOCPIPE_MODELS_DIR or user data)"
+    )
     run.add_argument("--batch-size", type=_positive_int, metavar="N", help="documents per batch (default 32)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON on stdout")
     run.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
@@ -91,7 +111,35 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--from", dest="source", required=True, metavar="LANG", help="source language (ar, fa, ...)")
     translate.add_argument("--to", dest="target", default="en", metavar="LANG", help="target language (default en)")
     translate.add_argument("file", nargs="?", default="-", metavar="FILE", help="UTF-8 text file (default: stdin)")
+    translate.add_argument("--models-dir", metavar="DIR", help="translation models directory")
+    translate.add_argument("--beam-size", type=_positive_int, metavar="N", help="beam size (default 4)")
+    translate.add_argument("--device", choices=("cpu", "cuda", "auto"), help="where models run (default cpu)")
     translate.set_defaults(handler=_cmd_translate)
+
+    models = commands.add_parser(
+        "models",
+        help="install and list offline translation models",
+        description="Manage the offline translation models (Argos .argosmodel packages, NLLB-200 directories).",
+        epilog=_MODELS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    models.add_argument(
+        "--models-dir",
+        metavar="DIR",
+        help="models directory (default: $ARGOS_PACKAGES_DIR, $DOCPIPE_MODELS_DIR or the user data dir)",
+    )
+    actions = models.add_subparsers(dest="action", required=True, metavar="ACTION")
+    install = actions.add_parser("install", help="install .argosmodel files, directories of them, or an s3:// prefix")
+    install.add_argument("paths", nargs="+", metavar="PATH")
+    install.add_argument("--force", action="store_true", help="allow replacing a newer installed version")
+    install.set_defaults(handler=_cmd_models_install)
+    listing = actions.add_parser("list", help="show installed language pairs, versions and sizes")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=_cmd_models_list)
+    download = actions.add_parser("download", help="fetch packages from the Argos index (needs internet)")
+    download.add_argument("languages", nargs="+", metavar="LANG", help="source languages, e.g. ar fa ur bn")
+    download.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the index (default 10)")
+    download.set_defaults(handler=_cmd_models_download)
     return parser
 
 
@@ -127,10 +175,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"docpipe run: cannot read inputs: {logs.redact(str(exc))}", file=sys.stderr)
         return EXIT_INCOMPLETE
-    config = PipelineConfig.from_env(batch_size=args.batch_size)
+    config = PipelineConfig.from_env(batch_size=args.batch_size, models_dir=args.models_dir)
     show_progress = not args.no_progress and sys.stderr.isatty()
     with RunProgress(total=len(items), enabled=show_progress) as progress:
-        report = Runner(destination, config, force=args.force, on_outcome=progress.advance).run(items)
+        runner = Runner(
+            destination, config, force=args.force, retranslate=args.retranslate, on_outcome=progress.advance
+        )
+        report = runner.run(items)
     if args.json:
         print(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
     else:
@@ -154,6 +205,8 @@ def _report_json(report: RunReport) -> dict[str, object]:
         "failed": report.count("failed"),
         "languages": report.languages(),
         "translations": report.translations,
+        "translation_memory": report.memory,
+        "models": report.models,
         "seconds": report.seconds,
     }
 
@@ -178,22 +231,92 @@ def _cmd_detect(args: argparse.Namespace) -> int:
 
 def _cmd_translate(args: argparse.Namespace) -> int:
     from pipeline.langtags import UNDETERMINED, model_language, normalize_tag
-    from pipeline.translate import NoModelError, NoModelTranslator
+    from pipeline.translate import NoModelError
+    from pipeline.translate.ctranslate import CT2Settings
+    from pipeline.translate.service import build_translation_stack
 
     source = normalize_tag(args.source)
     if source == UNDETERMINED:
         print(f"docpipe translate: unknown language tag {args.source!r}", file=sys.stderr)
         return EXIT_USAGE
-    translator = NoModelTranslator()
-    source = model_language(source)
-    if translator.model_for(source, args.target) is None:
-        print(f"docpipe translate: {NoModelError(source, args.target, translator.hint)}", file=sys.stderr)
+    settings = CT2Settings.from_env(beam_size=args.beam_size, device=args.device)
+    stack = build_translation_stack(args.models_dir, settings=settings)
+    if stack.translator.model_for(source, args.target) is None:
+        error = NoModelError(model_language(source), args.target, stack.backend.hint)
+        print(f"docpipe translate: {error}", file=sys.stderr)
         return EXIT_USAGE
     with _open_text(args.file) as handle:
         lines = [line.rstrip("\n") for line in handle]
-    for line in translator.translate(source, args.target, lines):
-        print(line)
+    non_empty = [line for line in lines if line.strip()]
+    translated = dict(zip(non_empty, stack.translator.translate(source, args.target, non_empty), strict=True))
+    for line in lines:
+        print(translated.get(line, line))
     return EXIT_OK
+
+
+# -- models ------------------------------------------------------------------------------------
+
+
+def _cmd_models_install(args: argparse.Namespace) -> int:
+    from pipeline.translate.model_sources import ModelSourceError, install_from
+
+    try:
+        installed = install_from(args.paths, args.models_dir, force=args.force)
+    except ModelSourceError as exc:
+        print(f"docpipe models install: {logs.redact(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    for info in installed:
+        print(f"installed {info.id}  {info.from_code}→{info.to_code}  {_size(info.size_bytes)}  {info.path}")
+    return EXIT_OK
+
+
+def _cmd_models_list(args: argparse.Namespace) -> int:
+    from pipeline.translate.packages import list_installed, models_dir
+
+    infos = list_installed(args.models_dir)
+    if args.json:
+        rows = [
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "from": i.from_code,
+                "to": i.to_code,
+                "version": i.version,
+                "bytes": i.size_bytes,
+                "path": str(i.path),
+            }
+            for i in infos
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not infos:
+        print(f"no models installed in {models_dir(args.models_dir)}")
+        return EXIT_OK
+    print(f"{'pair':<10} {'kind':<6} {'version':<10} {'size':>9}  id")
+    for i in infos:
+        print(f"{i.from_code + '→' + i.to_code:<10} {i.kind:<6} {i.version:<10} {_size(i.size_bytes):>9}  {i.id}")
+    return EXIT_OK
+
+
+def _cmd_models_download(args: argparse.Namespace) -> int:
+    from pipeline.translate.argos_index import IndexUnavailable, download
+
+    try:
+        installed = download(args.languages, models_dir=args.models_dir, timeout=args.timeout)
+    except IndexUnavailable as exc:
+        print(f"docpipe models download: {exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    for info in installed:
+        print(f"installed {info.id}")
+    return EXIT_OK
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
 
 
 # -- helpers -----------------------------------------------------------------------------------

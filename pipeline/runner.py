@@ -24,10 +24,11 @@ from pipeline.config import SCHEMA_VERSION, PipelineConfig, pipeline_version
 from pipeline.document import Document, Source
 from pipeline.ids import doc_id_for
 from pipeline.inputs import InputItem
+from pipeline.langtags import model_language
 from pipeline.records import clean_record, dumps, error_record, pipeline_info, processed_at
 from pipeline.stages import Failure, Pipeline, build_pipeline
 from pipeline.store import ObjectNotFound, ObjectTooLarge, Store, StoreError
-from pipeline.translate import Translator
+from pipeline.translate.service import TranslationStack, build_translation_stack
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ class RunReport:
     stages: dict[str, dict[str, object]]
     translations: dict[str, int]
     manifest_key: str
+    memory: dict[str, int] = field(default_factory=dict)
+    models: list[str] = field(default_factory=list)
     completed: bool = True
     error: str | None = None
 
@@ -79,20 +82,24 @@ class Runner:
         self,
         destination: Store,
         config: PipelineConfig | None = None,
-        translator: Translator | None = None,
+        translation: TranslationStack | None = None,
         force: bool = False,
+        retranslate: bool = False,
         on_outcome: ProgressCallback | None = None,
     ) -> None:
+        """*retranslate*: also reprocess unchanged inputs whose record has segments that an
+        installed model now covers (``no_model``) or that an older model version made."""
         self.destination = destination
         self.config = config or PipelineConfig()
-        self.translator = translator
+        self.translation = translation or build_translation_stack(self.config.models_dir)
         self.force = force
+        self.retranslate = retranslate
         self.on_outcome = on_outcome or (lambda outcome: None)
 
     def run(self, items: list[InputItem]) -> RunReport:
         started = time.time()
         run_id = _new_run_id(started)
-        pipeline = build_pipeline(self.config, self.translator)
+        pipeline = build_pipeline(self.config, self.translation.translator)
         outcomes: list[Outcome] = []
         error: str | None = None
         try:
@@ -111,6 +118,8 @@ class Runner:
             stages=pipeline.stats(),
             translations=_translation_counts(pipeline),
             manifest_key=f"{RUNS}/{run_id}.json",
+            memory=self.translation.memory_stats(),
+            models=self.translation.installed_models(),
             completed=error is None,
             error=error,
         )
@@ -181,7 +190,22 @@ class Runner:
                 record.get("source", {}).get("sha256") == doc.source.sha256
                 and pipeline.get("version") == pipeline_version()
                 and pipeline.get("config_hash") == self.config.config_hash()
+                and not (self.retranslate and self._translation_outdated(record))
             )
+        return False
+
+    def _translation_outdated(self, record: dict[str, Any]) -> bool:
+        """A segment awaits a model that is now installed, or was made by another model version."""
+        for segment in record.get("segments", []):
+            translation = segment.get("translation") or {}
+            status = translation.get("status")
+            if status not in ("no_model", "translated", "failed"):
+                continue
+            current = self.translation.translator.model_for(model_language(segment["lang"]), self.config.target_lang)
+            if status == "no_model" and current is not None:
+                return True
+            if status in ("translated", "failed") and current != translation.get("model"):
+                return True
         return False
 
     def _existing_outcomes(self) -> set[str]:
@@ -242,6 +266,8 @@ class Runner:
             },
             "languages": report.languages(),
             "translations": report.translations,
+            "translation_memory": report.memory,
+            "models": report.models,
             "stages": report.stages,
             "pipeline": pipeline_info(self.config),
             "error": report.error,

@@ -96,3 +96,30 @@ def seaweed_env(seaweed: SeaweedServer, monkeypatch: pytest.MonkeyPatch, tmp_pat
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
+
+
+# -- isolation from the user's models and translation memory ---------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_docpipe_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads or writes the user's models directory or translation memory.
+
+    Set in ``os.environ`` so subprocesses (the ``docpipe`` CLI) inherit it too; tests that want
+    models install them into their own directory and point ``DOCPIPE_MODELS_DIR`` there.
+    """
+    import os
+
+    root = tmp_path_factory.mktemp("docpipe-home")
+    saved = {k: os.environ.get(k) for k in ("DOCPIPE_MODELS_DIR", "DOCPIPE_TRANSLATION_MEMORY", "ARGOS_PACKAGES_DIR")}
+    os.environ["DOCPIPE_MODELS_DIR"] = str(root / "no-models")
+    os.environ["DOCPIPE_TRANSLATION_MEMORY"] = str(root / "translation-memory.sqlite3")
+    os.environ.pop("ARGOS_PACKAGES_DIR", None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -116,6 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--device", choices=("cpu", "cuda", "auto"), help="where models run (default cpu)")
     translate.set_defaults(handler=_cmd_translate)
 
+    verify = commands.add_parser(
+        "verify",
+        help="check a destination: one valid outcome per input",
+        description="Check that every record under DEST validates against its schema, that no document has "
+        "both a clean and an error record, and (with --inputs) that every input has exactly one outcome.",
+        epilog="examples:\n  docpipe verify ./out --inputs seeds/\n  docpipe verify s3://bucket/docpipe",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    verify.add_argument("dest", metavar="DEST", help="directory or s3://bucket/prefix that runs wrote to")
+    verify.add_argument("--inputs", nargs="+", metavar="INPUT", help="the inputs every one of which needs an outcome")
+    verify.set_defaults(handler=_cmd_verify)
+
     models = commands.add_parser(
         "models",
         help="install and list offline translation models",
@@ -252,6 +264,32 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     for line in lines:
         print(translated.get(line, line))
     return EXIT_OK
+
+
+# -- verify ------------------------------------------------------------------------------------
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from pipeline.inputs import InputError, discover
+    from pipeline.store import StoreError, open_store
+    from pipeline.verify import verify
+
+    try:
+        store = open_store(args.dest)
+        items = discover(args.inputs) if args.inputs else None
+        report = verify(store, items)
+    except (InputError, ValueError) as exc:
+        print(f"docpipe verify: {logs.redact(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"docpipe verify: {logs.redact(str(exc))}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    inputs = f", {report.inputs} inputs" if args.inputs else ""
+    verdict = "ok" if report.ok else f"{len(report.problems)} problems"
+    print(f"{verdict}: {report.clean} clean, {report.errors} errors, {report.runs} runs{inputs}")
+    return EXIT_OK if report.ok else EXIT_INCOMPLETE
 
 
 # -- models ------------------------------------------------------------------------------------

@@ -116,3 +116,18 @@ def test_html_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
 def test_missing_input_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["run", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
     assert "input not found" in capsys.readouterr().err
+
+
+def test_verify_finds_missing_and_broken_outcomes(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    run_json(capsys, str(inputs), "--out", str(out))
+    assert main(["verify", str(out), "--inputs", str(inputs)]) == 0
+    assert capsys.readouterr().out.startswith("ok: 2 clean, 0 errors, 1 runs, 2 inputs")
+    (inputs / "new.txt").write_text("Not processed yet.\n", "utf-8")
+    broken = next((out / "clean").glob("*.json"))
+    broken.write_text(broken.read_text("utf-8").replace('"schema_version": "1.0"', '"schema_version": "9"'), "utf-8")
+    assert main(["verify", str(out), "--inputs", str(inputs)]) == 1
+    report = capsys.readouterr().out
+    assert "new.txt: no outcome" in report and "schema_version" in report and "2 problems" in report

@@ -21,17 +21,21 @@ class PipelineConfig:
     """Settings that shape the output. Defaults suit scraped news pages."""
 
     target_lang: str = "en"
-    max_document_bytes: int = 50 * 1024 * 1024
+    max_document_bytes: int = 16 * 1024 * 1024
+    max_document_seconds: float = 120.0
     batch_size: int = 32
     models_dir: str | None = field(default=None, compare=False)
 
-    def to_dict(self) -> dict[str, object]:
+    def output_settings(self) -> dict[str, object]:
+        """The settings that change a record's content. Limits, batching and paths do not
+        (models are recorded by id in each record instead), so changing them reprocesses nothing."""
         data = asdict(self)
-        data.pop("models_dir")  # where models live does not change output; their ids do
+        for operational in ("models_dir", "batch_size", "max_document_bytes", "max_document_seconds"):
+            data.pop(operational)
         return data
 
     def config_hash(self) -> str:
-        payload = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        payload = json.dumps(self.output_settings(), sort_keys=True, separators=(",", ":"))
         return "sha256:" + hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     @classmethod
@@ -40,6 +44,8 @@ class PipelineConfig:
         values: dict[str, object] = {}
         if "DOCPIPE_MAX_DOCUMENT_BYTES" in os.environ:
             values["max_document_bytes"] = int(os.environ["DOCPIPE_MAX_DOCUMENT_BYTES"])
+        if "DOCPIPE_MAX_DOCUMENT_SECONDS" in os.environ:
+            values["max_document_seconds"] = float(os.environ["DOCPIPE_MAX_DOCUMENT_SECONDS"])
         if "DOCPIPE_BATCH_SIZE" in os.environ:
             values["batch_size"] = int(os.environ["DOCPIPE_BATCH_SIZE"])
         if "DOCPIPE_MODELS_DIR" in os.environ:

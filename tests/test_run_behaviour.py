@@ -131,3 +131,33 @@ def test_verify_finds_missing_and_broken_outcomes(
     assert main(["verify", str(out), "--inputs", str(inputs)]) == 1
     report = capsys.readouterr().out
     assert "new.txt: no outcome" in report and "schema_version" in report and "2 problems" in report
+
+
+def test_a_slow_document_times_out_alone(tmp_path: Path) -> None:
+    import time
+
+    from pipeline.config import PipelineConfig
+    from pipeline.inputs import discover
+    from pipeline.runner import Runner
+    from pipeline.stages import AssembleStep
+    from pipeline.store import open_store
+
+    original = AssembleStep.process
+
+    def slow_for_one(self: AssembleStep, doc) -> None:  # type: ignore[no-untyped-def]
+        if doc.source.uri.endswith("/slow.txt"):
+            time.sleep(5)
+        original(self, doc)
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "slow.txt").write_text("This one takes too long to assemble.\n", "utf-8")
+    (tmp_path / "in" / "fast.txt").write_text("This one is quick and lands in clean.\n", "utf-8")
+    AssembleStep.process = slow_for_one  # type: ignore[method-assign]
+    try:
+        config = PipelineConfig(max_document_seconds=0.5)
+        report = Runner(open_store(str(tmp_path / "out")), config).run(discover([str(tmp_path / "in")]))
+    finally:
+        AssembleStep.process = original  # type: ignore[method-assign]
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    assert [(o.stage, o.error_type) for o in failed] == [("assemble", "DocumentTimeout")]
+    assert report.count("written") == 1

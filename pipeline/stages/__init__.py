@@ -19,16 +19,18 @@ def build_pipeline(config: PipelineConfig, translator: Translator | None = None)
     Translation runs before boilerplate classification so chrome in other languages is
     recognised through its English meaning.
     """
-    return Pipeline(
-        [
-            DecodeStep(config.max_document_bytes),
-            LayoutStep(),
-            LanguageStep(),
-            TranslateStep(translator or NoModelTranslator(), target=config.target_lang),
-            BoilerplateStep(),
-            AssembleStep(),
-        ]
-    )
+    steps: list[Step] = [
+        DecodeStep(config.max_document_bytes),
+        LayoutStep(),
+        LanguageStep(),
+        TranslateStep(translator or NoModelTranslator(), target=config.target_lang),
+        BoilerplateStep(),
+        AssembleStep(),
+    ]
+    for step in steps:
+        if not isinstance(step, TranslateStep):  # batched across documents: no per-document clock
+            step.time_limit = config.max_document_seconds
+    return Pipeline(steps)
 
 
 __all__ = [

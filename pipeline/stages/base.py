@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.document import Document
+from pipeline.limits import time_limit
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class Step(ABC):
     """One stage. Subclasses set :attr:`name` and implement :meth:`process`."""
 
     name: str = "step"
+    #: Seconds one document may spend in this step (None: no limit); set by the pipeline builder.
+    time_limit: float | None = None
 
     def __init__(self) -> None:
         self.stats = StepStats(self.name)
@@ -70,7 +73,8 @@ class Step(ABC):
         for doc in docs:
             started = time.perf_counter()
             try:
-                self.process(doc)
+                with time_limit(self.time_limit, f"{self.name} of {doc.doc_id}"):
+                    self.process(doc)
             except Exception as exc:  # one bad document must not stop the batch
                 log.warning("%s failed on %s: %s", self.name, doc.doc_id, exc, exc_info=log.isEnabledFor(logging.DEBUG))
                 failures.append(Failure.from_exception(doc, self.name, exc))

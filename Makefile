@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 UV := $(VENV)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: bootstrap setup setup-runtime run test lint bench clean
+.PHONY: bootstrap setup setup-runtime run test lint bench airflow clean
 
 # Bootstrap: a plain venv with uv pinned inside it (uv is also in the lock's dev group at the
 # same version, so later syncs keep it).
@@ -32,6 +32,10 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# Local Airflow (no Docker): SeaweedFS + airflow standalone with the DAGs, pool and connection.
+airflow: setup
+	$(VENV)/bin/python tools/airflow_local.py --seed
 
 bench: setup
 	$(VENV)/bin/python bench/run_all.py

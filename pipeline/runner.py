@@ -96,7 +96,9 @@ class Runner:
         self.retranslate = retranslate
         self.on_outcome = on_outcome or (lambda outcome: None)
 
-    def run(self, items: list[InputItem]) -> RunReport:
+    def run(self, items: list[InputItem], manifest_key: str | None = None) -> RunReport:
+        """Process *items*; the manifest goes to ``runs/<run_id>.json`` unless *manifest_key*
+        names another key (an orchestrator's batch manifest that must stay stable across retries)."""
         started = time.time()
         run_id = _new_run_id(started)
         pipeline = build_pipeline(self.config, self.translation.translator)
@@ -117,7 +119,7 @@ class Runner:
             seconds=round(time.time() - started, 3),
             stages=pipeline.stats(),
             translations=_translation_counts(pipeline),
-            manifest_key=f"{RUNS}/{run_id}.json",
+            manifest_key=manifest_key or f"{RUNS}/{run_id}.json",
             memory=self.translation.memory_stats(),
             models=self.translation.installed_models(),
             completed=error is None,

@@ -1,0 +1,61 @@
+"""docpipe_ingest: process what landed in the bucket since the last run.
+
+Every 15 minutes (``DOCPIPE_INGEST_SCHEDULE``, a cron expression or ``@hourly``-style preset),
+one run at a time, no catch-up:
+
+1. **discover** lists the landing prefix and the output area (``clean/``, ``errors/``) and
+   keeps objects that have no outcome yet or changed since theirs was written — the bucket is
+   the state, not the Airflow database — then cuts them into batches;
+2. **process_batch** runs once per batch (mapped, in the ``translate`` pool, labelled
+   ``batch 001/012: 100 docs, 3.2 MB, landing/…``): bad documents go to ``errors/``, only
+   store failures fail the task and are retried with exponential backoff;
+3. **summarize** writes ``runs/<run>.json``, returns the counts, and emits a
+   ``cleaned_docs`` asset event whose extra carries them (written, skipped, failed, languages,
+   translations, memory hits, destination, manifest).
+
+Configuration: see docs/airflow.md (connection ``aws_default``, Variables ``docpipe_*`` or
+env ``DOCPIPE_*``).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+from airflow.sdk import dag, task
+from docpipe_airflow import DEFAULT_ARGS, make_plan, open_stores, process_batch, section, summarize
+
+SCHEDULE = os.environ.get("DOCPIPE_INGEST_SCHEDULE", "*/15 * * * *")
+# Deployments that want ingestion on from the first start (docker-compose.yml) set this to false;
+# otherwise Airflow's dags_are_paused_at_creation applies.
+PAUSED = {"false": False, "true": True}.get(os.environ.get("DOCPIPE_INGEST_PAUSED", "").lower())
+
+
+@dag(
+    dag_id="docpipe_ingest",
+    schedule=SCHEDULE,
+    start_date=datetime(2025, 1, 1, tzinfo=UTC),
+    catchup=False,
+    max_active_runs=1,
+    is_paused_upon_creation=PAUSED,
+    default_args=DEFAULT_ARGS,
+    tags=["docpipe"],
+    doc_md=__doc__,
+)
+def docpipe_ingest() -> None:
+    @task
+    def discover() -> list[dict[str, Any]]:
+        """New or changed landing objects, batched; compared against the bucket, not Airflow state."""
+        from pipeline.orchestration import discover_pending
+
+        settings, stores = open_stores()
+        with section(f"listing s3://{settings.bucket}/{settings.landing_prefix} against {stores.output.url}"):
+            candidates = discover_pending(stores, settings)
+        return make_plan(candidates, settings, force=False)
+
+    batches = discover()
+    summarize(batches=batches, results=process_batch.expand(batch=batches))
+
+
+docpipe_ingest()

@@ -1,0 +1,125 @@
+"""docpipe_reprocess: process chosen documents again, on demand.
+
+Trigger it from the UI form or the REST API (``POST /api/v2/dags/docpipe_reprocess/dagRuns``
+with ``{"logical_date": null, "conf": {...}}``). The filters combine (AND):
+
+- **doc_ids**: document ids (``<slug>-<16 hex>``, as in ``clean/<doc_id>.json``);
+- **prefix**: only landing objects under this key prefix (relative to the landing prefix);
+- **since**: only documents whose stored record was written on or after this date (UTC);
+- **status**: ``failed`` (in ``errors/``), ``awaiting_model`` (segments recorded ``no_model``,
+  e.g. after installing a model), or ``any``;
+- **force**: reprocess even when input, pipeline version and settings are unchanged (default on,
+  since a model install changes neither);
+- **all_documents**: required to select everything when no other filter is given.
+
+Batches, retries, pool, manifest and the ``cleaned_docs`` event are the same as
+``docpipe_ingest``. The run is identified by its ``run_id`` and ``run_after`` (a run triggered
+with ``logical_date: null`` has no logical date).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException
+from docpipe_airflow import DEFAULT_ARGS, log, make_plan, open_stores, process_batch, section, summarize
+
+DOC_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{16}$"
+
+PARAMS = {
+    "doc_ids": Param(
+        [],
+        type="array",
+        items={"type": "string", "pattern": DOC_ID_PATTERN},
+        maxItems=10000,
+        uniqueItems=True,
+        title="Document ids",
+        description="One per line, e.g. bbc-pashto-3f2a9c1e0b7d4e65 (the name of clean/<doc_id>.json). "
+        "Empty: no restriction by id.",
+    ),
+    "prefix": Param(
+        "",
+        type="string",
+        maxLength=512,
+        pattern=r"^(?!/)(?!.*(^|/)\.\.(/|$))[^\\]*$",
+        title="Key prefix",
+        description="Only landing objects whose key, relative to the landing prefix, starts with this "
+        "(e.g. 2024/05/ or tolo). Empty: no restriction.",
+    ),
+    "since": Param(
+        None,
+        type=["null", "string"],
+        format="date",
+        title="Processed since",
+        description="Only documents whose stored record (clean/ or errors/) was written on or after this "
+        "date (UTC, YYYY-MM-DD). Empty: no restriction.",
+    ),
+    "status": Param(
+        "any",
+        type="string",
+        enum=["any", "failed", "awaiting_model"],
+        values_display={
+            "any": "Any outcome",
+            "failed": "Failed documents (errors/)",
+            "awaiting_model": "Segments awaiting a translation model (no_model)",
+        },
+        title="Status filter",
+        description="Which stored outcomes to reprocess.",
+    ),
+    "force": Param(
+        True,
+        type="boolean",
+        title="Force",
+        description="Reprocess even if the input bytes, pipeline version and settings are unchanged "
+        "(needed to pick up a newly installed model).",
+    ),
+    "all_documents": Param(
+        False,
+        type="boolean",
+        title="All documents",
+        description="Required to reprocess every landing object when no other filter is set.",
+    ),
+}
+
+
+@dag(
+    dag_id="docpipe_reprocess",
+    schedule=None,
+    start_date=datetime(2025, 1, 1, tzinfo=UTC),
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    params=PARAMS,
+    tags=["docpipe"],
+    doc_md=__doc__,
+)
+def docpipe_reprocess() -> None:
+    @task
+    def select() -> list[dict[str, Any]]:
+        """The landing objects matching the form, batched; unknown ids are reported, not fatal."""
+        from pipeline.orchestration import Selection, SelectionError, select_for_reprocess
+
+        params = get_current_context()["params"]
+        try:
+            selection = Selection.from_params(params)
+        except (SelectionError, ValueError) as exc:
+            raise AirflowFailException(f"invalid reprocess request: {exc}") from None
+        settings, stores = open_stores()
+        with section(f"selecting {selection.describe()} under s3://{settings.bucket}/{settings.landing_prefix}"):
+            candidates, missing = select_for_reprocess(stores, settings, selection)
+            if missing:
+                log.warning("%d requested ids match no landing object: %s", len(missing), ", ".join(missing[:20]))
+        return make_plan(
+            candidates,
+            settings,
+            force=bool(params.get("force", True)),
+            retranslate=selection.status == "awaiting_model",  # unchanged inputs a model now covers
+            about={"selection": selection.describe(), "not_found": missing[:100], "not_found_count": len(missing)},
+        )
+
+    batches = select()
+    summarize(batches=batches, results=process_batch.expand(batch=batches))
+
+
+docpipe_reprocess()

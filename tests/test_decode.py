@@ -12,7 +12,7 @@ ARABIC = "اترك تعليقاً — زر الذهاب إلى الأعلى، م
 
 
 def test_utf8_plain_text() -> None:
-    result = decode("Hello\r\nworld\rend".encode())
+    result = decode(b"Hello\r\nworld\rend")
     assert result.text == "Hello\nworld\nend"
     assert result.encoding == "utf-8"
     assert result.format == "text"

@@ -1,0 +1,75 @@
+"""Lines: the unit the text classifier labels, plus the normalisation helpers it shares.
+
+A scraped page rendered to text puts one HTML block per line, so a non-blank line is the
+natural unit: menus are runs of short lines, paragraphs are single long lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_WORD_RE = re.compile(r"\w+")
+_NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+@dataclass(slots=True)
+class Line:
+    """One non-blank line of the analysed text.
+
+    ``text`` is stripped (bullet characters kept), ``indent`` counts leading spaces with
+    tabs as four; ``lang``/``text_en`` are filled by language ID / translation when known.
+    """
+
+    start: int
+    end: int
+    text: str
+    indent: int
+    lang: str | None = None
+    text_en: str | None = None
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines of ``text`` with ``[start, end)`` offsets of the stripped text."""
+    out: list[Line] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        raw = text[pos:end]
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            s = pos + lead
+            head = raw[:lead]
+            indent = sum(4 if c == "\t" else 1 for c in head if c in " \t\u00a0")
+            out.append(Line(start=s, end=s + len(stripped), text=stripped, indent=indent))
+        pos = end + 1
+    return out
+
+
+_INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased ``\\w+`` tokens (the metric's tokenisation) for alignment.
+
+    Control and zero-width characters are removed first: extractors strip them, so
+    "What\\x80\\x99s" must tokenise the same on both sides.
+    """
+    return _WORD_RE.findall(_INVISIBLE_RE.sub("", text).lower())
+
+
+def norm_key(text: str) -> str:
+    """Comparison key: NFKC, case-folded, punctuation and spaces removed.
+
+    Removing spaces also makes glued link text ("ShareTweet") comparable to phrases.
+    """
+    return _NON_WORD_RE.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def norm_words(text: str) -> str:
+    """NFKC, case-folded, punctuation collapsed to single spaces."""
+    return _NON_WORD_RE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()

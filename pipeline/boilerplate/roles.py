@@ -1,0 +1,152 @@
+"""From a keep/drop decision per line to the finer :class:`Role` of every line.
+
+Chrome phrases name their own role (share, login, comments, ...); a section header such as
+"Related Articles" or "Leave a Reply" lends its role to the boilerplate run under it; the
+article title is the title-like line just above the first body paragraph, with bylines
+and date stamps between them given their own roles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.document import Role
+
+from .features import LineInfo
+from .lines import Line, norm_words
+
+_SECTION_ROLES = frozenset({Role.RELATED, Role.COMMENTS, Role.FOOTER, Role.LOGIN})
+_TITLE_LOOKBACK = 6
+
+
+def _name_like(line: Line, info: LineInfo) -> bool:
+    """A bare author name: 2-4 capitalised words, no sentence punctuation."""
+    words = line.text.split()
+    return (2 <= len(words) <= 4 and not info.ends_punct and info.chrome_strength == 0
+            and all(w[:1].isupper() for w in words) and not info.is_date)
+
+
+def _body_start(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> int | None:
+    for i, (info, k) in enumerate(zip(infos, keep, strict=True)):
+        if k and ((info.n_tokens >= 12 and info.ends_punct) or info.n_tokens >= 25):
+            return i
+    return None
+
+
+def find_title(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
+               title: str | None = None) -> tuple[int | None, list[int]]:
+    """Index of the title line and of byline lines between it and the body (or None, [])."""
+    if title:
+        key = norm_words(title)
+        if key:
+            start = _body_start(lines, infos, keep)
+            best = None
+            for i, ln in enumerate(lines):
+                if start is not None and i > start:
+                    break
+                k = norm_words(ln.text.lstrip("•*+-– "))
+                if k == key or (len(k) > 10 and (k in key or key in k) and infos[i].n_tokens >= 2):
+                    best = i  # the last occurrence before the body is the h1
+            if best is not None:
+                return best, []
+    start = _body_start(lines, infos, keep)
+    if start is None:
+        return None, []
+    bylines: list[int] = []
+    for i in range(start - 1, max(-1, start - 1 - _TITLE_LOOKBACK), -1):
+        ln, info = lines[i], infos[i]
+        if info.is_byline or (_name_like(ln, info) and not keep[i] and not bylines and info.dup == 1):
+            bylines.append(i)
+            continue
+        if (info.chrome_strength or info.switcher or info.is_date or info.n_tokens < 2
+                or ln.text[:1] in "•*+" or info.dup > 2):
+            continue
+        if info.n_tokens <= 30 and not (info.ends_punct and ln.text.rstrip()[-1:] == "."):
+            return i, bylines
+        break
+    return None, bylines
+
+
+_LIST_HEADERS = frozenset({Role.RELATED, Role.COMMENTS})
+
+
+def _prose(info: LineInfo) -> bool:
+    return info.n_tokens >= 20 and info.ends_punct and info.dup == 1
+
+
+def apply_list_rules(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> None:
+    """Drop (in place) link lists the model let through.
+
+    Under a "Related posts"/"Leave a reply" header, everything up to the next prose
+    paragraph is the list; short title-like lines among two or more date stamps are a
+    listing of other articles.
+    """
+    n = len(lines)
+    in_list = False
+    dates = np.array([i.is_date for i in infos], dtype=np.int32)
+    near = np.convolve(dates, np.ones(13, dtype=np.int32), mode="same") if n else dates
+    for i, info in enumerate(infos):
+        if info.chrome_strength == 2 and info.chrome_role in _LIST_HEADERS and info.n_tokens <= 8:
+            in_list = True
+            continue
+        if _prose(info):
+            in_list = False
+            continue
+        if in_list or (near[i] >= 2 and not info.ends_punct and info.n_tokens < 25):
+            keep[i] = False
+    # a unique short line between two kept paragraphs is a subheading
+    for i in range(1, n - 1):
+        info = infos[i]
+        if (not keep[i] and keep[i - 1] and keep[i + 1] and 1 <= info.n_tokens <= 15 and info.dup == 1
+                and not info.chrome_strength and not info.switcher and not info.is_date and not info.foreign
+                and lines[i].text[:1] not in "•*+-·" and _prose(infos[i - 1]) and infos[i + 1].n_tokens >= 12):
+            keep[i] = True
+
+
+def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, post: np.ndarray,
+                 title: str | None = None) -> list[tuple[Role, float]]:
+    """One (role, confidence) per line; confidence is the smoothed P(role is right side)."""
+    n = len(lines)
+    out: list[tuple[Role, float]] = []
+    title_idx, bylines = find_title(lines, infos, keep, title)
+    by = set(bylines)
+    section: Role | None = None
+    for i in range(n):
+        info = infos[i]
+        p = float(post[i])
+        if i == title_idx:
+            out.append((Role.TITLE, max(p, 0.5)))
+            section = None
+            continue
+        if keep[i]:
+            section = None
+            if info.is_date:
+                out.append((Role.DATE, p))
+            elif info.is_byline or i in by:
+                out.append((Role.BYLINE, p))
+            elif (info.n_tokens <= 15 and not info.ends_punct and title_idx is not None
+                  and i > title_idx):
+                out.append((Role.HEADING, p))
+            else:
+                out.append((Role.CONTENT, p))
+            continue
+        q = 1.0 - p
+        if info.switcher:
+            role = Role.LANGUAGE_SWITCHER
+        elif info.chrome_role is not None:
+            role = info.chrome_role
+            # a strong section header lends its role to the run below; other chrome ends it
+            section = role if (role in _SECTION_ROLES and info.chrome_strength == 2) else None
+        elif info.is_byline or i in by or (
+                _name_like(lines[i], info) and info.dup == 1 and 0 < i < n - 1 and (keep[i - 1] or keep[i + 1])):
+            role = Role.BYLINE
+        elif info.is_date:
+            role = Role.DATE
+        elif section is not None:
+            role = section
+        elif lines[i].text[:1] in "•*+-" or info.n_tokens <= 6 or info.dup > 1:
+            role = Role.NAVIGATION
+        else:
+            role = Role.BOILERPLATE
+        out.append((role, q))
+    return out

@@ -1,0 +1,265 @@
+"""Boilerplate stripping: seeds (body kept whole, chrome dropped), roles, HTML path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.boilerplate import HtmlExtraction, Line, TextBoilerplateClassifier, extract_html, split_lines
+from pipeline.boilerplate.align import align_lines
+from pipeline.boilerplate.metric import page_counts, score_pages
+from pipeline.boilerplate.phrases import match_chrome, switcher_lang
+from pipeline.document import Role
+
+ROOT = Path(__file__).parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = Path(__file__).parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def clf() -> TextBoilerplateClassifier:
+    return TextBoilerplateClassifier()
+
+
+def _classify(clf: TextBoilerplateClassifier, name: str) -> tuple[str, list[Line], list[tuple[Role, float]]]:
+    path = next(SEEDS.glob(f"{name}_*.txt"))
+    text = path.read_text(encoding="utf-8")
+    lines = split_lines(text)
+    return text, lines, clf.classify(lines)
+
+
+def _main(lines: list[Line], roles: list[tuple[Role, float]]) -> str:
+    return "\n".join(ln.text for ln, (r, _) in zip(lines, roles, strict=True) if r.is_main)
+
+
+def _role_of(lines: list[Line], roles: list[tuple[Role, float]], text: str) -> list[Role]:
+    return [r for ln, (r, _) in zip(lines, roles, strict=True) if ln.text == text]
+
+
+def test_split_lines_offsets() -> None:
+    text = "  • Home\n\n\tBody text here.  \nlast"
+    lines = split_lines(text)
+    assert [ln.text for ln in lines] == ["• Home", "Body text here.", "last"]
+    assert [ln.indent for ln in lines] == [2, 4, 0]
+    assert all(text[ln.start:ln.end] == ln.text for ln in lines)
+
+
+def test_seed_000_body_whole_and_chrome_dropped(clf: TextBoilerplateClassifier) -> None:
+    text, lines, roles = _classify(clf, "000")
+    start = text.index("Nearly four years have elapsed")
+    end = text.index("member of the global order.") + len("member of the global order.")
+    body_lines = [ln for ln in lines if ln.start >= start and ln.end <= end]
+    inline_related = {"RelatedPosts", "ISIS: A Historical and Intellectual Inquiry | Part 7",
+                      "From the Pages of History: The Ottoman Caliphate | Part 25"}
+    for ln, (role, _) in zip(lines, roles, strict=True):
+        if ln in body_lines and ln.text not in inline_related and not ln.text.startswith("The Life and Achievements"):
+            assert role.is_main, ln.text
+    main = _main(lines, roles)
+    for sub in ("Historical Context and Changing Realities", "1. Securing Central Asian Borders",
+                "A New Chapter in Global Diplomacy"):
+        assert sub in main.split("\n")
+    for chrome in ("Login to your account below", "Forgotten Password?", "No Result", "View All Result",
+                   "ShareTweet", "Share on FacebookShare on Twitter", "Leave a Reply Cancel reply",
+                   "Previous Post", "RelatedArticles", "all rights are reserved for Muslims.",
+                   "• Home", "• Periodic Commentary", "Recognition of the IEA: Strategic Interests and "
+                   "Implications for Moscow", "0 shares", "Share 0 Tweet 0"):
+        assert chrome not in main.split("\n"), chrome
+    assert _role_of(lines, roles, "The First Diplomatic Victory of Ideological Resistance") == [Role.TITLE]
+    assert _role_of(lines, roles, "Abdan Safi") == [Role.BYLINE]
+    assert _role_of(lines, roles, "Login to your account below") == [Role.LOGIN]
+    assert set(_role_of(lines, roles, "ShareTweet")) == {Role.SHARE}
+    # the menus (printed twice, items duplicated) are navigation, not content
+    nav = [r for ln, (r, _) in zip(lines, roles, strict=True) if ln.text == "• Periodic Commentary"]
+    assert nav and all(r == Role.NAVIGATION for r in nav)
+    for label in ("• دري", "• پښتو", "• عربي", "• اردو", "• বাঙালি"):
+        assert set(_role_of(lines, roles, label)) == {Role.LANGUAGE_SWITCHER}, label
+
+
+def test_seed_001_title_byline_and_comments(clf: TextBoilerplateClassifier) -> None:
+    _, lines, roles = _classify(clf, "001")
+    main = _main(lines, roles)
+    assert "Breaking The Ranks: Russia Legitimizes Its Former Foes – OpEd" in main
+    assert _role_of(lines, roles, "Breaking The Ranks: Russia Legitimizes Its Former Foes – OpEd") == [Role.TITLE]
+    assert _role_of(lines, roles, "By") == [Role.BYLINE]
+    assert "The Comrades and the Mullas:" in main
+    assert "However, for the moment, at least at first glance, Russia’s recognition" in main
+    assert "No comments:" not in main
+
+
+def test_seed_002_arabic_chrome_in_english_page(clf: TextBoilerplateClassifier) -> None:
+    _, lines, roles = _classify(clf, "002")
+    main = _main(lines, roles)
+    assert main.startswith("Russia becomes first nation to officially recognize Taliban government")
+    assert "In the shifting geopolitical landscape, Moscow’s recognition" in main
+    for chrome in ("اترك تعليقاً", "زر الذهاب إلى الأعلى", "إغلاق", "اظهر المزيد", "مقالات ذات صلة",
+                   "آسياأخبار العالمأوروبا"):
+        assert chrome not in main, chrome
+    assert _role_of(lines, roles, "اترك تعليقاً") == [Role.COMMENTS]
+
+
+def test_seed_003_chrome_dropped_subheading_kept(clf: TextBoilerplateClassifier) -> None:
+    _, lines, roles = _classify(clf, "003")
+    main = _main(lines, roles).split("\n")
+    assert "Complex History of Russia and Afghanistan" in main
+    assert main[0] == "Russia becomes first country to recognise Taliban govt in Afghanistan"
+    for chrome in ("LatestPakistanTop News", "Related Articles", "Leave a Reply", "Back to top button",
+                   "Your email address will not be published. Required fields are marked *"):
+        assert chrome not in main, chrome
+
+
+def test_seed_004_inline_arabic_verse_kept(clf: TextBoilerplateClassifier) -> None:
+    _, lines, roles = _classify(clf, "004")
+    verse = next(ln for ln in lines if "ٱلَّذِينَ" in ln.text or "الَّذِينَ" in ln.text)
+    assert dict(zip([id(ln) for ln in lines], roles, strict=True))[id(verse)][0].is_main
+    main = _main(lines, roles)
+    assert "On Thursday, Russia announced that it had officially accepted" in main
+    assert "[An-Nisa' 4:139]" in main
+
+
+PARAS = [
+    "The minister said on Tuesday that the agreement would be signed in Doha next month, and that both delegations "
+    "had already settled the most difficult questions about trade, transit and the order of the prisoner releases.",
+    "Officials in Kabul welcomed the announcement in a short statement, although several diplomats in the capital "
+    "cautioned that similar promises had been made before, and that none of them had been kept once the talks ended.",
+    "Analysts said the deal could reshape the regional balance for years, because it would give the landlocked "
+    "country a second route to the sea for the first time in decades and reduce its dependence on a single neighbour.",
+    "The next round of talks is expected to take place in Tashkent in the autumn, where the technical teams will "
+    "discuss customs rules, tariffs, and the security arrangements for the trucks that are meant to use the corridor.",
+]
+
+
+def test_subheading_kept_menu_item_dropped(clf: TextBoilerplateClassifier) -> None:
+    text = "\n".join([
+        "  • Home", "  • News", "  • Opinion", "  • Sports", "  • Contact", "Talks Resume in Doha", PARAS[0], PARAS[1],
+        "Historical Context and Changing Realities", PARAS[2], PARAS[3], "Related Articles", "  • Home", "  • News",
+    ])
+    lines = split_lines(text)
+    roles = clf.classify(lines)
+    got = {ln.text: r for ln, (r, _) in zip(lines, roles, strict=True)}
+    assert got["Historical Context and Changing Realities"] == Role.HEADING
+    assert got["Talks Resume in Doha"] == Role.TITLE
+    assert all(got[p] == Role.CONTENT for p in PARAS)
+    assert got["• Home"] == Role.NAVIGATION and got["Related Articles"] == Role.RELATED
+
+
+def test_language_switcher_and_phrases() -> None:
+    assert switcher_lang("پښتو") == "ps" and switcher_lang("• বাঙালি") == "bn"
+    assert switcher_lang("English | دري | پښتو") == "en"
+    assert switcher_lang("Historical Context") is None
+    assert match_chrome("زر الذهاب إلى الأعلى")[1] == 2
+    assert match_chrome("Share 0 Tweet 0")[0] == Role.SHARE
+    assert match_chrome("Historical Context and Changing Realities") == (None, 0)
+
+
+def test_english_gloss_matches_chrome(clf: TextBoilerplateClassifier) -> None:
+    para = "A long paragraph of article prose, written in full sentences, that readers came for. " * 3
+    lines = split_lines(f"{para}\nنظرات خوانندگان\n{para}")
+    lines[1].text_en = "Leave a comment"
+    roles = clf.classify(lines)
+    assert roles[1][0] == Role.COMMENTS
+
+
+def test_short_foreign_language_line_in_english_page(clf: TextBoilerplateClassifier) -> None:
+    lines = split_lines("\n".join([PARAS[0], PARAS[1], "خبرونه", PARAS[2], PARAS[3]]))
+    for ln in lines:
+        ln.lang = "en"
+    plain = clf.content_probability(lines)[0][2]
+    lines[2].lang = "ps"
+    tagged = clf.content_probability(lines)[0][2]
+    assert tagged < plain
+    assert not clf.classify(lines)[2][0].is_main
+
+
+def test_align_in_order_ignores_menu_repeats() -> None:
+    ref = ["breaking", "news", "today", "the", "minister", "said", "the", "deal", "is", "done"]
+    lines = [["news"], ["breaking", "news", "today"], ["the", "minister", "said", "the", "deal", "is", "done"],
+             ["news"]]
+    assert align_lines(lines, ref) == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_metric_shingles() -> None:
+    assert page_counts("a b c d e", "a b c d e") == (1.0, 0.0, 0.0)
+    s = score_pages([("one two three four five", "one two three four"), ("x y z w", "x y z w")])
+    assert 0 < s.recall < 1 and s.precision == 1.0
+
+
+HTML = """<!DOCTYPE html><html lang="en"><head>
+<title>Talks resume in Doha | Example News</title>
+<meta property="og:site_name" content="Example News">
+<meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2025-07-04">
+<link rel="alternate" hreflang="ps" href="/ps/talks">
+<link rel="alternate" hreflang="fa-AF" href="https://example.org/prs/talks">
+<link rel="alternate" hreflang="x-default" href="https://example.org/talks">
+<script>var tracking = "should never appear";</script><style>.x{color:red}</style>
+</head><body>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/opinion">Opinion</a></li><li><a href="/contact">Contact us</a></li></ul>
+<ul class="lang"><li><a href="/ps/talks">پښتو</a></li><li><a href="/ar/talks">عربي</a></li></ul></nav></header>
+<main><article><h1>Talks resume in Doha</h1><p class="byline">By Jane Roe</p>
+<p>Negotiators from both delegations met again in Doha on Thursday, the first formal session since the
+talks stalled in the spring, officials from the host country said in a statement.</p>
+<h2>Historical Context and Changing Realities</h2>
+<p>The previous round collapsed over the sequencing of prisoner releases and the withdrawal timetable,
+and diplomats had warned that the window for an agreement was closing quickly.</p>
+<p>This time both sides brought technical teams, a sign that they expect detailed bargaining on
+trade, transit and the management of the border crossings over the coming weeks.</p>
+</article>
+<div class="share">Share on Facebook Share on Twitter</div>
+<aside><h3>Related Articles</h3><ul><li><a href="/a">Markets rally on trade hopes</a></li>
+<li><a href="/b">Floods hit the north</a></li></ul></aside></main>
+<footer><p>Copyright 2025 Example News. All rights reserved.</p><a href="#">Back to top</a></footer>
+</body></html>"""
+
+
+def test_extract_html_roles_metadata_alternates() -> None:
+    res = extract_html(HTML, url="https://example.org/talks")
+    assert isinstance(res, HtmlExtraction)
+    assert len(res.roles) == len(res.lines)
+    assert all(res.text[ln.start:ln.end] == ln.text for ln in res.lines)
+    assert "should never appear" not in res.text and "color:red" not in res.text
+    got = {ln.text: r for ln, (r, _) in zip(res.lines, res.roles, strict=True)}
+    assert got["Talks resume in Doha"] == Role.TITLE
+    assert got["Historical Context and Changing Realities"].is_main
+    assert got["* Home"] == Role.NAVIGATION
+    assert got["* پښتو"] == Role.LANGUAGE_SWITCHER
+    assert not got["Copyright 2025 Example News. All rights reserved."].is_main
+    assert not got["Back to top"].is_main
+    main = res.main_text()
+    assert "Negotiators from both delegations met again in Doha" in main
+    assert "trade, transit and the management of the border crossings" in main
+    assert "Markets rally on trade hopes" not in main
+    assert res.metadata.title == "Talks resume in Doha"
+    assert res.metadata.author == "Jane Roe"
+    assert res.metadata.date == "2025-07-04"
+    assert res.metadata.site == "Example News"
+    langs = {(a.lang, a.href) for a in res.alternates}
+    assert ("ps", "https://example.org/ps/talks") in langs
+    assert ("fa-AF", "https://example.org/prs/talks") in langs
+    assert ("ar", "https://example.org/ar/talks") in langs
+    assert not any(a.lang == "x-default" for a in res.alternates)
+
+
+def test_extract_html_broken_and_empty() -> None:
+    res = extract_html("<html><body><div><p>Unclosed <b>markup <li>item</div></table></body>")
+    assert len(res.roles) == len(res.lines)
+    assert extract_html("").lines == []
+    xml = '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><p>&e;hi</p>'
+    assert "root:" not in extract_html(xml).text
+
+
+@pytest.mark.skipif(not (SHARED / "dev-data" / "boilerplate" / "turku-en").exists(),
+                    reason="../shared dev data not present (fresh checkout)")
+def test_turku_dev_smoke(clf: TextBoilerplateClassifier) -> None:
+    data = json.loads((SHARED / "dev-data" / "boilerplate" / "turku-en" / "dev.json").read_text())
+    tp = fp = fn = 0
+    for doc in data:
+        kept = [(t, int(lab)) for t, lab in zip(doc["text"], doc["labels"], strict=True) if t.strip()]
+        lines = split_lines("\n".join(t for t, _ in kept))
+        for (_, y), (r, _) in zip(kept, clf.classify(lines), strict=True):
+            tp += bool(y and r.is_main)
+            fp += bool(r.is_main and not y)
+            fn += bool(y and not r.is_main)
+    assert 2 * tp / (2 * tp + fp + fn) >= 0.85

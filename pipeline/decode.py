@@ -43,9 +43,12 @@ _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body
 _HTML_TAG = re.compile(r"</?(p|div|span|a|li|ul|table|td|tr|h[1-6]|br|body|head|meta|script)\b", re.I)
 # C0 controls other than tab/newline/carriage return/form feed: their share tells binary apart.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_ARABIC_CODEPAGES = frozenset({"cp1256", "iso8859-6"})
 # High bytes of UTF-16 code units for Latin (0x00), Cyrillic (0x04), Arabic (0x06, 0xFB, 0xFE)
 # and Indic scripts (0x09).
 _UTF16_HIGH_BYTES = bytes((0x00, 0x04, 0x06, 0x09, 0x20, 0xFB, 0xFE))
+_UTF16_LOW_SUSPECTS = bytes((0x00, 0x04, 0x06, 0xFB, 0xFE))
+_UTF16_SCRIPT_BYTES = bytes((0x04, 0x06, 0x09, 0xFB, 0xFE))
 
 
 class DecodeError(ValueError):
@@ -121,15 +124,63 @@ def _to_text(data: bytes) -> tuple[str, str]:
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             pass
-    best = from_bytes(data[: 1 << 20]).best()
-    if best is not None and best.encoding:
-        encoding = codecs.lookup(best.encoding).name
+    guessed = _guess_encoding(data[: 1 << 20])
+    if guessed:
         try:
-            return data.decode(encoding), encoding
+            return data.decode(guessed), guessed
         except UnicodeDecodeError:
             pass
     # Mostly UTF-8 with damage (truncated or mixed files): keep what is readable.
     return data.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """charset-normalizer's verdict, leaning to the region's Arabic code pages when it has no evidence.
+
+    Short Arabic strings in windows-1256 (titles, menu items) give it no language signal: it
+    then ranks several code pages as equally good and often picks a Japanese or Chinese one.
+    Among equally good candidates an Arabic code page wins. A guess made without any language
+    coherence loses to UTF-8 with replacements when only a few bytes are not UTF-8, and to
+    windows-1256 when that reads the bytes as mostly Arabic letters. Truncated UTF-8 (a cut
+    download) is never re-guessed: its last character is replaced, the rest kept.
+    """
+    if _truncated_utf8(data):
+        return None
+    results = from_bytes(data)
+    best = results.best()
+    if best is None or not best.encoding:
+        return None
+    for match in results:
+        name = codecs.lookup(match.encoding).name
+        if name in _ARABIC_CODEPAGES and match.chaos <= best.chaos and match.coherence >= best.coherence:
+            return name
+    if best.coherence == 0.0:
+        damaged = data.decode("utf-8", errors="replace")
+        if damaged.count("\ufffd") * 50 <= len(damaged):  # UTF-8 with a few bad bytes, not a code page
+            return None
+        if _arabic_letter_share(data.decode("cp1256", errors="replace")) >= 0.6:
+            return "cp1256"
+    return codecs.lookup(best.encoding).name
+
+
+def _truncated_utf8(data: bytes) -> bool:
+    """Valid UTF-8 but for a multi-byte character cut off at the end (a truncated download)."""
+    for cut in (1, 2, 3):
+        tail = data[-cut:]
+        if len(data) > cut and tail[0] >= 0xC0 and all(0x80 <= b < 0xC0 for b in tail[1:]):  # lead + continuations
+            try:
+                data[:-cut].decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+            return True
+    return False
+
+
+def _arabic_letter_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff") / len(letters)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -142,15 +193,31 @@ def _utf16_without_bom(sample: bytes) -> str | None:
         return None
     even, odd = sample[0::2], sample[1::2]
 
-    def block_share(half: bytes) -> float:
-        return sum(half.count(b) for b in _UTF16_HIGH_BYTES) / len(half)
+    def block_share(half: bytes, blocks: bytes = _UTF16_HIGH_BYTES) -> float:
+        return sum(half.count(b) for b in blocks) / len(half)
 
+    # In the low-byte half, 0x09 and 0x20 are mostly tab and space, not Unicode blocks: a
+    # space-heavy line must not look like a high-byte half.
     even_share, odd_share = block_share(even), block_share(odd)
-    if odd_share > 0.6 and even_share < 0.2 and odd.count(0) + even.count(0) > 0:
+    even_low, odd_low = block_share(even, _UTF16_LOW_SUSPECTS), block_share(odd, _UTF16_LOW_SUSPECTS)
+    has_nul = odd.count(0) + even.count(0) > 0
+
+    def plausible(high: bytes, encoding: str) -> bool:
+        # Without a NUL (no space, digit or Latin letter) only a script block may dominate.
+        return has_nul or (block_share(high, _UTF16_SCRIPT_BYTES) > 0.6 and _reads_as_text(sample, encoding))
+
+    if odd_share > 0.6 and even_low < 0.2 and plausible(odd, "utf-16-le"):
         return "utf-16-le"
-    if even_share > 0.6 and odd_share < 0.2 and odd.count(0) + even.count(0) > 0:
+    if even_share > 0.6 and odd_low < 0.2 and plausible(even, "utf-16-be"):
         return "utf-16-be"
     return None
+
+
+def _reads_as_text(sample: bytes, encoding: str) -> bool:
+    """Text in one script with no space or digit has no NUL byte (pure Arabic words): accept
+    it as UTF-16 only when every character it decodes to is printable."""
+    text = sample[: len(sample) // 2 * 2].decode(encoding, errors="replace").rstrip("\ufffd")
+    return bool(text) and "\ufffd" not in text and text.replace("\n", "").replace("\r", "").isprintable()
 
 
 def _declared_charset(head: bytes) -> str | None:

@@ -11,8 +11,9 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-from pipeline.store import Store, open_store
+from pipeline.store import ObjectTooLarge, S3Store, Store, open_store
 
 
 class InputError(ValueError):
@@ -59,6 +60,8 @@ def _expand(spec: str) -> Iterator[InputItem]:
 def _file_item(path: Path) -> InputItem:
     def read(max_bytes: int | None) -> bytes:
         with path.open("rb") as handle:
+            if max_bytes is not None and os.fstat(handle.fileno()).st_size > max_bytes:  # refuse unread
+                raise ValueError(f"larger than the limit of {max_bytes} bytes")
             data = handle.read(max_bytes + 1 if max_bytes is not None else -1)
         if max_bytes is not None and len(data) > max_bytes:
             raise ValueError(f"larger than the limit of {max_bytes} bytes")
@@ -68,10 +71,25 @@ def _file_item(path: Path) -> InputItem:
 
 
 def _from_store(store: Store) -> Iterator[InputItem]:
-    for info in store.list(""):
+    unaddressable: list[str] = []
+    listing = store.list("", skipped=unaddressable) if isinstance(store, S3Store) else store.list("")
+    for info in listing:
         key = info.key
 
-        def read(max_bytes: int | None, key: str = key) -> bytes:
+        def read(max_bytes: int | None, key: str = key, size: int = info.size) -> bytes:
+            if max_bytes is not None and size > max_bytes:  # the listing's size: no request at all
+                raise ObjectTooLarge(key, size, max_bytes, store.uri_for(key))
             return store.get(key, max_bytes=max_bytes)
 
         yield InputItem(uri=store.uri_for(key), size=info.size, read=read)
+    # Keys no store may address (control characters, "." or ".." segments) are never read,
+    # but they are inputs all the same: each gets an error record instead of vanishing.
+    for key in unaddressable:
+        yield InputItem(uri=f"{store.url}/{quote(key, safe='/')}", size=None, read=_refuse(key))
+
+
+def _refuse(key: str) -> Callable[[int | None], bytes]:
+    def read(max_bytes: int | None) -> bytes:
+        raise ValueError(f"object key {key!r} is not safe to address (control characters or '.'/'..' segments)")
+
+    return read

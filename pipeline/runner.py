@@ -179,22 +179,29 @@ class Runner:
         return doc, None
 
     def _unchanged(self, doc: Document) -> bool:
-        """The stored outcome was made from the same bytes by the same pipeline and settings."""
+        """The stored outcome was made from the same bytes by the same pipeline and settings.
+
+        Exactly one outcome must be stored: a run killed between writing one outcome and
+        deleting the other leaves both, and reprocessing is what repairs that.
+        """
+        records: list[dict[str, Any]] = []
         for prefix in (CLEAN, ERRORS):
             try:
-                record = json.loads(self.destination.get(f"{prefix}/{doc.doc_id}.json"))
+                records.append(json.loads(self.destination.get(f"{prefix}/{doc.doc_id}.json")))
             except ObjectNotFound:
                 continue
             except ValueError:
                 return False  # unreadable record: reprocess it
-            pipeline = record.get("pipeline", {})
-            return (
-                record.get("source", {}).get("sha256") == doc.source.sha256
-                and pipeline.get("version") == pipeline_version()
-                and pipeline.get("config_hash") == self.config.config_hash()
-                and not (self.retranslate and self._translation_outdated(record))
-            )
-        return False
+        if len(records) != 1 or not isinstance(records[0], dict):
+            return False
+        record = records[0]
+        pipeline = record.get("pipeline", {})
+        return (
+            record.get("source", {}).get("sha256") == doc.source.sha256
+            and pipeline.get("version") == pipeline_version()
+            and pipeline.get("config_hash") == self.config.config_hash()
+            and not (self.retranslate and self._translation_outdated(record))
+        )
 
     def _translation_outdated(self, record: dict[str, Any]) -> bool:
         """A segment awaits a model that is now installed, or was made by another model version."""
@@ -221,10 +228,13 @@ class Runner:
 
     def _write_clean(self, doc: Document, when: str, replaces: bool) -> None:
         record = clean_record(doc, self.config, when)
-        self.destination.put(f"{CLEAN}/{doc.doc_id}.json", dumps(record), "application/json")
+        # The .txt goes first: the .json is what marks the document done (listing, skipping), so
+        # a crash between the two leaves an orphan .txt that the rerun overwrites, never a
+        # record whose .txt is missing and that the rerun would skip.
         self.destination.put(
             f"{CLEAN}/{doc.doc_id}.txt", (doc.clean_text_en + "\n").encode(), "text/plain; charset=utf-8"
         )
+        self.destination.put(f"{CLEAN}/{doc.doc_id}.json", dumps(record), "application/json")
         if replaces:  # one outcome per input: drop an earlier error record
             self.destination.delete(f"{ERRORS}/{doc.doc_id}.json")
 

@@ -228,13 +228,14 @@ class S3Store:
             if not isinstance(err, ObjectNotFound):
                 raise err from None
 
-    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+    def list(self, prefix: str = "", skipped: list[str] | None = None) -> Iterator[ObjectInfo]:
         """ListObjectsV2 (``page_size`` keys per request), yielded sorted by key.
 
         AWS returns UTF-8 byte order, but SeaweedFS walks its directory tree ("a/x" before
         "a-b"), so the whole listing is collected and sorted before the first yield
         (~250 bytes of memory per object). Folder markers ("dir/") and keys our stores
-        could not address are skipped.
+        could not address are skipped; the latter are appended to *skipped* when given, so
+        a caller that must account for every object (input discovery) can report them.
         """
         validate_prefix(prefix)
         paginator = self._client.get_paginator("list_objects_v2")
@@ -255,6 +256,8 @@ class S3Store:
                         validate_key(key, max_segment_bytes=None)
                     except ValueError:
                         log.warning("skipping S3 object whose key is not valid: %r", key)
+                        if skipped is not None:
+                            skipped.append(key)
                         continue
                     modified = obj.get("LastModified")
                     found.append(

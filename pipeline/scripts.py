@@ -177,8 +177,26 @@ class _CodeTable(dict[int, str]):
 
 
 _TABLE = _CodeTable()
-_RUN_RE = re.compile(r"([^ ._~])(?:[ ._~]*\1)*")
+# Where one script's letters end and another's begin (neutral characters between). Found with
+# a bounded lookahead, not a backreference repeat like ``(x)(?:[ ._~]*\1)*``, which keeps a
+# backtracking frame per repetition and needed ~1.4 GB on a 10 MB single line.
+_CHANGE_RE = re.compile(r"([^ ._~])(?=([ ._~]*)(?!\1)[^ ._~])")
+_LETTER_RE = re.compile(r"[^ ._~]")
 _NONSPACE_RE = re.compile(r"[^ _]")
+
+
+def _same_code_runs(codes: str) -> list[tuple[int, int, str]]:
+    """Maximal ``(start, end, code)`` runs of one code, neutral characters allowed inside."""
+    first = _LETTER_RE.search(codes)
+    if first is None:
+        return []
+    runs: list[tuple[int, int, str]] = []
+    start = first.start()
+    for change in _CHANGE_RE.finditer(codes, start):
+        runs.append((start, change.end(1), codes[start]))
+        start = change.end(2)
+    runs.append((start, len(codes.rstrip(" ._~")), codes[start]))
+    return runs
 
 
 def script_runs(text: str) -> list[tuple[int, int, str]]:
@@ -192,7 +210,7 @@ def script_runs(text: str) -> list[tuple[int, int, str]]:
     only common characters is a single ``Zyyy`` run.
     """
     codes = text.translate(_TABLE)
-    matches = [(m.start(), m.end(), m.group(1)) for m in _RUN_RE.finditer(codes)]
+    matches = _same_code_runs(codes)
     if not matches:
         first = _NONSPACE_RE.search(codes)
         if first is None:

@@ -85,7 +85,16 @@ def _from_store(store: Store) -> Iterator[InputItem]:
     # Keys no store may address (control characters, "." or ".." segments) are never read,
     # but they are inputs all the same: each gets an error record instead of vanishing.
     for key in unaddressable:
-        yield InputItem(uri=f"{store.url}/{quote(key, safe='/')}", size=None, read=_refuse(key))
+        yield InputItem(uri=object_uri(store, key), size=None, read=_refuse(key))
+
+
+def object_uri(store: Store, key: str) -> str:
+    """The URI of *key* in *store*; percent-encoded for a key no store may address, so that
+    such an object still gets a stable document id and an error record."""
+    try:
+        return store.uri_for(key)
+    except ValueError:
+        return f"{store.url}/{quote(key, safe='/')}"
 
 
 def _refuse(key: str) -> Callable[[int | None], bytes]:

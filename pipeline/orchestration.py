@@ -28,10 +28,10 @@ from typing import Any
 
 from pipeline.config import SCHEMA_VERSION, PipelineConfig
 from pipeline.ids import doc_id_for, is_valid_doc_id
-from pipeline.inputs import InputItem
+from pipeline.inputs import InputItem, object_uri
 from pipeline.records import dumps, pipeline_info
 from pipeline.runner import CLEAN, ERRORS, RUNS, Outcome, Runner
-from pipeline.store import ObjectInfo, ObjectNotFound, Store, StoreError, open_store
+from pipeline.store import ObjectInfo, ObjectNotFound, S3Store, Store, StoreError, open_store
 
 log = logging.getLogger(__name__)
 
@@ -166,11 +166,21 @@ class StoredOutcome:
 
 
 def landing_objects(stores: Stores, settings: Settings, subprefix: str = "") -> Iterator[ObjectInfo]:
-    """Objects under the landing prefix; dotfiles and temp names are skipped as ``discover`` does."""
+    """Objects under the landing prefix; dotfiles and temp names are skipped as ``discover`` does.
+
+    Keys no store may address (control characters, ``.``/``..`` segments) are listed too, with
+    no modification time: they are inputs all the same, and the runner gives each an error
+    record instead of letting it vanish.
+    """
     prefix = settings.landing_prefix + _as_prefix(subprefix).rstrip("/") if subprefix else settings.landing_prefix
-    for info in stores.landing.list(prefix):
+    unaddressable: list[str] = []
+    landing = stores.landing
+    listing = landing.list(prefix, skipped=unaddressable) if isinstance(landing, S3Store) else landing.list(prefix)
+    for info in listing:
         if not any(part.startswith(".") for part in info.key[len(settings.landing_prefix) :].split("/")):
             yield info
+    for key in unaddressable:
+        yield ObjectInfo(key=key, size=0, etag=None, modified=None)
 
 
 def stored_outcomes(output: Store) -> dict[str, StoredOutcome]:
@@ -211,7 +221,9 @@ def find_pending(
 
 def discover_pending(stores: Stores, settings: Settings) -> list[Candidate]:
     """New or changed landing objects, compared against what the output area holds."""
-    return find_pending(landing_objects(stores, settings), stored_outcomes(stores.output), stores.landing.uri_for)
+    return find_pending(
+        landing_objects(stores, settings), stored_outcomes(stores.output), lambda key: object_uri(stores.landing, key)
+    )
 
 
 # -- reprocess selection -------------------------------------------------------------------------
@@ -270,7 +282,7 @@ def select_for_reprocess(stores: Stores, settings: Settings, selection: Selectio
     since_ts = datetime.combine(selection.since, datetime.min.time(), UTC).timestamp() if selection.since else None
     chosen: list[Candidate] = []
     for info in landing_objects(stores, settings, selection.prefix):
-        uri = stores.landing.uri_for(info.key)
+        uri = object_uri(stores.landing, info.key)
         doc_id = doc_id_for(uri)
         if wanted and doc_id not in wanted:
             continue
@@ -360,7 +372,7 @@ def _input_item(landing: Store, key: str, size: int) -> InputItem:
     def read(max_bytes: int | None) -> bytes:
         return landing.get(key, max_bytes=max_bytes)
 
-    return InputItem(uri=landing.uri_for(key), size=size, read=read)
+    return InputItem(uri=object_uri(landing, key), size=size, read=read)
 
 
 def process_batch(

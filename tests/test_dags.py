@@ -399,3 +399,19 @@ def test_reprocess_without_any_filter_fails_before_processing(airflow_session: A
     assert run["state"] == "failed"
     assert run["tasks"]["select"]["state"] == "failed"
     assert "nothing selected" in run["_log"]
+
+
+def test_unaddressable_landing_keys_get_an_error_record(seaweed: SeaweedServer, library_stores: tuple) -> None:
+    """Keys no store may address are inputs too: quarantined in errors/, never silently dropped."""
+    settings, stores, bucket = library_stores
+    _upload(seaweed, bucket, f"landing/{SEEDS[0].name}", SEEDS[0].read_bytes())
+    _upload(seaweed, bucket, "landing/ctrl-\x01.txt", b"A page whose key holds a control character.\n")
+    pending = discover_pending(stores, settings)
+    assert len(pending) == 2
+    batches, _ = plan_batches(pending, settings, "20250101T000000Z-0c0c0c")
+    results = [process_batch(stores, settings, b) for b in batches]
+    assert sum(r["counts"]["written"] for r in results) == 1
+    failed = [d for r in results for d in r["documents"]["failed"]]
+    assert [(d["stage"], d["uri"]) for d in failed] == [("read", f"s3://{bucket}/landing/ctrl-%01.txt")]
+    assert _json(seaweed, bucket, f"errors/{failed[0]['doc_id']}.json")["stage"] == "read"
+    assert discover_pending(stores, settings) == []  # the error record is its outcome: not retried forever

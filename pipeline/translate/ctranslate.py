@@ -55,7 +55,7 @@ class CT2Settings:
     inter_threads: int | None = None  # parallel sub-batches; None: CPUs // intra_threads
     intra_threads: int | None = None  # threads per sub-batch; None: min(4, CPUs)
     beam_size: int = 4
-    max_batch_tokens: int = 2048  # token budget per sub-batch (batch_type="tokens")
+    max_batch_tokens: int = 1024  # source-token budget per sub-batch; peak RSS grows with it (bench)
     max_input_tokens: int = 200  # longer sentences are cut at word boundaries and translated in pieces
     max_decoding_length: int = 256
     length_penalty: float = 1.0

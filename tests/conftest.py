@@ -108,18 +108,9 @@ def _isolated_docpipe_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     Set in ``os.environ`` so subprocesses (the ``docpipe`` CLI) inherit it too; tests that want
     models install them into their own directory and point ``DOCPIPE_MODELS_DIR`` there.
     """
-    import os
-
     root = tmp_path_factory.mktemp("docpipe-home")
-    saved = {k: os.environ.get(k) for k in ("DOCPIPE_MODELS_DIR", "DOCPIPE_TRANSLATION_MEMORY", "ARGOS_PACKAGES_DIR")}
-    os.environ["DOCPIPE_MODELS_DIR"] = str(root / "no-models")
-    os.environ["DOCPIPE_TRANSLATION_MEMORY"] = str(root / "translation-memory.sqlite3")
-    os.environ.pop("ARGOS_PACKAGES_DIR", None)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DOCPIPE_MODELS_DIR", str(root / "no-models"))
+        patch.setenv("DOCPIPE_TRANSLATION_MEMORY", str(root / "translation-memory.sqlite3"))
+        patch.delenv("ARGOS_PACKAGES_DIR", raising=False)
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

@@ -413,24 +413,14 @@ def process_batch(
     report = runner.run(items, manifest_key=manifest_key)
     if not report.completed:
         raise StoreError(f"batch {batch['index']} incomplete: {report.error}")
-    by_status: dict[str, list[Outcome]] = {"written": [], "skipped": [], "failed": []}
-    for outcome in report.outcomes:
-        by_status[outcome.status].append(outcome)
     return {
         "index": batch["index"],
         "label": batch.get("label", ""),
         "manifest": stores.output.uri_for(manifest_key),
         "seconds": report.seconds,
         "inputs": [item.uri for item in items],
-        "counts": {"seen": len(items), **{status: len(v) for status, v in by_status.items()}},
-        "documents": {
-            "written": [o.doc_id for o in by_status["written"]],
-            "skipped": [o.doc_id for o in by_status["skipped"]],
-            "failed": [
-                {"doc_id": o.doc_id, "uri": o.uri, "stage": o.stage or "", "error_type": o.error_type or ""}
-                for o in by_status["failed"]
-            ],
-        },
+        "counts": report.counts(len(items)),
+        "documents": report.documents(),
         "languages": report.languages(),
         "translations": report.translations,
         "memory": {"hits": 0, "misses": 0, **report.memory},

@@ -64,6 +64,22 @@ class RunReport:
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
 
+    def counts(self, seen: int) -> dict[str, int]:
+        """The manifest's ``counts``: inputs seen and documents per outcome."""
+        return {"seen": seen, **{status: self.count(status) for status in ("written", "skipped", "failed")}}
+
+    def documents(self) -> dict[str, Any]:
+        """The manifest's ``documents``: ids per outcome, failures with stage and error type."""
+        return {
+            "written": [o.doc_id for o in self.outcomes if o.status == "written"],
+            "skipped": [o.doc_id for o in self.outcomes if o.status == "skipped"],
+            "failed": [
+                {"doc_id": o.doc_id, "uri": o.uri, "stage": o.stage or "", "error_type": o.error_type or ""}
+                for o in self.outcomes
+                if o.status == "failed"
+            ],
+        }
+
     def languages(self) -> dict[str, int]:
         """Documents per language, counting each language a written document contains."""
         counts: Counter[str] = Counter()
@@ -250,9 +266,6 @@ class Runner:
     # -- manifest ----------------------------------------------------------------------------
 
     def _manifest(self, report: RunReport, items: list[InputItem], started: float) -> dict[str, Any]:
-        by_status: dict[str, list[Outcome]] = {"written": [], "skipped": [], "failed": []}
-        for outcome in report.outcomes:
-            by_status[outcome.status].append(outcome)
         return {
             "schema_version": SCHEMA_VERSION,
             "run_id": report.run_id,
@@ -262,20 +275,8 @@ class Runner:
             "status": "completed" if report.completed else "incomplete",
             "destination": report.destination,
             "inputs": [item.uri for item in items],
-            "counts": {
-                "seen": len(items),
-                "written": len(by_status["written"]),
-                "skipped": len(by_status["skipped"]),
-                "failed": len(by_status["failed"]),
-            },
-            "documents": {
-                "written": [o.doc_id for o in by_status["written"]],
-                "skipped": [o.doc_id for o in by_status["skipped"]],
-                "failed": [
-                    {"doc_id": o.doc_id, "uri": o.uri, "stage": o.stage, "error_type": o.error_type}
-                    for o in by_status["failed"]
-                ],
-            },
+            "counts": report.counts(len(items)),
+            "documents": report.documents(),
             "languages": report.languages(),
             "translations": report.translations,
             "translation_memory": report.memory,

@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--models-dir", metavar="DIR", help="translation models (default: $DOCPIPE_MODELS_DIR or user data)"
     )
     run.add_argument("--batch-size", type=_positive_int, metavar="N", help="documents per batch (default 32)")
+    run.add_argument(
+        "--no-host-memory",
+        dest="host_memory",
+        action="store_false",
+        default=None,
+        help="do not learn or use the lines each site repeats across pages (state/hosts/ in DEST); "
+        "also DOCPIPE_HOST_MEMORY=0",
+    )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON on stdout")
     run.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     run.set_defaults(handler=_cmd_run)
@@ -187,7 +195,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"docpipe run: cannot read inputs: {logs.redact(str(exc))}", file=sys.stderr)
         return EXIT_INCOMPLETE
-    config = PipelineConfig.from_env(batch_size=args.batch_size, models_dir=args.models_dir)
+    try:
+        config = PipelineConfig.from_env(
+            batch_size=args.batch_size, models_dir=args.models_dir, host_memory=args.host_memory
+        )
+    except ValueError as exc:
+        print(f"docpipe run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     show_progress = not args.no_progress and sys.stderr.isatty()
     with RunProgress(total=len(items), enabled=show_progress) as progress:
         runner = Runner(
@@ -215,6 +229,7 @@ def _report_json(report: RunReport) -> dict[str, object]:
         "languages": report.languages(),
         "translations": report.translations,
         "translation_memory": report.memory,
+        "host_memory": report.host_memory,
         "models": report.models,
         "seconds": report.seconds,
     }

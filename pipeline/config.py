@@ -24,6 +24,8 @@ class PipelineConfig:
     max_document_bytes: int = 16 * 1024 * 1024
     max_document_seconds: float = 120.0
     batch_size: int = 32
+    #: Learn the lines each site repeats across pages and treat them as chrome (state/hosts/ in the store).
+    host_memory: bool = True
     models_dir: str | None = field(default=None, compare=False)
 
     def output_settings(self) -> dict[str, object]:
@@ -48,10 +50,21 @@ class PipelineConfig:
             values["max_document_seconds"] = float(os.environ["DOCPIPE_MAX_DOCUMENT_SECONDS"])
         if "DOCPIPE_BATCH_SIZE" in os.environ:
             values["batch_size"] = int(os.environ["DOCPIPE_BATCH_SIZE"])
+        if "DOCPIPE_HOST_MEMORY" in os.environ:
+            values["host_memory"] = _flag(os.environ["DOCPIPE_HOST_MEMORY"], "DOCPIPE_HOST_MEMORY")
         if "DOCPIPE_MODELS_DIR" in os.environ:
             values["models_dir"] = os.environ["DOCPIPE_MODELS_DIR"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _flag(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}")
 
 
 def pipeline_version() -> str:

@@ -424,6 +424,7 @@ def process_batch(
         "languages": report.languages(),
         "translations": report.translations,
         "memory": {"hits": 0, "misses": 0, **report.memory},
+        "host_memory": report.host_memory,
         "models": report.models,
         "stages": report.stages,
         "pipeline": pipeline_info(config),
@@ -493,6 +494,7 @@ def summarize(
     languages: Counter[str] = Counter()
     translations: Counter[str] = Counter()
     memory: Counter[str] = Counter()
+    host_memory: Counter[str] = Counter()
     stages: dict[str, JSON] = {}
     documents: dict[str, list[Any]] = {"written": [], "skipped": [], "failed": []}
     inputs: list[str] = []
@@ -504,6 +506,7 @@ def summarize(
         languages.update(result["languages"])
         translations.update(result["translations"])
         memory.update(result.get("memory") or {})
+        host_memory.update({k: v for k, v in (result.get("host_memory") or {}).items() if k != "sites"})
         for status in documents:
             documents[status].extend(result["documents"][status])
         inputs.extend(result["inputs"])
@@ -555,6 +558,7 @@ def summarize(
         "languages": summary.languages,
         "translations": summary.translations,
         "translation_memory": {"hits": memory.get("hits", 0), "misses": memory.get("misses", 0)},
+        "host_memory": dict(sorted(host_memory.items())),  # summed over batches (sites would double count)
         "models": sorted(models),
         "stages": stages,
         "pipeline": pipeline,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pipeline.boilerplate.host_memory import HostMemory
 from pipeline.config import SCHEMA_VERSION, PipelineConfig, pipeline_version
 from pipeline.document import Document, Source
 from pipeline.ids import doc_id_for
@@ -57,6 +58,7 @@ class RunReport:
     translations: dict[str, int]
     manifest_key: str
     memory: dict[str, int] = field(default_factory=dict)
+    host_memory: dict[str, int] = field(default_factory=dict)
     models: list[str] = field(default_factory=list)
     completed: bool = True
     error: str | None = None
@@ -117,7 +119,8 @@ class Runner:
         names another key (an orchestrator's batch manifest that must stay stable across retries)."""
         started = time.time()
         run_id = _new_run_id(started)
-        pipeline = build_pipeline(self.config, self.translation.translator)
+        host_memory = HostMemory(self.destination) if self.config.host_memory else None
+        pipeline = build_pipeline(self.config, self.translation.translator, host_memory)
         outcomes: list[Outcome] = []
         error: str | None = None
         try:
@@ -125,6 +128,8 @@ class Runner:
             for offset in range(0, len(items), self.config.batch_size):
                 batch = items[offset : offset + self.config.batch_size]
                 outcomes.extend(self._run_batch(pipeline, batch, existing))
+                if host_memory is not None:  # after the records: they matter more than the memory
+                    host_memory.flush()
         except StoreError as exc:
             error = f"{type(exc).__name__}: {exc}"
             log.error("run %s stopped: %s", run_id, error)
@@ -137,6 +142,7 @@ class Runner:
             translations=_translation_counts(pipeline),
             manifest_key=manifest_key or f"{RUNS}/{run_id}.json",
             memory=self.translation.memory_stats(),
+            host_memory=host_memory.summary() if host_memory is not None else {},
             models=self.translation.installed_models(),
             completed=error is None,
             error=error,
@@ -280,6 +286,7 @@ class Runner:
             "languages": report.languages(),
             "translations": report.translations,
             "translation_memory": report.memory,
+            "host_memory": report.host_memory,
             "models": report.models,
             "stages": report.stages,
             "pipeline": pipeline_info(self.config),

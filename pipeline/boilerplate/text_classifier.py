@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ CONTINUATION_MIN_TOKENS = 12  # a sentence this long right after kept content co
 _STOP = FEATURE_NAMES.index("stop_rate")
 _FOREIGN_LANG = FEATURE_NAMES.index("foreign_lang")
 FOREIGN_SHORT_FACTOR = 0.3
+HOST_REPEATED_CAP = 0.1  # a line the site repeats on many pages: chrome unless its context is strongly content
 
 
 def _is_prose(info: LineInfo, stop_rate: float) -> bool:
@@ -103,11 +106,19 @@ class TextBoilerplateClassifier:
         self.smooth = smooth
         self.prose_floor = float(p.get("prose_floor", 0.0))
 
-    def content_probability(self, lines: list[Line]) -> tuple[np.ndarray, list[LineInfo]]:
-        """Unsmoothed P(main content) per line, with strong chrome / switchers capped."""
+    def content_probability(self, lines: list[Line], repeated: Sequence[bool] | None = None
+                            ) -> tuple[np.ndarray, list[LineInfo]]:
+        """Unsmoothed P(main content) per line, with strong chrome / switchers capped.
+
+        *repeated* flags lines the page's site repeats across its pages (host memory): they
+        count as duplicated lines for every rule, and their score is capped.
+        """
         X, infos = featurize(lines)
         if not infos:
             return np.zeros(0), infos
+        if repeated is not None:
+            infos = [replace(info, dup=max(info.dup, 2)) if flag else info
+                     for info, flag in zip(infos, repeated, strict=True)]
         # einsum, not @: multi-threaded BLAS on a busy machine costs ~100x on matrices this small
         h = np.tanh(np.einsum("nd,dh->nh", (X - self.mean) / self.std, self.w1) + self.b1)
         h = h.reshape(len(h), len(self.b2), self.hidden)
@@ -125,23 +136,27 @@ class TextBoilerplateClassifier:
                 p[i] = min(p[i], _CHROME_CAP)
             elif self.prose_floor and nt >= PROSE_MIN_TOKENS and _is_prose(info, stop[i]):
                 p[i] = max(p[i], self.prose_floor)
+        if repeated is not None:
+            p = np.where(np.asarray(repeated, dtype=bool), np.minimum(p, HOST_REPEATED_CAP), p)
         return p, infos
 
-    def smoothed(self, lines: list[Line]) -> tuple[np.ndarray, list[LineInfo]]:
+    def smoothed(self, lines: list[Line], repeated: Sequence[bool] | None = None
+                 ) -> tuple[np.ndarray, list[LineInfo]]:
         """Smoothed P(main content) per line."""
-        p, infos = self.content_probability(lines)
+        p, infos = self.content_probability(lines, repeated)
         if self.smooth and len(p):
             p = forward_backward(p, self.stay, self.prior)
         return p, infos
 
     def classify(self, lines: list[Line], host: str | None = None, *,
-                 title: str | None = None) -> list[tuple[Role, float]]:
+                 title: str | None = None, repeated: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
         """One (role, confidence) per line.
 
-        ``host`` is the hook for per-host memory of lines seen across pages (not stored
-        yet); ``title``, when known (HTML metadata), pins the TITLE line.
+        ``host`` names the page's site (for logs); ``title``, when known (HTML metadata), pins
+        the TITLE line; ``repeated`` flags lines the site repeats across pages (see
+        :mod:`.host_memory`).
         """
-        post, infos = self.smoothed(lines)
+        post, infos = self.smoothed(lines, repeated)
         keep = post >= self.threshold
         for i, info in enumerate(infos):
             if self.prose_floor and not keep[i] and post[i] >= 0.05 and info.n_tokens >= PROSE_MIN_TOKENS \

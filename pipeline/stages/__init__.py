@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.boilerplate.host_memory import HostMemory
 from pipeline.config import PipelineConfig
 from pipeline.stages.assemble import AssembleStep
 from pipeline.stages.base import Failure, Pipeline, Step, StepStats
@@ -13,18 +14,20 @@ from pipeline.stages.translation import TranslateStep
 from pipeline.translate import NoModelTranslator, Translator
 
 
-def build_pipeline(config: PipelineConfig, translator: Translator | None = None) -> Pipeline:
+def build_pipeline(config: PipelineConfig, translator: Translator | None = None,
+                   host_memory: HostMemory | None = None) -> Pipeline:
     """Decode → layout → language → translate → boilerplate → assemble.
 
     Translation runs before boilerplate classification so chrome in other languages is
-    recognised through its English meaning.
+    recognised through its English meaning. *host_memory* (used when ``config.host_memory``)
+    holds the lines each site repeats; the caller persists it between batches.
     """
     steps: list[Step] = [
         DecodeStep(config.max_document_bytes),
         LayoutStep(),
         LanguageStep(),
         TranslateStep(translator or NoModelTranslator(), target=config.target_lang),
-        BoilerplateStep(),
+        BoilerplateStep(memory=host_memory if config.host_memory else None),
         AssembleStep(),
     ]
     for step in steps:

@@ -4,28 +4,56 @@ HTML documents arrive with roles from the extraction; plain text goes through th
 classifier, which sees each line's language and English translation so that chrome in
 Arabic or Pashto is recognised through its English meaning. Nothing is dropped: segments
 inherit their block's role and stay in the record.
+
+With a :class:`HostMemory`, each batch's pages are first added to their site's line counts,
+and lines the site repeats across its pages are passed to the classifier as chrome evidence
+(for HTML, extracted lines the site repeats are demoted to boilerplate).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from urllib.parse import urlsplit
 
 from pipeline.boilerplate import Line, TextBoilerplateClassifier
+from pipeline.boilerplate.host_memory import HostMemory, site_of
 from pipeline.document import Alternate, Document, Role, Segment, TranslationStatus
 from pipeline.langtags import UNDETERMINED
-from pipeline.stages.base import Step
+from pipeline.stages.base import Failure, Step
+
+# A page on which this many repeated lines are whole sentences is a copy of a page already
+# seen (the same article under another URL), not a page full of chrome: ignore the memory.
+DUPLICATE_SENTENCES = 3
+SENTENCE_MIN_WORDS = 12
+_SENTENCE_END_RE = re.compile(r"[.!?؟۔।\"'”’)\]]\s*$")
 
 
 class BoilerplateStep(Step):
     name = "boilerplate"
 
-    def __init__(self, classifier: TextBoilerplateClassifier | None = None) -> None:
+    def __init__(self, classifier: TextBoilerplateClassifier | None = None, memory: HostMemory | None = None) -> None:
         super().__init__()
         self.classifier = classifier or TextBoilerplateClassifier()
+        self.memory = memory
+
+    def process_batch(self, docs: list[Document]) -> list[Failure]:
+        """Add the whole batch to the host memory first, so pages of one new site help each other."""
+        if self.memory is not None:
+            for doc in docs:
+                site = _site(doc)
+                if site and doc.blocks:
+                    self.memory.observe(site, _page_ids(doc), (block.text for block in doc.blocks))
+        return super().process_batch(docs)
 
     def process(self, doc: Document) -> None:
         by_block = doc.segments_by_block()
+        site = _site(doc)
+        repeated = self._repeated(doc, site)
+        if doc.roles_assigned and repeated:
+            for block, flag in zip(doc.blocks, repeated, strict=True):
+                if flag and block.role.is_main and block.role != Role.TITLE:
+                    block.role, block.role_score = Role.BOILERPLATE, min(block.role_score or 0.0, 0.05)
+                    self.stats.counters["host_repeated_demoted"] += 1
         if not doc.roles_assigned:
             lines = [
                 Line(
@@ -38,14 +66,47 @@ class BoilerplateStep(Step):
                 )
                 for block, segments in zip(doc.blocks, by_block, strict=True)
             ]
-            host = urlsplit(doc.metadata.url).hostname if doc.metadata.url else None
-            for block, (role, score) in zip(doc.blocks, self.classifier.classify(lines, host), strict=True):
+            roles = self.classifier.classify(lines, site, repeated=repeated)
+            for block, (role, score) in zip(doc.blocks, roles, strict=True):
                 block.role, block.role_score = role, round(float(score), 4)
         for block, segments in zip(doc.blocks, by_block, strict=True):
             for segment in segments:
                 segment.role = block.role
             self.stats.counters[f"role_{block.role.value}"] += 1
         doc.alternates = _alternates(doc, by_block)
+
+    def _repeated(self, doc: Document, site: str | None) -> list[bool] | None:
+        """Per block: does the site repeat this line across its pages? None without memory."""
+        if self.memory is None or site is None or not doc.blocks:
+            return None
+        texts = [block.text for block in doc.blocks]
+        flags = self.memory.repeated(site, texts)
+        if not any(flags):
+            return None
+        sentences = sum(1 for text, flag in zip(texts, flags, strict=True) if flag and _sentence_like(text))
+        if sentences >= DUPLICATE_SENTENCES:
+            self.stats.counters["host_duplicate_pages"] += 1
+            return None
+        self.stats.counters["host_repeated_lines"] += sum(flags)
+        self.memory.stats["repeated_lines"] += sum(flags)
+        return flags
+
+
+def _site(doc: Document) -> str | None:
+    return site_of(doc.metadata.url, doc.source.uri)
+
+
+def _page_ids(doc: Document) -> tuple[str, ...]:
+    """The input's id (a page re-scraped with a new timestamp is not a new page) and its content
+    hash (nor is the same page under another address)."""
+    ids = [doc.doc_id]
+    if doc.source.sha256:
+        ids.append("sha256:" + doc.source.sha256[:16])
+    return tuple(ids)
+
+
+def _sentence_like(text: str) -> bool:
+    return len(text.split()) >= SENTENCE_MIN_WORDS and bool(_SENTENCE_END_RE.search(text))
 
 
 def _dominant_language(segments: list[Segment]) -> str | None:

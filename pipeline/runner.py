@@ -124,6 +124,9 @@ class Runner:
         outcomes: list[Outcome] = []
         error: str | None = None
         try:
+            sweep = getattr(self.destination, "sweep_temp_files", None)  # local stores: a killed run's leftovers
+            if sweep is not None:
+                sweep()
             existing = self._existing_outcomes()
             for offset in range(0, len(items), self.config.batch_size):
                 batch = items[offset : offset + self.config.batch_size]

@@ -246,6 +246,26 @@ def test_local_writes_are_atomic_and_temp_files_invisible(tmp_path: Path) -> Non
         local.head(f"{TMP_PREFIX}crash.tmp")
 
 
+def test_stale_temp_files_are_swept_young_ones_kept(tmp_path: Path) -> None:
+    """A SIGKILLed writer's temp files go at the next run; a concurrent put's do not."""
+    from pipeline.config import PipelineConfig
+    from pipeline.runner import Runner
+
+    root = tmp_path / "root"
+    (root / "clean").mkdir(parents=True)
+    old = root / "clean" / f"{TMP_PREFIX}killed.tmp"
+    young = root / "clean" / f"{TMP_PREFIX}in-flight.tmp"
+    old.write_bytes(b"partial")
+    young.write_bytes(b"partial")
+    os.utime(old, (time.time() - 2 * 3600, time.time() - 2 * 3600))
+    (root / "clean" / "keep.json").write_bytes(b"{}")
+    os.utime(root / "clean" / "keep.json", (0, 0))  # only temp files are swept, however old
+    report = Runner(LocalStore(root), PipelineConfig()).run([])
+    assert report.completed
+    assert not old.exists() and young.exists() and (root / "clean" / "keep.json").exists()
+    assert LocalStore(root).sweep_temp_files(older_than=0) == 1 and not young.exists()
+
+
 def test_local_failed_write_leaves_no_temp_file(tmp_path: Path) -> None:
     local = LocalStore(tmp_path)
     local.put("doc", b"old")

@@ -2,7 +2,8 @@
 
 Writes go to a temp file in the target directory, are fsynced and then ``os.replace``d
 over the target, so a reader (or a crash) never exposes a half-written object. Leftover
-temp files from a crash are invisible to :meth:`LocalStore.list` and :meth:`head`.
+temp files from a crash are invisible to :meth:`LocalStore.list` and :meth:`head`, and
+:meth:`LocalStore.sweep_temp_files` (called at the start of every run) removes old ones.
 Symlinks are not followed when listing, and no key may resolve outside the root.
 """
 
@@ -13,6 +14,7 @@ import logging
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -24,6 +26,8 @@ log = logging.getLogger(__name__)
 
 TMP_PREFIX = ".docpipe-tmp-"
 """Temp files start with this; keys whose last segment does are refused."""
+STALE_TEMP_SECONDS = 3600.0
+"""A temp file untouched this long belongs to a writer that died (a live put takes seconds)."""
 
 
 def _file_mode() -> int:
@@ -170,6 +174,32 @@ class LocalStore:
             raise StoreError(f"cannot delete {path}: {exc.strerror}") from None
 
     # -- listing -------------------------------------------------------------------------
+
+    def sweep_temp_files(self, older_than: float = STALE_TEMP_SECONDS) -> int:
+        """Delete temp files left by killed writers (not modified for *older_than* seconds).
+
+        Young temp files are left alone: they may belong to a concurrent run's put in progress.
+        Returns how many were removed; unreadable directories are skipped.
+        """
+        cutoff = time.time() - older_than
+        removed = 0
+        for directory, dirnames, filenames in os.walk(self.root, followlinks=False):
+            dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(directory, d))]
+            for name in filenames:
+                if not name.startswith(TMP_PREFIX):
+                    continue
+                path = os.path.join(directory, name)
+                try:
+                    if os.lstat(path).st_mtime < cutoff:
+                        os.unlink(path)
+                        removed += 1
+                except FileNotFoundError:  # another sweeper got it
+                    continue
+                except OSError as exc:
+                    log.warning("cannot remove stale temp file %s: %s", path, exc.strerror)
+        if removed:
+            log.info("removed %d stale temp file(s) under %s", removed, self.root)
+        return removed
 
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
         """Recursive listing in S3 order, streamed without loading the whole tree.

@@ -13,8 +13,13 @@ Argos once per text must hold at a real model's compute cost, not on the tiny te
 * Argos: ``argostranslate.translate.translate(text, "ar", "en")`` per segment, argostranslate 1.11.0
   in a throwaway venv outside the repo (created on first use: torch 2.13.0 CPU first, then argos);
 * equal decoding on both sides: beam 4 (Argos's default), length penalty 0.2 (Argos's), int8,
-  1 inter × 2 intra threads, the same sentence splitter, and the same ``max_decoding_length`` cap
-  (random weights rarely emit ``</s>``, so hypotheses run to the cap on both sides);
+  the same sentence splitter, and the same ``max_decoding_length`` cap (random weights rarely
+  emit ``</s>``, so hypotheses run to the cap on both sides);
+* threads: each side at its best on the machine and both using all its CPUs at most. docpipe
+  runs with its defaults (``CT2Settings``: one thread per sub-batch, as many sub-batches in
+  parallel as CPUs) unless ``--docpipe-threads``; Argos per text can only use threads inside
+  one call, so it runs once per ``--argos-threads`` layout (default ``1x1,1x2``: inter x intra)
+  and the faster run is the baseline;
 * each side runs in its own subprocess: timing excludes imports and model loading (one warm-up
   call), peak RSS is the child's VmHWM; a second pair of children loads the ar AND fa models;
 * translation memory: a synthetic crawl whose pages repeat chrome, through ``CachedTranslator``
@@ -57,7 +62,6 @@ PHRASEBOOK = PROJECT / "tools" / "phrasebook"
 BEAM_SIZE = 4  # argostranslate.settings.beam_size default (ARGOS_BEAM_SIZE)
 LENGTH_PENALTY = 0.2  # hard-coded in argostranslate.translate.apply_packaged_translation
 MAX_DECODING_LENGTH = 64
-INTER_THREADS, INTRA_THREADS = 1, 2
 
 
 def vm_hwm_kb() -> int:
@@ -100,10 +104,10 @@ def worker_docpipe(job: dict[str, Any]) -> dict[str, Any]:
     for path in job["packages"].values():
         install(path, models)
     settings = CT2Settings(beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, max_decoding_length=job["max_len"],
-                           compute_type="int8", inter_threads=INTER_THREADS, intra_threads=INTRA_THREADS,
+                           compute_type="int8", inter_threads=job.get("inter"), intra_threads=job.get("intra"),
                            max_batch_tokens=job.get("batch_tokens", CT2Settings.max_batch_tokens))
     translator = CTranslate2Translator(models, settings=settings)
-    out: dict[str, Any] = {"rss_before_load_kb": vm_hwm_kb()}
+    out: dict[str, Any] = {"rss_before_load_kb": vm_hwm_kb(), "threads": list(settings.resolved()[2:])}
     started = time.perf_counter()
     for lang in job["segments"]:
         translator.translate(lang, "en", ["تجربة"])  # loads the model
@@ -185,7 +189,7 @@ def worker_memory(job: dict[str, Any]) -> dict[str, Any]:
     atexit.register(shutil.rmtree, models, True)  # ~100 MB per package
     install(job["packages"]["ar"], models)
     settings = CT2Settings(beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, max_decoding_length=job["max_len"],
-                           compute_type="int8", inter_threads=INTER_THREADS, intra_threads=INTRA_THREADS)
+                           compute_type="int8")
     backend = CTranslate2Translator(models, settings=settings)
     backend.translate("ar", "en", ["تجربة"])  # load outside the timings
     model_id = backend.model_for("ar", "en")
@@ -242,7 +246,7 @@ def ensure_argos_venv() -> Path:
     return python
 
 
-def argos_env() -> dict[str, str]:
+def argos_env(inter: int, intra: int) -> dict[str, str]:
     """Keep Argos's data, config, cache and packages inside the bench cache, and set its decoding knobs."""
     home = CACHE / "argos-home"
     env = dict(os.environ)
@@ -250,7 +254,7 @@ def argos_env() -> dict[str, str]:
         "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_CACHE_HOME": str(home / "cache"), "ARGOS_PACKAGES_DIR": str(home / "packages"),
         "ARGOS_DEVICE_TYPE": "cpu", "ARGOS_COMPUTE_TYPE": "int8", "ARGOS_BEAM_SIZE": str(BEAM_SIZE),
-        "ARGOS_INTER_THREADS": str(INTER_THREADS), "ARGOS_INTRA_THREADS": str(INTRA_THREADS),
+        "ARGOS_INTER_THREADS": str(inter), "ARGOS_INTRA_THREADS": str(intra),
         "HF_HUB_OFFLINE": "1", "STANZA_RESOURCES_DIR": str(home / "stanza"),
     })
     return env
@@ -284,6 +288,13 @@ def crawl(
             for i in range(pages)]
 
 
+def _layout(value: str) -> tuple[int, int]:
+    inter, _, intra = value.partition("x")
+    if not (inter.isdigit() and intra.isdigit() and int(inter) > 0 and int(intra) > 0):
+        raise argparse.ArgumentTypeError(f"expected INTERxINTRA such as 1x2, got {value!r}")
+    return int(inter), int(intra)
+
+
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -297,6 +308,9 @@ def main() -> None:
     parser.add_argument("--max-decoding-length", type=int, default=MAX_DECODING_LENGTH)
     parser.add_argument("--batch-tokens", type=int, default=2048, help="docpipe's max_batch_tokens (CT2Settings)")
     parser.add_argument("--skip-argos", action="store_true")
+    parser.add_argument("--docpipe-threads", type=_layout, help="INTERxINTRA for docpipe (default: its own defaults)")
+    parser.add_argument("--argos-threads", type=lambda v: [_layout(x) for x in v.split(",")], default="1x1,1x2",
+                        help="comma-separated INTERxINTRA layouts for Argos; the fastest is the baseline (1x1,1x2)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results JSON (default bench/results/...)")
     parser.add_argument("--worker", nargs=2, metavar=("NAME", "JOB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -325,7 +339,8 @@ def main() -> None:
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "settings": {"beam_size": BEAM_SIZE, "length_penalty": LENGTH_PENALTY, "max_decoding_length": max_len,
-                     "compute_type": "int8", "inter_threads": INTER_THREADS, "intra_threads": INTRA_THREADS,
+                     "compute_type": "int8", "docpipe_threads": args.docpipe_threads or "defaults",
+                     "argos_threads": args.argos_threads,
                      "docpipe_max_batch_tokens": args.batch_tokens, "argostranslate": ARGOS_VERSION,
                      "quick": args.quick},
         "model": "random Transformer base: d_model 512, 8 heads, FFN 2048, 6+6 layers, vocab 32000, int8",
@@ -340,16 +355,24 @@ def main() -> None:
         out["load_average_after"] = load_average()
         return out
 
+    inter, intra = args.docpipe_threads or (None, None)
     job = {"packages": {"ar": packages["ar"]}, "segments": {"ar": segments}, "max_len": max_len,
-           "batch_tokens": args.batch_tokens}
+           "batch_tokens": args.batch_tokens, "inter": inter, "intra": intra}
     results["docpipe_batched"] = timed("docpipe batched", sys.executable, "docpipe", job)
     if argos_python:
-        results["argos_per_text"] = timed("argos per text", argos_python, "argos", job, argos_env())
+        runs = {}
+        for layout in args.argos_threads:
+            runs[f"{layout[0]}x{layout[1]}"] = timed(f"argos per text {layout}", argos_python, "argos", job,
+                                                     argos_env(*layout))
+        best = min(runs, key=lambda k: runs[k]["ar"]["seconds"])
+        results["argos_per_text"] = {**runs[best], "threads": best}
+        results["argos_per_text_by_threads"] = {k: v["ar"] for k, v in runs.items()}
     both = {"packages": packages, "segments": {"ar": segments[:20], "fa": fas[:20]}, "max_len": max_len,
-            "batch_tokens": args.batch_tokens}
+            "batch_tokens": args.batch_tokens, "inter": inter, "intra": intra}
     results["docpipe_ar_fa"] = timed("docpipe ar+fa loaded", sys.executable, "docpipe", both)
     if argos_python:
-        results["argos_ar_fa"] = timed("argos ar+fa loaded", argos_python, "argos", both, argos_env())
+        results["argos_ar_fa"] = timed("argos ar+fa loaded", argos_python, "argos", both,
+                                       argos_env(*args.argos_threads[0]))
     pages = crawl(chrome_ar, arb[n_sentences:] + arb[:n_sentences], n_pages, 20, 3)
     mem_job = {"packages": packages, "pages": pages, "nomem_pages": nomem_pages, "max_len": max_len}
     results["memory"] = timed("translation memory crawl", sys.executable, "memory", mem_job)
@@ -369,8 +392,9 @@ def report(r: dict[str, Any]) -> None:
 
     s = r["settings"]
     print(f"\nrandom base model (d512, 6+6, 32k vocab, int8); beam {s['beam_size']}, length penalty "
-          f"{s['length_penalty']}, max_decoding_length {s['max_decoding_length']}, "
-          f"{s['inter_threads']}x{s['intra_threads']} threads; load average {r['load_average']}")
+          f"{s['length_penalty']}, max_decoding_length {s['max_decoding_length']}; threads (inter x intra): "
+          f"docpipe {r['docpipe_batched'].get('threads')}, argos {r.get('argos_per_text', {}).get('threads')} "
+          f"(fastest of {s['argos_threads']}); load average {r['load_average']}")
     n = r["docpipe_batched"]["ar"]["segments"]
     print(f"\n{'side':<30}{'segments':>9}{'wall s':>8}{'seg/s':>8}{'CPU s':>8}{'seg/CPU-s':>10}{'load s':>8}"
           f"{'peak RSS MB':>13}")

@@ -293,6 +293,13 @@ def test_settings_from_env_and_cuda_fallback(monkeypatch: pytest.MonkeyPatch, ca
     assert (settings.beam_size, settings.intra_threads, settings.max_batch_tokens) == (2, 3, 512)
     assert CT2Settings().resolved()[:2] == ("cpu", "int8")
     assert CT2Settings(intra_threads=2, inter_threads=3).resolved()[2:] == (3, 2)
+    # by default up to 8 whole sub-batches run in parallel, with the CPUs shared among them
+    monkeypatch.setattr(ct, "_cpu_count", lambda: 2)
+    assert CT2Settings().resolved()[2:] == (2, 1)
+    monkeypatch.setattr(ct, "_cpu_count", lambda: 32)
+    assert CT2Settings().resolved()[2:] == (8, 4)
+    assert CT2Settings(intra_threads=2).resolved()[2:] == (16, 2)
+    monkeypatch.undo()
     if ct.ctranslate2.get_cuda_device_count() == 0:
         monkeypatch.setattr(ct, "_WARNED", [])
         assert CT2Settings(device="cuda").resolved()[:2] == ("cpu", "int8")

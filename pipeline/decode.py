@@ -92,13 +92,26 @@ def looks_like_html(text: str, name: str = "") -> bool:
 
 def _reject_binary(data: bytes) -> None:
     for magic, kind in _BINARY_MAGIC:
-        if data.startswith(magic):
+        # Some magics are printable ("RIFF", "GIF8", "BZh", "%PDF-"): a line of text may start
+        # with them. Real files of those formats have binary bytes right after the magic.
+        if data.startswith(magic) and not _printable_utf8(data[:1024]):
             raise DecodeError(f"binary content ({kind})")
     if _utf16_without_bom(data[:4096]) is not None:
         return
     sample = data[:8192]
     if sample and sum(sample.count(bytes([b])) for b in _CONTROL_BYTES) / len(sample) > 0.10:
         raise DecodeError("binary content (too many control bytes)")
+
+
+def _printable_utf8(head: bytes) -> bool:
+    """Strict UTF-8 (a sequence cut at the end of *head* allowed) with no control bytes."""
+    if any(b in _CONTROL_BYTES for b in head):
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
+    return True
 
 
 def _to_text(data: bytes) -> tuple[str, str]:

@@ -74,11 +74,21 @@ def test_truncated_utf8_keeps_the_readable_part() -> None:
         b"\x7fELF\x02\x01\x01\x00" + bytes(64),
         b"PK\x03\x04\x14\x00\x00\x00",
         bytes(range(0, 32)) * 20,
+        b"RIFF\x24\x08\x00\x00WAVEfmt ",
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00",
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        b"BZh91AY&SY\x00\x01",
     ],
 )
 def test_binary_content_is_refused(data: bytes) -> None:
     with pytest.raises(DecodeError, match="binary"):
         decode(data)
+
+
+@pytest.mark.parametrize("text", ["RIFF is a container format.", "GIF8 was the codename", "BZh… no", "%PDF-ish"])
+def test_text_that_starts_like_a_magic_number_is_text(text: str) -> None:
+    """Found by hypothesis: printable magics ("RIFF") must not refuse a line of text."""
+    assert decode(text.encode()).text == text
 
 
 @pytest.mark.parametrize(

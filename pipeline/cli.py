@@ -239,14 +239,11 @@ def _report_json(report: RunReport) -> dict[str, object]:
 
 
 def _cmd_detect(args: argparse.Namespace) -> int:
-    from pipeline.langid import detect_line, get_identifier
+    from pipeline.langid import get_identifier
+    from pipeline.langid.jsonl import write_detections
 
-    identifier = get_identifier()
     with _open_text(args.file) as source:
-        out = sys.stdout
-        for line in source:
-            out.write(json.dumps(detect_line(line.rstrip("\n"), identifier), ensure_ascii=False))
-            out.write("\n")
+        write_detections(source, sys.stdout, get_identifier())
     return EXIT_OK
 
 

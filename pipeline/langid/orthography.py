@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 
-__all__ = ["FEATURE_NAMES", "features"]
+__all__ = ["FEATURE_NAMES", "counts", "features", "has_foreign_letters"]
 
 PASHTO_LETTERS = frozenset("ټډړږښګڼېۍځڅ")
 URDU_LETTERS = frozenset("ٹڈڑںےۓھہۃ")
@@ -210,14 +211,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     "fw_ur",
 )
 
-# word -> indexes (into ar, fa, ps, ur) of the function-word lists it is on
-_FW_INDEX: dict[str, tuple[int, ...]] = {}
-for _i, _lang in enumerate(("ar", "fa", "ps", "ur")):
-    for _w in FUNCTION_WORDS[_lang]:
-        _FW_INDEX[_w] = (*_FW_INDEX.get(_w, ()), _i)
-
-# Sparse str.translate tables are slow (a KeyError per unmapped character), so the
-# deletion and the group counting below use regular expressions.
 _HARAKAT_RE = re.compile("[\u064b-\u0655\u0670]")
 _GROUPS = (
     PASHTO_LETTERS,
@@ -231,25 +224,95 @@ _GROUPS = (
 )
 _GROUP_OF = {ch: gi for gi, group in enumerate(_GROUPS) for ch in group}
 _GROUP_RE = re.compile("[" + "".join(sorted(_GROUP_OF)) + "]")
-_WORD_RE = re.compile(r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u0750-\u077f]+")
+_WORD_RE = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u0750-\u077f]+")
+
+# Every feature except tanwin and ZWNJ (which sit outside words) is a sum over words. So each
+# distinct word's counts are computed once and packed into one integer, _FIELD_BITS bits per
+# count, and adding the integers of a text's words adds all its counts at once. Fields: the
+# FEATURE_NAMES indexes, plus one counting Persian yeh (yeh_mix is min(ی, ي), not a sum).
+_FIELD_BITS = 16
+_N_FIELDS = len(FEATURE_NAMES) + 1
+_MAX_COUNT = (1 << _FIELD_BITS) - 1
+_PACKED_BYTES = _N_FIELDS * _FIELD_BITS // 8
+
+
+def _unit(field: int) -> int:
+    return 1 << (_FIELD_BITS * field)
+
+
+_LETTER_UNIT = {ch: _unit(gi) for ch, gi in _GROUP_OF.items()}
+_LETTER_UNIT["ی"] += _unit(len(FEATURE_NAMES))
+_TANWIN, _ZWNJ, _YEH_MIX, _AR_YEH = (FEATURE_NAMES.index(n) for n in ("tanwin", "zwnj", "yeh_mix", "ar_yeh"))
+_AL_UNIT = _unit(FEATURE_NAMES.index("al_article"))
+_PS_SUFFIX_UNIT = _unit(FEATURE_NAMES.index("ps_suffix"))
+_FW_UNITS: dict[str, int] = {}
+for _lang, _words in FUNCTION_WORDS.items():
+    for _w in _words:
+        _FW_UNITS[_w] = _FW_UNITS.get(_w, 0) + _unit(FEATURE_NAMES.index(f"fw_{_lang}"))
+
+
+class _WordMemo(dict[str, int]):
+    """word (harakat removed) -> its packed counts, computed on first sight."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 200_000:
+            self.clear()
+        packed = sum(map(_LETTER_UNIT.__getitem__, _GROUP_RE.findall(word))) + _FW_UNITS.get(word, 0)
+        if len(word) > 3:
+            if word.startswith("ال"):
+                packed += _AL_UNIT
+            if word.endswith(PASHTO_SUFFIXES):
+                packed += _PS_SUFFIX_UNIT
+        self[word] = packed
+        return packed
+
+
+_MEMO = _WordMemo()
+_LOG1P = [math.log1p(c) for c in range(256)]
+
+
+def counts(text: str) -> list[int]:
+    """Raw count of each orthographic group in ``text`` (order: FEATURE_NAMES);
+    :func:`features` is ``log1p`` of these."""
+    bare = _HARAKAT_RE.sub("", text)
+    words = _WORD_RE.findall(bare)
+    if len(bare) <= _MAX_COUNT:
+        packed = sum(map(_MEMO.__getitem__, words))
+        fields = memoryview(packed.to_bytes(_PACKED_BYTES, sys.byteorder)).cast("H").tolist()
+    else:  # a count could overflow its field: unpack word by word
+        fields = [0] * _N_FIELDS
+        for w in words:
+            packed = _MEMO[w]
+            for i in range(_N_FIELDS):
+                fields[i] += (packed >> (_FIELD_BITS * i)) & _MAX_COUNT
+    fields[_TANWIN] = text.count("\u064b") + text.count("\u064c") + text.count("\u064d")
+    fields[_ZWNJ] = text.count("\u200c")
+    fields[_YEH_MIX] = min(fields.pop(), fields[_AR_YEH])  # Persian and Arabic yeh in one text
+    return fields
+
+
+# The letters of the four languages; any other Arabic-script letter (Sindhi ڪ ڄ ٻ, Kurdish ێ ۆ
+# ڵ, Uyghur ە ۇ ۈ, Kashmiri ۄ, ...) means a language the orthography here knows nothing about.
+_OWN_LETTERS = (
+    frozenset(chr(c) for c in [*range(0x0621, 0x063B), *range(0x0641, 0x064B)])
+    | PASHTO_LETTERS | URDU_LETTERS | NON_ARABIC_LETTERS | PERSIAN_YEH_KAF
+    | frozenset("آٱۀۂ")
+)
+_FOREIGN_RE = re.compile(
+    "["
+    + "".join(
+        chr(c) for c in [*range(0x0621, 0x06D4), 0x06D5, *range(0x0750, 0x0780)]
+        if chr(c).isalpha() and chr(c) not in _OWN_LETTERS
+    )
+    + "]"
+)
+
+
+def has_foreign_letters(text: str) -> bool:
+    """Whether ``text`` has an Arabic-script letter none of ar, fa, ps, ur writes."""
+    return _FOREIGN_RE.search(text) is not None
 
 
 def features(text: str) -> list[float]:
     """``log1p`` counts of each orthographic group in ``text`` (order: FEATURE_NAMES)."""
-    tanwin = sum(text.count(c) for c in TANWIN)
-    zwnj = text.count("\u200c")
-    bare = _HARAKAT_RE.sub("", text)
-    words = _WORD_RE.findall(bare)
-    counts = [0] * len(_GROUPS)
-    for ch in _GROUP_RE.findall(bare):
-        counts[_GROUP_OF[ch]] += 1
-    counts += [tanwin, sum(1 for w in words if len(w) > 3 and w.startswith("ال")), zwnj]
-    counts += [
-        min(bare.count("ی"), bare.count("ي")),
-        sum(1 for w in words if len(w) > 3 and w.endswith(PASHTO_SUFFIXES)),
-    ]
-    fw = [0, 0, 0, 0]
-    for w in words:
-        for i in _FW_INDEX.get(w, ()):
-            fw[i] += 1
-    return [math.log1p(c) if c else 0.0 for c in counts + fw]
+    return [_LOG1P[c] if c < 256 else math.log1p(c) for c in counts(text)]

@@ -1,46 +1,58 @@
 """Per-line features for the boilerplate model: shape, language, repetition and context.
 
-Everything is cheap string arithmetic so the classifier runs at hundreds of pages per
-second. Context columns (neighbours' values, windowed means) let a linear model see that
-a short line sits inside a menu (short neighbours) or inside an article (long ones).
+The page is analysed as one array: its lines (each cut to its first ``_HEAD`` characters)
+are joined, encoded as code points, and a per-code-point table gives word/upper/lower/
+digit/letter/punctuation flags and the script. Per-line counts (tokens, capitalised words,
+digits, letters per script, sentence marks, commas, separators, glued link labels) are
+then segment sums, and the context columns (neighbours' values, windowed means, distance
+to the article's prose) are array operations too. Only what needs string matching per line
+(chrome phrases, language-switcher labels, date stamps, bylines) is done in Python, and
+only for short lines.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from pipeline.document import Role
 
 from .lines import Line, norm_key
-from .phrases import match_chrome, switcher_lang
+from .phrases import match_chrome, match_chrome_many, switcher_many, to_chrome_keys
 
 _TOKEN_RE = re.compile(r"\w+")
 _BULLETS = frozenset("•*+-–—·▪►»○◦●■□✓→>")
-_BULLET_STR = "".join(_BULLETS) + " "
+_MENU_BULLETS = frozenset("•*+-·")  # a repeated short line starting with one of these is a menu item
 _END_PUNCT = frozenset('.!?。؟۔।:"”\')»')
-_SENT_MARKS = (". ", "? ", "! ", "؟ ", "۔ ", "। ")
-_HEAD = 160  # long lines: shape statistics from their first characters only (speed)
-_NUMBERED_RE = re.compile(r"^(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+\S", re.I)
-_GLUE_RE = re.compile(r"[a-z][A-Z]")
+_SENT_END = frozenset(".!?؟۔।")
+_HEAD = 400  # characters of a line analysed; counts of longer lines are scaled from their head
+_DATE_MAX_CHARS = 64
+_KEY_MAX = 300  # lines up to this long are compared on a normalised key (and matched to phrases)
 _URL_RE = re.compile(r"https?://|www\.|@\w+\.\w|\.com\b")
 _MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 )
-_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
-_DATE_TOKEN_RE = re.compile(
-    rf"\b(?:{_MONTHS}|{_WEEKDAYS}|\d{{1,4}}(?:st|nd|rd|th)?|am|pm|gmt|utc|ist|pkt|"
-    r"ago|hours?|minutes?|mins?|days?|weeks?|months?|years?|yesterday|today|"
-    r"posted|published|updated|on|at|last|by|in|and|the|read|min|time|pst|est|et)\b",
-    re.I,
-)
-_BYLINE_RE = re.compile(r"^(?:by|written by|author|posted by|بقلم|بواسطة|نویسنده|لیکوال|লেখক)\b[:\s]*",
-                        re.I)
+# tokens a date/time stamp may consist of, besides numbers of up to four digits
+_DATE_WORDS = frozenset((
+    *_MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed",
+    "thu", "fri", "sat", "sun", "am", "pm", "gmt", "utc", "ist", "pkt", "pst", "est", "et", "ago", "hour", "hours",
+    "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years",
+    "yesterday", "today", "posted", "published", "updated", "on", "at", "last", "by", "in", "and", "the", "read",
+    "time", *(f"{i}{suffix}" for i in range(1, 100) for suffix in ("st", "nd", "rd", "th")),
+))
+_LEAD = "[" + re.escape("".join(sorted(_BULLETS))) + r" \t\u00a0]*"  # no newline: one line only
+_BYLINE_LINE_RE = re.compile(r"^" + _LEAD + r"(?:by|written by|author|posted by|بقلم|بواسطة|نویسنده|لیکوال|লেখক)\b",
+                             re.I | re.M)
+_NUMBERED_LINE_RE = re.compile(r"^" + _LEAD + r"(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+\S", re.I | re.M)
+_NON_DECIMAL_RE = re.compile(r"\d+")
+_PREFIX_CHARS = 12
 
 _STOPWORD_TEXT = (
     "a about above after again against all am an and any are as at be because been before being below "
@@ -71,6 +83,8 @@ class LineInfo:
     dup: int
     foreign: bool = False  # short line in another script / language than the page
     stop_rate: float = 0.0  # share of stopword tokens: prose has many, menus and titles few
+    other_lang: bool = False  # Line.lang (from language ID) differs from the page's dominant language
+    glued: bool = False  # two or more lower→upper joins: link labels printed without spaces ("LatestPakistanTop")
 
 
 BASE_NAMES = (
@@ -82,192 +96,564 @@ BASE_NAMES = (
 )
 _CTX_BASE = ("log_tokens", "end_punct", "stop_rate", "bullet", "log_dup", "chrome_strong",
              "title_like", "indent", "short_run")
+EXTRA_NAMES = (
+    "win_max_tokens", "doc_log_lines", "pos2", "indent_delta", "no_words", "doc_bullet_rate",
+    "doc_indent_rate", "doc_mean_tokens", "doc_long_rate",
+)
+# page-context columns: where the line sits relative to the page's prose, its indentation and
+# its templated neighbours (computed last; a model may be fitted without them, see _selection)
+PAGE_NAMES = (
+    "ellipsis", "copyright", "has_date", "starts_lower", "ends_colon", "tok_pos", "main_indent",
+    "indent_off", "indent_run", "prose_density", "prose_prev", "prose_next", "in_core", "core_dist",
+    "core_tok_dist", "win10_long", "rel_tokens", "log_dup_nodigit", "log_prefix_dup", "prefix_run",
+)
 FEATURE_NAMES: tuple[str, ...] = (
     "bias",
     *BASE_NAMES,
     *(f"prev_{n}" for n in _CTX_BASE),
     *(f"next_{n}" for n in _CTX_BASE),
     *(f"win_{n}" for n in _CTX_BASE),
-    "win_max_tokens", "doc_log_lines", "pos2", "indent_delta", "no_words", "doc_bullet_rate",
-    "doc_indent_rate", "doc_mean_tokens", "doc_long_rate",
+    *EXTRA_NAMES,
+    *PAGE_NAMES,
 )
 _IDX = {n: i for i, n in enumerate(BASE_NAMES)}
 _CTX_IDX = [_IDX[n] for n in _CTX_BASE]
+_COLUMN = {n: i for i, n in enumerate(FEATURE_NAMES)}
+
+# code-point flags
+_WORD, _UPPER, _LOWER, _DIGIT, _ALPHA, _SENT, _COMMA, _SEP, _DECIMAL = 1, 2, 4, 8, 16, 32, 64, 128, 256
+_END, _BULLET, _MENU_BULLET = 512, 1024, 2048  # line-final punctuation, bullet characters, menu bullets
+_SPACE = 32
+_SLASH = ord("/")
+_COPY = ord("©")
 
 
-_SCRIPT_RES = (
-    re.compile(r"[A-Za-z\u00C0-\u024F]"),
-    re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]"),
-    re.compile(r"[\u0980-\u09FF]"),
-    re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u0600-\u06FF\u0750-\u077F\u0980-\u09FF"
-               r"\uFB50-\uFDFF\uFE70-\uFEFF]"),
-)
-_DIGIT_RE = re.compile(r"\d")
-_NO_DIGITS = str.maketrans("", "", "0123456789")
+def _flags_of(c: str) -> tuple[int, int]:
+    """(flags, script) of one character; the tables below hold this for every BMP code point."""
+    f = 0
+    if _TOKEN_RE.match(c):
+        f |= _WORD
+    if c.isupper():
+        f |= _UPPER
+    if c.islower():
+        f |= _LOWER
+    if "0" <= c <= "9":
+        f |= _DIGIT
+    if c.isalpha():
+        f |= _ALPHA
+    if c in _SENT_END:
+        f |= _SENT
+    if c in ",،":
+        f |= _COMMA
+    if c in "|»·":
+        f |= _SEP
+    if c.isdecimal():
+        f |= _DECIMAL
+    if c in _END_PUNCT:
+        f |= _END
+    if c in _BULLETS:
+        f |= _BULLET
+    if c in _MENU_BULLETS:
+        f |= _MENU_BULLET
+    return f, (4 if c.isalpha() else 0)
 
 
-_ASCII_LETTERS = re.compile(r"[A-Za-z]")
-_CAP_WORD_RE = re.compile(r"(?<!\w)[A-Z\u00C0-\u00DE]")
-_UPPER_WORD_RE = re.compile(r"(?<!\w)[A-Z]{2,}(?!\w)")
+@lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flags, script (0 none, 1 Latin, 2 Arabic, 3 Bengali, 4 other letter) and lower case per BMP code point.
 
+    The word flag is exactly ``re``'s ``\\w``, so token counts equal ``len(re.findall(r"\\w+", line))``.
+    """
+    chars = np.arange(0x10000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    cps = np.arange(0x10000)
 
-def _line_script(text: str) -> tuple[int, int]:
-    """(dominant script: 1 Latin, 2 Arabic, 3 Bengali, 4 other; letter count) of a line."""
-    if text.isascii():
-        letters = len(_ASCII_LETTERS.findall(text))
-        return (1, letters) if letters else (0, 0)
-    counts = [len(r.findall(text)) for r in _SCRIPT_RES]
-    letters = sum(counts)
-    if letters == 0:
-        return 0, 0
-    return 1 + max(range(4), key=counts.__getitem__), letters
+    def mask(values: object) -> np.ndarray:
+        return np.frombuffer(bytes(values), dtype=np.uint8).astype(bool)  # type: ignore[arg-type]
+
+    word = np.frombuffer(re.sub(r"\w", "\x01", chars).encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 1
+    word[1] = False
+    alpha = mask(map(str.isalpha, chars))
+    flags = (word * _WORD | mask(map(str.isupper, chars)) * _UPPER | mask(map(str.islower, chars)) * _LOWER
+             | ((cps >= 48) & (cps <= 57)) * _DIGIT | alpha * _ALPHA
+             | mask(map(str.isdecimal, chars)) * _DECIMAL).astype(np.uint16)
+    for chars_, bit in ((_SENT_END, _SENT), (",،", _COMMA), ("|»·", _SEP), (_END_PUNCT, _END), (_BULLETS, _BULLET),
+                        (_MENU_BULLETS, _MENU_BULLET)):
+        for c in chars_:
+            flags[ord(c)] |= bit
+
+    def rng(lo: int, hi: int) -> np.ndarray:
+        return (cps >= lo) & (cps < hi)
+
+    latin = alpha & (rng(0, 0x250) | rng(0x1E00, 0x1F00))
+    arabic = alpha & (rng(0x600, 0x700) | rng(0x750, 0x780) | rng(0x8A0, 0x900) | rng(0xFB50, 0xFE00)
+                      | rng(0xFE70, 0xFF00))
+    bengali = alpha & rng(0x980, 0xA00)
+    script = np.select([latin, arabic, bengali, alpha], [1, 2, 3, 4], 0).astype(np.uint8)
+    low = cps.astype(np.uint64)
+    for c in np.flatnonzero(mask(map(str.isupper, chars))).tolist():
+        lc = chr(c).lower()
+        if len(lc) == 1:
+            low[c] = ord(lc)
+    return flags, script, low
 
 
 def is_date_line(text: str) -> bool:
-    """True when the line is only a date/time stamp (e.g. "Wednesday, August 27, 2025")."""
-    if len(text) > 60 or not _DIGIT_RE.search(text):
-        return False
-    rest = _DATE_TOKEN_RE.sub(" ", text)
-    return len(_TOKEN_RE.findall(rest)) == 0
+    """True when the line is only a date/time stamp (e.g. "Wednesday, August 27, 2025").
+
+    Scalar reference of what :func:`featurize` computes for all lines at once: at most 12
+    tokens, at most ``_DATE_MAX_CHARS`` characters, a number among them, and every token a
+    number of up to four digits or a date word.
+    """
+    toks = _TOKEN_RE.findall(text.lower())
+    numbers = sum(t.isdecimal() and len(t) <= 4 for t in toks)
+    return (len(text) <= _DATE_MAX_CHARS and 0 < len(toks) <= 12 and numbers > 0
+            and all((t.isdecimal() and len(t) <= 4) or t in _DATE_WORDS for t in toks))
 
 
 def _window_mean(col: np.ndarray, w: int) -> np.ndarray:
-    """Mean of ``col`` over ``[i-w, i+w]`` excluding i itself (edges use what exists)."""
+    """Mean of ``col`` (a vector, or each column of a matrix) over ``[i-w, i+w]`` excluding i itself."""
     n = len(col)
-    c = np.concatenate(([0.0], np.cumsum(col)))
+    c = np.concatenate((np.zeros((1, *col.shape[1:])), np.cumsum(col, axis=0)))
     idx = np.arange(n)
     lo = np.maximum(idx - w, 0)
     hi = np.minimum(idx + w + 1, n)
     tot = c[hi] - c[lo] - col
     cnt = (hi - lo - 1).clip(min=1)
-    return tot / cnt
+    return tot / (cnt if col.ndim == 1 else cnt[:, None])
 
 
-def _line_stats(t: str, key: str) -> tuple[list[float], LineInfo]:
-    """Features of a line that depend on its text only (cached per distinct text)."""
-    nc = len(t)
-    head = t[:_HEAD]
-    low = head.lower()
-    toks = _TOKEN_RE.findall(low)
-    nh = len(toks)
-    nt = nh if nc <= _HEAD else int(nh * nc / _HEAD) + 1
-    body = t.lstrip(_BULLET_STR)
-    if nt <= 40:
-        role, strength = match_chrome(t, key=key if len(t) <= _HEAD else None, segment=nt <= 8)
-        sw = switcher_lang(t, key) if nt <= 6 else None
-        date = nt <= 12 and is_date_line(body)
+def _run_lengths(values: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of equal values it belongs to."""
+    n = len(values)
+    change = np.flatnonzero(values[1:] != values[:-1]) + 1
+    bounds = np.concatenate(([0], change, [n]))
+    return np.repeat(np.diff(bounds), np.diff(bounds))
+
+
+def _nearest_distance(mask: np.ndarray, forward: bool) -> np.ndarray:
+    """Lines to the nearest True of ``mask`` above (or, ``forward``, below) each line; n+1 if none."""
+    n = len(mask)
+    idx = np.arange(n)
+    if not forward:
+        last = np.where(mask, idx, -1)
+        last = np.maximum.accumulate(np.concatenate(([-1], last[:-1])))
+        return np.where(last >= 0, idx - last, n + 1)
+    nxt = np.where(mask, idx, 2 * n + 2)
+    nxt = np.minimum.accumulate(np.concatenate((nxt[1:], [2 * n + 2]))[::-1])[::-1]
+    return np.where(nxt <= n, nxt - idx, n + 1)
+
+
+_STOP, _DATEW, _MONTH = 1, 2, 4  # token classes
+_P = 1_000_003  # token hash: sum of lower-cased code point * P**position, modulo 2**64 (uint64 arithmetic)
+_P_INV = pow(_P, -1, 1 << 64)
+_POWERS: list[np.ndarray] = []
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i modulo 2**64 for i < n (cached, grown by doubling)."""
+    if not _POWERS or len(_POWERS[0]) < n:
+        size = max(1 << 16, 1 << (n - 1).bit_length())
+        pw = np.empty(size, dtype=np.uint64)
+        ipw = np.empty(size, dtype=np.uint64)
+        pw[0] = ipw[0] = 1
+        np.cumprod(np.full(size - 1, _P, dtype=np.uint64), out=pw[1:])
+        np.cumprod(np.full(size - 1, _P_INV, dtype=np.uint64), out=ipw[1:])
+        _POWERS[:] = [pw, ipw]
+    return _POWERS[0], _POWERS[1]
+
+
+def _token_hash(word: str) -> int:
+    """The hash :func:`_char_counts` computes for a (lower-cased) token."""
+    return sum(ord(c) * pow(_P, k, 1 << 64) for k, c in enumerate(word)) % (1 << 64)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[np.ndarray, np.ndarray]:
+    """Sorted hashes of the words with a class (stopword, date word, month) and their class bits."""
+    classes: dict[str, int] = {}
+    for words, bit in ((STOPWORDS, _STOP), (_DATE_WORDS, _DATEW), (_MONTHS, _MONTH)):
+        for w in words:
+            classes[w] = classes.get(w, 0) | bit
+    table = sorted((_token_hash(w), bit) for w, bit in classes.items() if len(w) <= 16)
+    return np.array([h for h, _ in table], dtype=np.uint64), np.array([b for _, b in table], dtype=np.int64)
+
+
+def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
+    r"""Per-line counts over the heads of the lines, in one vectorised pass over their code points.
+
+    Tokens are the metric's ``\w+`` runs; a token's class (stopword, date word, month) is
+    looked up by a 64-bit polynomial hash of its lower-cased characters.
+    """
+    flags_t, script_t, low_t = _tables()
+    joined = "\n".join(heads) + "\n"
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    astral = np.flatnonzero(cp > 0xFFFF)
+    small = cp
+    if len(astral):
+        small = cp.copy()
+        small[astral] = 0
+    fl, sc, low = flags_t[small], script_t[small], low_t[small]
+    for pos in astral.tolist():
+        c = int(cp[pos])
+        fl[pos], sc[pos] = _flags_of(chr(c))
+        low[pos] = c
+    n = len(heads)
+    lens = np.fromiter(map(len, heads), dtype=np.int64, count=n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lens[:-1] + 1, out=starts[1:])
+    word = (fl & _WORD).astype(bool)
+    ws = word.copy()
+    ws[1:] &= ~word[:-1]
+    upper = (fl & _UPPER).astype(bool)
+    space = cp == _SPACE
+    nxt_space = np.zeros(len(cp), dtype=bool)
+    nxt_space[:-1] = space[1:]
+    glue = np.zeros(len(cp), dtype=bool)
+    glue[:-1] = (fl[:-1] & _LOWER).astype(bool) & upper[1:]
+    slash = cp == _SLASH
+    slash[1:] &= space[:-1]
+    slash &= nxt_space
+    masks = np.stack([
+        ws, ws & upper, (fl & _DIGIT).astype(bool), (fl & _ALPHA).astype(bool),
+        (fl & _SENT).astype(bool) & nxt_space, (fl & _COMMA).astype(bool), (fl & _SEP).astype(bool) | slash,
+        glue, sc == 1, sc == 2, sc == 3, sc == 4, cp == _COPY, cp > 127,
+    ])
+    sums = np.add.reduceat(masks.view(np.uint8), starts, axis=1, dtype=np.int64)
+    names = ("tokens", "caps", "digits", "alpha", "sent", "commas", "seps", "glue", "latin", "arabic",
+             "bengali", "other", "copy", "nonascii")
+    out = dict(zip(names, sums, strict=True))
+    tok_starts = np.flatnonzero(ws)
+    n_tok = len(tok_starts)
+    tok_names = ("upper_words", "stop", "date_tokens", "numbers", "months")
+    if not n_tok:
+        out.update((k, np.zeros(n, dtype=np.int64)) for k in tok_names)
     else:
-        role, strength, sw, date = None, 0, None, False
-    byline = nt <= 6 and bool(_BYLINE_RE.match(body))
-    na = nh or 1
-    if head.islower() or (not head.isascii() and not _CAP_WORD_RE.search(head)):
-        title = upper = 0.0
-    else:
-        title = len(_CAP_WORD_RE.findall(head)) / na
-        upper = len(_UPPER_WORD_RE.findall(head)) / na
-    stop = sum(map(STOPWORDS.__contains__, toks)) / (nh or 1)
-    last = t[-1]
-    ends = 1.0 if last in _END_PUNCT else 0.0
-    bullet = 1.0 if (t[0] in _BULLETS and (nc == 1 or t[1] == " ")) else 0.0
-    seps = t.count("|") + t.count("»") + t.count(" / ") + t.count("·")
-    title_like = 1.0 if (3 <= nt <= 20 and not ends and title >= 0.6) else 0.0
-    log1p = math.log1p
-    row = [
-        log1p(nt), log1p(nc), 1.0 if nt >= 25 else 0.0, ends,
-        log1p(sum(t.count(m) for m in _SENT_MARKS) + (1.0 if last in ".!?؟۔।" else 0.0)),
-        t.count(",") / (nt or 1), stop, title, upper, (len(head) - len(head.translate(_NO_DIGITS))) / len(head), bullet,
-        0.0, 1.0 if _NUMBERED_RE.match(body) else 0.0, 0.0, 0.0,
-        1.0 if strength == 2 else 0.0, 1.0 if strength == 1 else 0.0,
-        1.0 if sw else 0.0, 1.0 if date else 0.0, 1.0 if byline else 0.0, min(seps, 5),
-        1.0 if _URL_RE.search(head) else 0.0, 0.0, 0.0,
-        min(len(_GLUE_RE.findall(head)), 4), 0.0, 0.0, title_like, 0.0, 0.0,
-    ]
-    return row, LineInfo(role, strength, sw, date, byline, nt, bool(ends), 1, stop_rate=stop)
+        # per token: length, characters that are not upper case / not digits, hash of the lower-cased text
+        nxt_word = np.zeros(len(cp), dtype=bool)
+        nxt_word[:-1] = word[1:]
+        tok_ends = np.flatnonzero(word & ~nxt_word) + 1
+        tok_len = tok_ends - tok_starts
+        counts = np.zeros((2, len(cp) + 1), dtype=np.int32)
+        np.cumsum(np.stack([word & ~upper, word & ~(fl & _DECIMAL).astype(bool)]), axis=1, out=counts[:, 1:])
+        not_upper, not_digit = counts[:, tok_ends] - counts[:, tok_starts]
+        pw, ipw = _powers(len(cp))
+        prefix_hash = np.zeros(len(cp) + 1, dtype=np.uint64)
+        np.cumsum(low * pw[:len(cp)], out=prefix_hash[1:])
+        tok_hash = (prefix_hash[tok_ends] - prefix_hash[tok_starts]) * ipw[tok_starts]
+        hashes, bits = _vocabulary()
+        at = np.minimum(np.searchsorted(hashes, tok_hash), len(hashes) - 1)
+        cls = np.where((hashes[at] == tok_hash) & (tok_len <= 16), bits[at], 0)
+        number = (not_digit == 0) & (tok_len <= 4)
+        per_line = np.zeros((5, n_tok + 1), dtype=np.int64)
+        np.cumsum(np.stack([(tok_len >= 2) & (not_upper == 0), cls & _STOP, ((cls & _DATEW) > 0) | number,
+                            number, cls & _MONTH]).astype(bool), axis=1, out=per_line[:, 1:])
+        tok_off = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(out["tokens"], out=tok_off[1:])
+        diff = per_line[:, tok_off[1:]] - per_line[:, tok_off[:-1]]
+        out.update(zip(tok_names, diff, strict=True))
+    out["first"] = cp[starts]
+    out["second"] = cp[starts + 1]
+    out["lens"] = lens
+    return out
 
 
-def featurize(lines: list[Line]) -> tuple[np.ndarray, list[LineInfo]]:
-    """Feature matrix (n_lines x len(FEATURE_NAMES)) and per-line :class:`LineInfo`."""
+def _flags_at(cps: np.ndarray) -> np.ndarray:
+    """Flags of the given code points (astral ones looked up one by one)."""
+    flags = _tables()[0]
+    out = flags[np.minimum(cps, 0xFFFF)]
+    for i in np.flatnonzero(cps > 0xFFFF).tolist():
+        out[i] = _flags_of(chr(int(cps[i])))[0]
+    return out
+
+
+def _keys(texts: list[str]) -> tuple[list[str], list[str]]:
+    """:func:`norm_key` of every line up to ``_KEY_MAX`` characters (longer lines verbatim), and the
+    same keys without digits ("Gym in 08004" and "Gym in 08007" share one).
+
+    One NFKC + case fold of all short lines joined, then the word-character table drops
+    everything ``norm_key`` drops (non-word characters and ``_``).
+    """
+    short = [t if len(t) <= _KEY_MAX else "" for t in texts]
+    folded = unicodedata.normalize("NFKC", "\n".join(short)).casefold()
+    cp = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    keys = nodigit = None
+    if not (cp > 0xFFFF).any():
+        kept = cp[_key_table()[cp]]
+        keys = kept.tobytes().decode("utf-32-le").split("\n")
+        nodigit = kept[~_decimal_table()[kept]].tobytes().decode("utf-32-le").split("\n")
+    if keys is None or nodigit is None or len(keys) != len(texts) or len(nodigit) != len(texts):
+        # astral characters, or an NFKC form holding a newline: per line
+        keys = [norm_key(t) for t in short]
+        nodigit = [_NON_DECIMAL_RE.sub("", k) for k in keys]
+    return ([k if len(t) <= _KEY_MAX else t for k, t in zip(keys, texts, strict=True)],
+            [k if len(t) <= _KEY_MAX else t for k, t in zip(nodigit, texts, strict=True)])
+
+
+@lru_cache(maxsize=1)
+def _decimal_table() -> np.ndarray:
+    return (_tables()[0] & _DECIMAL).astype(bool)
+
+
+@lru_cache(maxsize=1)
+def _key_table() -> np.ndarray:
+    """Code points :func:`norm_key` keeps (word characters but ``_``), plus the newline separating lines."""
+    keep = (_tables()[0] & _WORD).astype(bool)
+    keep[ord("_")] = False
+    keep[ord("\n")] = True
+    return keep
+
+
+def _lines_matching(pattern: re.Pattern[str], heads: list[str], which: list[int]) -> list[int]:
+    """Indices (from ``which``) of the lines where ``pattern`` matches (one scan of those lines joined)."""
+    if not which:
+        return []
+    joined = "\n".join([heads[i] for i in which])
+    pos = [m.start() for m in pattern.finditer(joined)]
+    if not pos:
+        return []
+    offsets = np.cumsum([0] + [len(heads[i]) + 1 for i in which[:-1]])
+    return [which[j] for j in np.unique(np.searchsorted(offsets, pos, side="right") - 1).tolist()]
+
+
+def _string_matches(texts: list[str], heads: list[str], keys: list[str], lines: list[Line], nt: np.ndarray
+                    ) -> tuple[list, list, np.ndarray, np.ndarray, np.ndarray]:
+    """Chrome phrases, switcher labels, bylines, numbered heads and URLs, per line."""
+    n = len(texts)
+    nt_l = nt.tolist()
+    roles: list[tuple[Role | None, int]] = [(None, 0)] * n
+    switcher: list[str | None] = [None] * n
+    short = [i for i in range(n) if nt_l[i] <= 40 and len(texts[i]) <= _KEY_MAX]
+    tiny = [i for i in short if nt_l[i] <= 6]
+    if short:
+        ck = to_chrome_keys([keys[i] for i in short])
+        for i, r in zip(short, match_chrome_many(ck, [nt_l[i] <= 8 for i in short]), strict=True):
+            roles[i] = r
+        ck_of = dict(zip(short, ck, strict=True))
+        for i, code in zip(tiny, switcher_many([texts[i] for i in tiny], [ck_of[i] for i in tiny]), strict=True):
+            switcher[i] = code
+    for i in [i for i, ln in enumerate(lines) if ln.text_en]:
+        if roles[i][1] == 0:
+            r = match_chrome(lines[i].text_en or "")
+            if r[1]:
+                roles[i] = r
+    byline = np.zeros(n, dtype=bool)
+    byline[_lines_matching(_BYLINE_LINE_RE, heads, tiny)] = True
+    numbered = np.zeros(n, dtype=bool)
+    maybe = [i for i, h in enumerate(heads) if "." in h[:8] or ")" in h[:8]]
+    numbered[_lines_matching(_NUMBERED_LINE_RE, heads, maybe)] = True
+    url = np.zeros(n, dtype=bool)
+    url[_lines_matching(_URL_RE, heads, list(range(n)))] = True
+    return roles, switcher, byline, numbered, url
+
+
+def _core(mass: np.ndarray) -> tuple[int, int]:
+    """[a, b) maximising the sum of ``mass`` (maximum subarray from cumulative sums)."""
+    c = np.concatenate(([0.0], np.cumsum(mass)))
+    low = np.minimum.accumulate(c)
+    arg_low = np.maximum.accumulate(np.where(c == low, np.arange(len(c)), 0))
+    b = int(np.argmax(c - low))
+    return int(arg_low[b]), b
+
+
+@lru_cache(maxsize=16)
+def _selection(columns: tuple[str, ...]) -> tuple[np.ndarray, bool]:
+    """Indices of ``columns`` in ``FEATURE_NAMES`` and whether any of them is a page-context column."""
+    unknown = [c for c in columns if c not in _COLUMN]
+    if unknown:
+        raise ValueError(f"unknown feature columns: {unknown}")
+    return np.array([_COLUMN[c] for c in columns], dtype=np.int64), bool(set(PAGE_NAMES) & set(columns))
+
+
+@dataclass(slots=True)
+class LineArrays:
+    """The :class:`LineInfo` facts the classifier's rules use, one array per fact (for vectorised rules)."""
+
+    n_tokens: np.ndarray
+    dup: np.ndarray
+    chrome_strength: np.ndarray
+    ends_punct: np.ndarray
+    switcher: np.ndarray
+    stop_rate: np.ndarray
+    other_lang: np.ndarray
+    glued: np.ndarray
+    bullet: np.ndarray  # starts with a bullet character (• * + - ·)
+
+    @classmethod
+    def empty(cls) -> LineArrays:
+        z = np.zeros(0, dtype=np.int64)
+        return cls(z, z, z, z.astype(bool), z.astype(bool), z.astype(np.float64), z.astype(bool), z.astype(bool),
+                   z.astype(bool))
+
+
+def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tuple[np.ndarray, list[LineInfo]]:
+    """Feature matrix (n_lines x len(columns)) and per-line :class:`LineInfo`.
+
+    ``columns`` (a subset of ``FEATURE_NAMES``, for fitting experiments) defaults to all of them.
+    """
+    X, infos, _ = featurize_arrays(lines, columns)
+    return X, infos
+
+
+def featurize_arrays(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES
+                     ) -> tuple[np.ndarray, list[LineInfo], LineArrays]:
+    """:func:`featurize` plus the same facts as arrays."""
     n = len(lines)
     infos: list[LineInfo] = []
+    sel, needs_page = _selection(tuple(columns))
     if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES))), infos
-    keys = [norm_key(ln.text) if len(ln.text) <= _HEAD else ln.text for ln in lines]
+        return np.zeros((0, len(sel))), infos, LineArrays.empty()
+    texts = [ln.text for ln in lines]
+    heads = [t if len(t) <= _HEAD else t[:_HEAD] for t in texts]
+    cc = _char_counts(heads)
+    nc = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    hl = cc["lens"]
+    tok_h = cc["tokens"]
+    nt = np.where(nc > hl, (tok_h * nc) // np.maximum(hl, 1) + 1, tok_h)
+    digits_h = cc["digits"]
+    keys, nodigit_keys = _keys(texts)
     counts = Counter(keys)
-    scripts = [_line_script(ln.text[:_HEAD]) for ln in lines]
-    # Dominant script and language of the document, weighted by letters.
-    script_w = [0, 0, 0, 0, 0]
+    dup = np.fromiter(map(counts.__getitem__, keys), dtype=np.int64, count=n)
+    adj = np.zeros(n)
+    if n > 1:
+        same = np.fromiter(map(str.__eq__, keys[:-1], keys[1:]), dtype=bool, count=n - 1)
+        adj[:-1] = same
+        adj[1:] = np.maximum(adj[1:], same)
+    roles, switcher, byline_arr, numbered_arr, url_arr = _string_matches(texts, heads, keys, lines, nt)
+    numbers = cc["numbers"]
+    date_arr = (nt <= 12) & (nc <= _DATE_MAX_CHARS) & (numbers > 0) & (cc["date_tokens"] == tok_h)
+    has_date_arr = date_arr | ((nt <= 25) & (numbers > 0) & (cc["months"] > 0))
+    strength = np.fromiter((r[1] for r in roles), dtype=np.int64, count=n)
+    sw_arr = np.fromiter((c is not None for c in switcher), dtype=bool, count=n)
+
+    ntf = nt.astype(np.float64)
+    tok_safe = np.maximum(tok_h, 1).astype(np.float64)
+    last = np.frombuffer("".join([t[-1] if t else " " for t in texts]).encode("utf-32-le", "surrogatepass"),
+                         dtype=np.uint32)
+    last_flags = _flags_at(last)
+    ends = (last_flags & _END) > 0
+    sent_end = (last_flags & _SENT) > 0
+    title = cc["caps"] / tok_safe
+    upper = cc["upper_words"] / tok_safe
+    stop = cc["stop"] / tok_safe
+    first, second = cc["first"], cc["second"]
+    first_flags = _flags_at(first)
+    bullet = ((first_flags & _BULLET) > 0) & ((hl == 1) | (second == _SPACE))
+    indent = np.fromiter((ln.indent for ln in lines), dtype=np.float64, count=n)
+    letters_by_script = np.column_stack([cc["latin"], cc["arabic"], cc["bengali"], cc["other"]])
+    letters = letters_by_script.sum(axis=1)
+    script = np.where(letters > 0, letters_by_script.argmax(axis=1) + 1, 0)
+    doc_script = int(letters_by_script.sum(axis=0).argmax()) + 1
     lang_w: Counter[str] = Counter()
-    for (sc, letters), ln in zip(scripts, lines, strict=True):
-        script_w[sc] += letters
+    for ln, lt in zip(lines, letters.tolist(), strict=True):
         if ln.lang:
-            lang_w[ln.lang] += letters
-    doc_script = max(range(1, 5), key=script_w.__getitem__)
+            lang_w[ln.lang] += lt
     doc_lang = lang_w.most_common(1)[0][0] if lang_w else None
-    max_len = max(len(ln.text) for ln in lines)
-    rows: list[list[float]] = []
-    text_cache: dict[str, tuple[list[float], LineInfo]] = {}
-    inv_pos = 1.0 / max(n - 1, 1)
-    for i, ln in enumerate(lines):
-        t = ln.text
-        cached = text_cache.get(t)
-        if cached is None:
-            cached = _line_stats(t, keys[i])
-            text_cache[t] = cached
-        row, info = cached
-        if ln.text_en and info.chrome_strength == 0:
-            role, strength = match_chrome(ln.text_en)
-            if strength:
-                info = replace(info, chrome_role=role, chrome_strength=strength)
-                row = row.copy()
-                row[15], row[16] = (1.0, 0.0) if strength == 2 else (0.0, 1.0)
-        sc, letters = scripts[i]
-        nt = info.n_tokens
-        dup = counts[keys[i]]
-        key = keys[i]
-        adj = 1.0 if ((i > 0 and keys[i - 1] == key) or (i + 1 < n and keys[i + 1] == key)) else 0.0
-        row = [*row]
-        row[11] = min(ln.indent, 40) / 8.0
-        row[13] = math.log(dup) if key else 0.0
-        row[14] = adj
-        row[22] = (1.0 if nt < 15 else 0.5) if (letters and sc != doc_script) else 0.0
-        row[23] = (1.0 if nt < 15 else 0.5) if (doc_lang and ln.lang and ln.lang != doc_lang) else 0.0
-        row[25] = letters / min(len(t), _HEAD)
-        row[26] = len(t) / max_len
-        row[28] = i * inv_pos
-        rows.append(row)
-        foreign = nt <= 8 and (row[22] > 0 or row[23] > 0)
-        if info.dup != dup or foreign:
-            info = replace(info, dup=dup, foreign=foreign)
-        infos.append(info)
-    base = np.array(rows, dtype=np.float64)
-    # Length of the run of short (< 6 token) lines this line belongs to.
-    short = (base[:, 0] < np.log1p(6)).tolist()
-    run = np.zeros(n)
-    i = 0
-    while i < n:
-        j = i
-        while j < n and short[j] == short[i]:
-            j += 1
-        if short[i]:
-            run[i:j] = np.log1p(j - i)
-        i = j
-    base[:, _IDX["short_run"]] = run
+    weight_short = np.where(ntf < 15, 1.0, 0.5)
+    foreign_script = np.where((letters > 0) & (script != doc_script), weight_short, 0.0)
+    if doc_lang:
+        other_lang = np.fromiter((bool(ln.lang) and ln.lang != doc_lang for ln in lines), dtype=bool, count=n)
+        foreign_lang = np.where(other_lang, weight_short, 0.0)
+    else:
+        foreign_lang = np.zeros(n)
+    title_like = (ntf >= 3) & (ntf <= 20) & ~ends & (title >= 0.6)
+    log_t = np.log1p(ntf)
+    short = log_t < math.log1p(6)
+    short_run = np.where(short, np.log1p(_run_lengths(short)), 0.0)
+    pos = np.arange(n) / max(n - 1, 1)
+    ind8 = np.minimum(indent, 40) / 8.0
+    base = np.column_stack([
+        log_t, np.log1p(nc), ntf >= 25, ends, np.log1p(cc["sent"] + sent_end), cc["commas"] / tok_safe,
+        stop, title, upper, digits_h / np.maximum(hl, 1), bullet, ind8, numbered_arr,
+        np.log(dup), adj, strength == 2, strength == 1, sw_arr, date_arr, byline_arr,
+        np.minimum(cc["seps"], 5), url_arr, foreign_script, foreign_lang, np.minimum(cc["glue"], 4),
+        letters / np.maximum(hl, 1), nc / nc.max(), title_like, pos, short_run,
+    ]).astype(np.float64)
     ctx = base[:, _CTX_IDX]
     prev = np.vstack([np.zeros((1, ctx.shape[1])), ctx[:-1]])
     nxt = np.vstack([ctx[1:], np.zeros((1, ctx.shape[1]))])
-    win = np.column_stack([_window_mean(ctx[:, k], 3) for k in range(ctx.shape[1])])
-    lt = base[:, 0]
-    pad = np.concatenate((np.zeros(2), lt, np.zeros(2)))
+    win = _window_mean(ctx, 3)
+    pad = np.concatenate((np.zeros(2), log_t, np.zeros(2)))
     win_max = np.max(np.lib.stride_tricks.sliding_window_view(pad, 5), axis=1)
-    ind = base[:, _IDX["indent"]]
-    indent_delta = ind - np.median(ind)
-    pos = base[:, _IDX["pos"]]
-    lt_mean = float(lt.mean())
     extra = np.column_stack([
-        win_max, np.full(n, np.log1p(n) / 6.0), (pos - 0.5) ** 2, indent_delta,
-        (lt == 0).astype(np.float64),
-        np.full(n, base[:, _IDX["bullet"]].mean()), np.full(n, float((ind > 0).mean())),
-        np.full(n, lt_mean), np.full(n, base[:, _IDX["long"]].mean()),
+        win_max, np.full(n, np.log1p(n) / 6.0), (pos - 0.5) ** 2, ind8 - np.median(ind8), log_t == 0,
+        np.full(n, bullet.mean()), np.full(n, float((indent > 0).mean())), np.full(n, log_t.mean()),
+        np.full(n, base[:, 2].mean()),
     ])
-    X = np.hstack([np.ones((n, 1)), base, prev, nxt, win, extra])
-    return X, infos
+    cols = [np.ones((n, 1)), base, prev, nxt, win, extra]
+    if needs_page:
+        cols.append(_page_columns(texts, keys, nodigit_keys, ntf, ends, stop, indent, has_date_arr, cc, last,
+                                 first_flags))
+    X = np.hstack(cols)[:, sel]  # the page-context columns come last in FEATURE_NAMES
+    foreign = ((ntf <= 8) & ((foreign_script > 0) | (foreign_lang > 0))).tolist()
+    other = foreign_lang > 0
+    glued = cc["glue"] >= 2
+    infos = [LineInfo(role, st, sw, d, b, k, e, u, f, s, o, g) for (role, st), sw, d, b, k, e, u, f, s, o, g in zip(
+        roles, switcher, date_arr.tolist(), byline_arr.tolist(), nt.tolist(), ends.tolist(), dup.tolist(), foreign,
+        stop.tolist(), other.tolist(), glued.tolist(), strict=True)]
+    arrays = LineArrays(nt, dup, strength, ends, sw_arr, stop, other, glued, (first_flags & _MENU_BULLET) > 0)
+    return X, infos, arrays
+
+
+def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], ntf: np.ndarray, ends: np.ndarray,
+                 stop: np.ndarray, indent: np.ndarray, has_date: np.ndarray, cc: dict[str, np.ndarray],
+                 last: np.ndarray, first_flags: np.ndarray) -> np.ndarray:
+    """The ``PAGE_NAMES`` columns: line-shape extras, indentation relative to the article's, position
+    relative to the page's prose (its densest stretch, the nearest prose line above and below) and
+    templated neighbours (same text but digits, same start)."""
+    n = len(texts)
+    ellipsis = last == 0x2026
+    for i in np.flatnonzero(last == 46).tolist():
+        ellipsis[i] = texts[i].endswith("...")
+    copyright_ = cc["copy"] > 0
+    starts_lower = (first_flags & _LOWER) > 0
+    ends_colon = last == 58
+    tot = ntf.sum()
+    cum = np.cumsum(ntf) - ntf
+    tok_pos = cum / max(tot, 1.0)
+    # the indent most article tokens sit at
+    prose = (ntf >= 12) & ends & (stop >= 0.2)
+    w = np.where(prose, ntf, 0.0)
+    if w.sum() > 0:
+        ind_int = indent.astype(np.int64)
+        mode = int(np.bincount(ind_int, weights=w).argmax())
+    else:
+        mode = int(np.median(indent))
+    main_indent = indent == mode
+    indent_off = np.minimum(np.abs(indent - mode), 40) / 8.0
+    indent_run = np.log1p(_run_lengths(indent))
+    density = _window_mean(prose.astype(np.float64), 8)
+    d_prev = np.log1p(np.minimum(_nearest_distance(prose, False), 50))
+    d_next = np.log1p(np.minimum(_nearest_distance(prose, True), 50))
+    # the article core: the stretch of lines with the most prose tokens net of a cost per other line
+    mass = np.where(prose, ntf, -np.minimum(ntf, 10) - 2.0)
+    a, b = _core(mass)
+    idx = np.arange(n)
+    in_core = (idx >= a) & (idx < b)
+    dist = np.where(idx < a, a - idx, np.where(idx >= b, idx - b + 1, 0))
+    core_dist = np.log1p(np.minimum(dist, 100))
+    cum_after = np.cumsum(ntf)
+    core_lo = cum[a] if a < n else tot
+    core_hi = cum_after[b - 1] if b > 0 else 0.0
+    tok_dist = np.where(idx < a, core_lo - cum_after, np.where(idx >= b, cum - core_hi, 0.0))
+    core_tok_dist = np.log1p(np.maximum(tok_dist, 0.0)) / 5.0
+    win10_long = _window_mean((ntf >= 25).astype(np.float64), 10)
+    rel_tokens = ntf / max(ntf.max(), 1.0)
+    # templated lines: the same text but for its numbers ("Gym in 08004", "Gym in 08007"), or the same start
+    c1 = Counter(nodigit)
+    dup_nodigit = np.fromiter(map(c1.__getitem__, nodigit), dtype=np.float64, count=n)
+    prefix = [k[:_PREFIX_CHARS] for k in keys]
+    c2 = Counter(prefix)
+    prefix_dup = np.fromiter(map(c2.__getitem__, prefix), dtype=np.float64, count=n)
+    same_prev = np.zeros(n, dtype=bool)
+    if n > 1:
+        same_prev[1:] = np.fromiter(map(str.__eq__, prefix[1:], prefix[:-1]), dtype=bool, count=n - 1)
+    same_prev &= np.fromiter(map(len, keys), dtype=np.int64, count=n) >= _PREFIX_CHARS
+    run_id = np.cumsum(~same_prev)
+    prefix_run = np.log1p(np.bincount(run_id)[run_id] - 1)
+    return np.column_stack([ellipsis, copyright_, has_date, starts_lower, ends_colon, tok_pos, main_indent,
+                            indent_off, indent_run, density, d_prev, d_next, in_core, core_dist, core_tok_dist,
+                            win10_long, rel_tokens, np.log(dup_nodigit), np.log(prefix_dup), prefix_run,
+                            ]).astype(np.float64)
+
+
+

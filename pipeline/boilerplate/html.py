@@ -19,6 +19,7 @@ from lxml import etree
 from pipeline.document import Alternate, Metadata, Role
 
 from .align import align_spans
+from .features import LineInfo
 from .lines import Line, split_lines, tokens
 from .phrases import switcher_lang
 from .render import decode_html, parse_html, render_tree
@@ -30,6 +31,7 @@ RESCUE_MIN = 0.9  # smoothed text-classifier P(content) needed to rescue a dropp
 RESCUE_TOKENS = 30
 VETO_MAX = 0.15  # drop an aligned short line when the text model's P(content) is below this
 VETO_TOKENS = 30
+GROW_MIN = 0.95  # smoothed P(content) for a line next to kept content to join it (see _grow)
 ISOLATED_GAP = 3  # a short aligned line this far from its neighbours' spans is a stray match
 ISOLATED_MAX_TOKENS = 5
 _CLASSIFIER: TextBoilerplateClassifier | None = None
@@ -143,10 +145,29 @@ def _isolated(spans: list[tuple[int, int] | None], keep: np.ndarray, i: int, gap
     return not (near_prev or near_next) and (prev_end is not None or next_start is not None)
 
 
+def _grow(keep: np.ndarray, post: np.ndarray, infos: list[LineInfo], threshold: float) -> None:
+    """Extend kept runs (in place) over neighbouring lines the text model is sure are content.
+
+    trafilatura sometimes stops short of the article's end or drops a list or a table inside
+    it; a line next to kept content with smoothed P(content) >= ``threshold`` (and no chrome
+    phrase) joins it, and so may its own neighbour.
+    """
+    n = len(keep)
+    cand = (post >= threshold) & np.fromiter(
+        (i.chrome_strength == 0 and not i.switcher for i in infos), dtype=bool, count=n)
+    changed = True
+    while changed:
+        changed = False
+        for i in np.flatnonzero(cand & ~keep).tolist():
+            if (i > 0 and keep[i - 1]) or (i + 1 < n and keep[i + 1]):
+                keep[i] = changed = True
+
+
 def label_lines(lines: list[Line], main: str, title: str | None = None, *, rescue: float = RESCUE_MIN,
-                veto: float = VETO_MAX, isolated_gap: int = ISOLATED_GAP) -> list[tuple[Role, float]]:
+                veto: float = VETO_MAX, isolated_gap: int = ISOLATED_GAP, grow: float = GROW_MIN,
+                clf: TextBoilerplateClassifier | None = None) -> list[tuple[Role, float]]:
     """Roles of rendered lines given the extractor's main text (empty: text model alone)."""
-    clf = _classifier()
+    clf = clf or _classifier()
     if not main.strip():  # trafilatura found nothing: the text model decides alone
         return clf.classify(lines, title=title)
     post, infos = clf.smoothed(lines)
@@ -168,6 +189,7 @@ def label_lines(lines: list[Line], main: str, title: str | None = None, *, rescu
                 # a line inside the extracted block (both neighbours extracted) is left alone
                 and not (0 < i < n - 1 and aligned_keep[i - 1] and aligned_keep[i + 1]))):
             keep[i] = False
+    _grow(keep, post, infos, grow)
     conf = np.where(keep, np.maximum(post, 0.5 + 0.5 * frac), np.minimum(post, 1 - 0.5 * frac))
     for i, info in enumerate(infos):
         if info.switcher:

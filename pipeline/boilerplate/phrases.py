@@ -10,6 +10,7 @@ Phrases are evidence, not verdicts: *strong* matches override the model, *weak* 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from pipeline.document import Role
@@ -202,6 +203,58 @@ def _segment(key: str) -> tuple[Role, ...] | None:
     return res if res else None
 
 
+_NO_MATCH: tuple[Role | None, int] = (None, 0)
+_CONTAINS_ASCII = tuple((frag, r) for frag, r in _CONTAINS if frag.isascii())
+
+
+def to_chrome_keys(keys: list[str]) -> list[str]:
+    """:func:`chrome_key` of many lines from their :func:`~.lines.norm_key` (ASCII keys are unchanged)."""
+    return [k if k.isascii() else k.translate(_AR_VARIANTS) for k in keys]
+
+
+def match_chrome_many(ckeys: list[str], segment: list[bool]) -> list[tuple[Role | None, int]]:
+    """:func:`match_chrome` for many lines at once, from their :func:`chrome_key` (same answers).
+
+    The "contains a distinctive phrase" test runs once per phrase over all remaining keys
+    joined, instead of once per phrase and line.
+    """
+    out: list[tuple[Role | None, int]] = []
+    rest: list[int] = []
+    get = PHRASE_ROLE.get
+    for i, key in enumerate(ckeys):
+        role = get(key) if key else None
+        if role is not None:
+            out.append((role, 2 if _strong(key) else 1))
+            continue
+        out.append(_NO_MATCH)
+        if not key or len(key) > 300:
+            continue
+        if segment[i] and len(key) <= 80 and (key[:3] in _PREFIXES or key[0].isdigit()):
+            seg = _segment(key)
+            if seg:
+                out[i] = (seg[0], 2)
+                continue
+        rest.append(i)
+    if rest:
+        joined = "\n".join(ckeys[i] for i in rest)
+        frags = _CONTAINS_ASCII if joined.isascii() else _CONTAINS
+        found = [(frag, r) for frag, r in frags if frag in joined]
+        if found:
+            offsets = []
+            pos = 0
+            for i in rest:
+                offsets.append(pos)
+                pos += len(ckeys[i]) + 1
+            for frag, r in found:
+                at = joined.find(frag)
+                while at >= 0:
+                    i = rest[bisect_right(offsets, at) - 1]
+                    if out[i][1] == 0:
+                        out[i] = (r, 2)
+                    at = joined.find(frag, at + 1)
+    return out
+
+
 def match_chrome(text: str, key: str | None = None, segment: bool = True) -> tuple[Role | None, int]:
     """Chrome role of a whole line and strength: 2 strong, 1 weak, 0 none.
 
@@ -273,6 +326,18 @@ _SPLIT_RE = re.compile(r"\s*(?:[|/•·,;]|\s{2,})\s*")
 
 
 _SEP_CHARS = frozenset("|/•·,;")
+
+
+def switcher_many(texts: list[str], ckeys: list[str]) -> list[str | None]:
+    """:func:`switcher_lang` for many lines, from their :func:`chrome_key` (same answers)."""
+    table = _autonyms()
+    out: list[str | None] = []
+    for t, k in zip(texts, ckeys, strict=True):
+        code = table.get(k) if len(t) <= 80 else None
+        if code is None and len(t) <= 80 and ("  " in t or not _SEP_CHARS.isdisjoint(t)):
+            code = switcher_lang(t, k)
+        out.append(code)
+    return out
 
 
 def switcher_lang(text: str, key: str | None = None) -> str | None:

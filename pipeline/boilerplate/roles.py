@@ -53,6 +53,7 @@ def find_title(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
     if start is None:
         return None, []
     bylines: list[int] = []
+    name: int | None = None  # a bare name right above the body: the byline if a title is found above it
     for i in range(start - 1, max(-1, start - 1 - _TITLE_LOOKBACK), -1):
         ln, info = lines[i], infos[i]
         if info.is_byline or (_name_like(ln, info) and not keep[i] and not bylines and info.dup == 1):
@@ -62,12 +63,19 @@ def find_title(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
                 or ln.text[:1] in "•*+" or info.dup > 2):
             continue
         if info.n_tokens <= 30 and not (info.ends_punct and ln.text.rstrip()[-1:] == "."):
-            return i, bylines
+            if name is None and not bylines and info.dup == 1 and _name_like(ln, info):
+                name = i
+                continue
+            return i, bylines + ([name] if name is not None else [])
         break
-    return None, bylines
+    return name, bylines
 
 
 _LIST_HEADERS = frozenset({Role.RELATED, Role.COMMENTS})
+# a "Related posts" header is printed once (twice when the page repeats its menus); a phrase
+# on every teaser ("Read more") is a link label, not the header of what follows
+LIST_HEADER_MAX_DUP = 2
+DATE_TABLE_RUN = 3  # this many kept date-like lines in a row are a table (of dates, figures), not a stamp
 
 
 def _prose(info: LineInfo) -> bool:
@@ -86,7 +94,8 @@ def apply_list_rules(lines: list[Line], infos: list[LineInfo], keep: np.ndarray)
     dates = np.array([i.is_date for i in infos], dtype=np.int32)
     near = np.convolve(dates, np.ones(13, dtype=np.int32), mode="same") if n else dates
     for i, info in enumerate(infos):
-        if info.chrome_strength == 2 and info.chrome_role in _LIST_HEADERS and info.n_tokens <= 8:
+        if (info.chrome_strength == 2 and info.chrome_role in _LIST_HEADERS and info.n_tokens <= 8
+                and info.dup <= LIST_HEADER_MAX_DUP):
             in_list = True
             continue
         if _prose(info):
@@ -110,6 +119,11 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
     out: list[tuple[Role, float]] = []
     title_idx, bylines = find_title(lines, infos, keep, title)
     by = set(bylines)
+    kept_dates = np.fromiter((i.is_date for i in infos), dtype=bool, count=n) & keep
+    table = np.zeros(n, dtype=bool)
+    if kept_dates.any():
+        run_id = np.cumsum(np.concatenate(([True], kept_dates[1:] != kept_dates[:-1])))
+        table = kept_dates & (np.bincount(run_id)[run_id] >= DATE_TABLE_RUN)
     section: Role | None = None
     for i in range(n):
         info = infos[i]
@@ -120,7 +134,7 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
             continue
         if keep[i]:
             section = None
-            if info.is_date:
+            if info.is_date and not table[i]:
                 out.append((Role.DATE, p))
             elif info.is_byline or i in by:
                 out.append((Role.BYLINE, p))
@@ -138,7 +152,7 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
             # a strong section header lends its role to the run below; other chrome ends it
             section = role if (role in _SECTION_ROLES and info.chrome_strength == 2) else None
         elif info.is_byline or i in by or (
-                _name_like(lines[i], info) and info.dup == 1 and 0 < i < n - 1 and (keep[i - 1] or keep[i + 1])):
+                info.dup == 1 and 0 < i < n - 1 and (keep[i - 1] or keep[i + 1]) and _name_like(lines[i], info)):
             role = Role.BYLINE
         elif info.is_date:
             role = Role.DATE

@@ -9,7 +9,6 @@ page; :func:`roles.assign_roles` turns the keep/drop decision into roles.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -20,40 +19,33 @@ import numpy as np
 
 from pipeline.document import Role
 
-from .features import FEATURE_NAMES, LineInfo, featurize
+from .features import LineArrays, LineInfo, featurize_arrays
 from .lines import Line
 from .roles import apply_list_rules, assign_roles
 from .smoothing import forward_backward
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 _CHROME_CAP = 0.02  # strong chrome, switcher labels, menu-shaped lines: P(content) at most this
-PROSE_MIN_TOKENS = 30
+PROSE_MIN_TOKENS = 30  # prose: a unique, long, sentence-punctuated line with function words (see _rules)
+PROSE_MIN_STOP = 0.25
+PROSE_KEEP_MIN = 0.05  # a long unique sentence is kept unless the smoothed P(content) is below this
 CONTINUATION_MIN_TOKENS = 12  # a sentence this long right after kept content continues the article
-_STOP = FEATURE_NAMES.index("stop_rate")
-_FOREIGN_LANG = FEATURE_NAMES.index("foreign_lang")
 FOREIGN_SHORT_FACTOR = 0.3
 HOST_REPEATED_CAP = 0.1  # a line the site repeats on many pages: chrome unless its context is strongly content
 
 
-def _is_prose(info: LineInfo, stop_rate: float) -> bool:
-    """A unique, long, sentence-punctuated line with function words: article prose.
-
-    Such a paragraph is almost never chrome, whatever its neighbours look like; the first
-    paragraph under a header full of menus must not be smoothed away.
-    """
-    return (info.n_tokens >= PROSE_MIN_TOKENS and info.ends_punct and info.dup == 1 and info.chrome_strength == 0
-            and stop_rate >= 0.25)
+def _strong_chrome(f: LineArrays) -> np.ndarray:
+    """Switcher labels and strong chrome phrases in lines of at most 20 tokens."""
+    return f.switcher | ((f.chrome_strength == 2) & (f.n_tokens <= 20))
 
 
-_GLUE_RE = re.compile(r"[a-z][A-Z]")
+def _long_unique_sentence(f: LineArrays) -> np.ndarray:
+    return (f.n_tokens >= PROSE_MIN_TOKENS) & f.ends_punct & (f.dup == 1) & (f.chrome_strength == 0)
 
 
-def _menu_shaped(line: Line, info: LineInfo) -> bool:
-    """A repeated short bullet item, or glued link labels ("LatestPakistanTop News")."""
-    t = line.text
-    if info.n_tokens <= 6 and info.dup >= 2 and t[:1] in "•*+-·":
-        return True
-    return info.n_tokens <= 8 and not info.ends_punct and len(_GLUE_RE.findall(t)) >= 2
+def _menu_shaped(f: LineArrays) -> np.ndarray:
+    """Repeated short bullet items, and glued link labels ("LatestPakistanTop News")."""
+    return ((f.n_tokens <= 6) & (f.dup >= 2) & f.bullet) | ((f.n_tokens <= 8) & ~f.ends_punct & f.glued)
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +53,7 @@ def _default_params() -> dict[str, Any]:
     return json.loads(WEIGHTS_PATH.read_text())
 
 
-def _continue_article(infos: list[LineInfo], keep: np.ndarray) -> None:
+def _continue_article(f: LineArrays, keep: np.ndarray) -> None:
     """Keep sentence-like lines that directly follow kept content.
 
     The model learns that the end of a page is chrome (position features), so the last
@@ -69,19 +61,45 @@ def _continue_article(infos: list[LineInfo], keep: np.ndarray) -> None:
     unique, punctuated line with function words right after kept content continues the
     article; a short or chrome-like line (or a repeated one) stops the continuation.
     """
-    for i in range(1, len(infos)):
-        info = infos[i]
-        if (
-            not keep[i]
-            and keep[i - 1]
-            and info.n_tokens >= CONTINUATION_MIN_TOKENS
-            and info.ends_punct
-            and info.dup == 1
-            and info.chrome_strength == 0
-            and not info.switcher
-            and info.stop_rate >= 0.3
-        ):
+    cand = (~keep & (f.n_tokens >= CONTINUATION_MIN_TOKENS) & f.ends_punct & (f.dup == 1) & (f.chrome_strength == 0)
+            & ~f.switcher & (f.stop_rate >= 0.3))
+    cand[:1] = False
+    for i in np.flatnonzero(cand).tolist():  # in order: a continued line lets the next one continue
+        if keep[i - 1]:
             keep[i] = True
+
+
+# OpenBLAS runs a matrix product on one thread when m*n*k <= 65536 * 4; above that it wakes its
+# worker threads, which on a busy machine costs far more than the product itself. The first
+# layer is therefore computed in row blocks below that size (float32: half the memory traffic).
+_BLAS_SINGLE_THREAD_MAX = 65536 * 4
+
+
+class _Ensemble:
+    """An average of small one-hidden-layer tanh networks over standardised inputs.
+
+    The nets are stacked into one wide layer: h = tanh(z W1 + b1); p = mean_k sigmoid(h_k w2_k + b2_k).
+    """
+
+    def __init__(self, p: dict[str, Any]) -> None:
+        self.mean = np.asarray(p["mean"], dtype=np.float64)
+        self.std = np.asarray(p["std"], dtype=np.float64)
+        nets = p["nets"]
+        self.w1 = np.hstack([np.asarray(n["w1"], dtype=np.float32) for n in nets])
+        self.b1 = np.concatenate([np.asarray(n["b1"], dtype=np.float32) for n in nets])
+        self.hidden = len(nets[0]["b1"])
+        self.w2 = np.stack([np.asarray(n["w2"], dtype=np.float32) for n in nets])
+        self.b2 = np.asarray([float(n["b2"]) for n in nets], dtype=np.float32)
+        self.rows = max(1, _BLAS_SINGLE_THREAD_MAX // self.w1.size)
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        Z = ((X - self.mean) / self.std).astype(np.float32)
+        h = np.empty((len(Z), self.w1.shape[1]), dtype=np.float32)
+        for s in range(0, len(Z), self.rows):
+            np.matmul(Z[s:s + self.rows], self.w1, out=h[s:s + self.rows])
+        h = np.tanh(h + self.b1).reshape(len(h), len(self.b2), self.hidden)
+        z = (h * self.w2).sum(axis=2, dtype=np.float64) + self.b2
+        return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).mean(axis=1)
 
 
 class TextBoilerplateClassifier:
@@ -89,17 +107,12 @@ class TextBoilerplateClassifier:
 
     def __init__(self, params: dict[str, Any] | None = None, smooth: bool = True) -> None:
         p = params if params is not None else _default_params()
-        if list(p["features"]) != list(FEATURE_NAMES):
-            raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py")
-        self.mean = np.asarray(p["mean"], dtype=np.float64)
-        self.std = np.asarray(p["std"], dtype=np.float64)
-        # an ensemble of small nets stacked into one wide layer: h = tanh(z W1 + b1); p = mean(sigmoid(h_k w2_k + b2_k))
-        nets = p["nets"]
-        self.w1 = np.hstack([np.asarray(n["w1"], dtype=np.float64) for n in nets])
-        self.b1 = np.concatenate([np.asarray(n["b1"], dtype=np.float64) for n in nets])
-        self.hidden = len(nets[0]["b1"])
-        self.w2 = np.stack([np.asarray(n["w2"], dtype=np.float64) for n in nets])
-        self.b2 = np.asarray([float(n["b2"]) for n in nets])
+        self.features = tuple(p["features"])
+        try:
+            featurize_arrays([], self.features)
+        except ValueError as exc:
+            raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
+        self.net = _Ensemble(p)
         self.prior = float(p["prior"])
         self.stay = float(p["stay"])
         self.threshold = float(p["threshold"])
@@ -113,40 +126,49 @@ class TextBoilerplateClassifier:
         *repeated* flags lines the page's site repeats across its pages (host memory): they
         count as duplicated lines for every rule, and their score is capped.
         """
-        X, infos = featurize(lines)
+        p, infos, _ = self._scores(lines, repeated)
+        return p, infos
+
+    def _scores(self, lines: list[Line], repeated: Sequence[bool] | None
+                ) -> tuple[np.ndarray, list[LineInfo], LineArrays]:
+        X, infos, f = featurize_arrays(lines, self.features)
         if not infos:
-            return np.zeros(0), infos
+            return np.zeros(0), infos, f
         if repeated is not None:
+            rep = np.asarray(repeated, dtype=bool)
             infos = [replace(info, dup=max(info.dup, 2)) if flag else info
                      for info, flag in zip(infos, repeated, strict=True)]
-        # einsum, not @: multi-threaded BLAS on a busy machine costs ~100x on matrices this small
-        h = np.tanh(np.einsum("nd,dh->nh", (X - self.mean) / self.std, self.w1) + self.b1)
-        h = h.reshape(len(h), len(self.b2), self.hidden)
-        z = np.einsum("nkh,kh->nk", h, self.w2) + self.b2
-        p = (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).mean(axis=1)
-        stop = X[:, _STOP]
-        foreign = X[:, _FOREIGN_LANG]
-        for i, info in enumerate(infos):
-            nt = info.n_tokens
-            if foreign[i] and nt <= 8:
-                # a short line in another language than the page (Line.lang from language ID):
-                # the dev data has no language tags, so this prior is a rule, not a learned weight
-                p[i] *= FOREIGN_SHORT_FACTOR
-            if info.switcher or (info.chrome_strength == 2 and nt <= 20) or (nt <= 8 and _menu_shaped(lines[i], info)):
-                p[i] = min(p[i], _CHROME_CAP)
-            elif self.prose_floor and nt >= PROSE_MIN_TOKENS and _is_prose(info, stop[i]):
-                p[i] = max(p[i], self.prose_floor)
+            f.dup = np.where(rep, np.maximum(f.dup, 2), f.dup)
+        p = self._rules(self.net(X), f)
+        # a short line in another language than the page (Line.lang from language ID): the dev
+        # data has no language tags, so this prior is a rule, not a learned weight
+        p = np.where(f.other_lang & (f.n_tokens <= 8), p * FOREIGN_SHORT_FACTOR, p)
         if repeated is not None:
-            p = np.where(np.asarray(repeated, dtype=bool), np.minimum(p, HOST_REPEATED_CAP), p)
-        return p, infos
+            p = np.where(rep, np.minimum(p, HOST_REPEATED_CAP), p)
+        return p, infos, f
+
+    def _rules(self, p: np.ndarray, f: LineArrays) -> np.ndarray:
+        """Strong chrome, switcher labels and menu-shaped lines capped; prose floored."""
+        capped = _strong_chrome(f) | _menu_shaped(f)
+        p = np.where(capped, np.minimum(p, _CHROME_CAP), p)
+        if self.prose_floor:
+            # prose: the first paragraph under a header full of menus must not be smoothed away
+            prose = ~capped & _long_unique_sentence(f) & (f.stop_rate >= PROSE_MIN_STOP)
+            p = np.where(prose, np.maximum(p, self.prose_floor), p)
+        return p
 
     def smoothed(self, lines: list[Line], repeated: Sequence[bool] | None = None
                  ) -> tuple[np.ndarray, list[LineInfo]]:
         """Smoothed P(main content) per line."""
-        p, infos = self.content_probability(lines, repeated)
+        p, infos, _ = self._smoothed(lines, repeated)
+        return p, infos
+
+    def _smoothed(self, lines: list[Line], repeated: Sequence[bool] | None
+                  ) -> tuple[np.ndarray, list[LineInfo], LineArrays]:
+        p, infos, f = self._scores(lines, repeated)
         if self.smooth and len(p):
             p = forward_backward(p, self.stay, self.prior)
-        return p, infos
+        return p, infos, f
 
     def classify(self, lines: list[Line], host: str | None = None, *,
                  title: str | None = None, repeated: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
@@ -156,14 +178,11 @@ class TextBoilerplateClassifier:
         the TITLE line; ``repeated`` flags lines the site repeats across pages (see
         :mod:`.host_memory`).
         """
-        post, infos = self.smoothed(lines, repeated)
+        post, infos, f = self._smoothed(lines, repeated)
         keep = post >= self.threshold
-        for i, info in enumerate(infos):
-            if self.prose_floor and not keep[i] and post[i] >= 0.05 and info.n_tokens >= PROSE_MIN_TOKENS \
-                    and info.dup == 1 and info.ends_punct and info.chrome_strength == 0:
-                keep[i] = True
-            if info.switcher or (info.chrome_strength == 2 and info.n_tokens <= 20):
-                keep[i] = False
-        _continue_article(infos, keep)
+        if self.prose_floor:
+            keep |= (post >= PROSE_KEEP_MIN) & _long_unique_sentence(f)
+        keep &= ~_strong_chrome(f)
+        _continue_article(f, keep)
         apply_list_rules(lines, infos, keep)
         return assign_roles(lines, infos, keep, post, title)

@@ -1,0 +1,151 @@
+"""Boilerplate features: the vectorised per-page computation agrees with the per-line definitions.
+
+``features.featurize`` computes token counts, stopword rates, date stamps, chrome phrases,
+switcher labels and comparison keys for a whole page at once (code-point tables, hashed
+tokens, joined-string scans); these tests hold it to the plain per-line definitions, on
+lines chosen to hit the edge cases (non-Latin scripts, combining marks, astral characters,
+digits of other scripts, glued link labels, bullets).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from pipeline.boilerplate import Line, TextBoilerplateClassifier, split_lines
+from pipeline.boilerplate import features as F
+from pipeline.boilerplate.html import _grow
+from pipeline.boilerplate.lines import norm_key
+from pipeline.boilerplate.phrases import (
+    match_chrome,
+    match_chrome_many,
+    switcher_lang,
+    switcher_many,
+    to_chrome_keys,
+)
+from pipeline.boilerplate.roles import assign_roles
+from pipeline.document import Role
+
+LINES = [
+    "Russia becomes first nation to officially recognize Taliban government",
+    "• Home", "* News", "+ Contact Us", "- o Sub-item", "ShareTweet", "Share on FacebookShare on Twitter",
+    "Share 0 Tweet 0", "0 shares", "Leave a Reply Cancel reply", "LatestPakistanTop News", "RelatedPosts",
+    "Your email address will not be published. Required fields are marked *",
+    "Copyright © 2025 Example News. All rights reserved.", "Back to top button",
+    "Wednesday, August 27, 2025", "27 Aug 2025 10:30 am", "Posted on 3rd March 2024", "Updated: 10/31/2024",
+    "١٤/٠٣/٢٠٢٤", "May 3, 2017 By Erin Spain 4 Comments", "The 12 best scooters of 2025",
+    "By Jane Roe", "Written by Top Growth Marketing", "Author: Sloane Brooks", "1. Securing Central Asian Borders",
+    "iv) A numbered sub-point", "a. first", "Visit https://example.org or www.example.com today",
+    "اترك تعليقاً", "زر الذهاب إلى الأعلى", "مقالات ذات صلة", "نظر بدهید", "تبصرہ کریں", "মন্তব্য করুন",
+    "• دري", "• پښتو", "English | دري | پښتو", "বাঙালি", "আমাদের দেশ এবং এই পৃথিবী", "Ｆｕｌｌｗｉｄｔｈ ＮＥＷＳ",
+    "ﬁnancial ﬂows", "Straße und STRASSE", "İstanbul Türkiye", "emoji 😀 and 𠀀 astral", "snake_case_name x_1",
+    "THE NEWS ROOM", "Mixed CaseWords HereAnd There", "... and then it ended…", "Footnotes:",
+    "The minister said on Tuesday that the agreement would be signed in Doha next month, and that both "
+    "delegations had already settled the most difficult questions about trade, transit and prisoners.",
+    "In the shifting geopolitical landscape, Moscow’s recognition marks a turning point; analysts said "
+    "so — and they were not alone (2021–2025).",
+]
+
+
+def _lines(texts: list[str]) -> list[Line]:
+    return split_lines("\n".join(texts))
+
+
+def test_token_counts_stopwords_and_keys_match_per_line_definitions() -> None:
+    lines = _lines(LINES)
+    assert [ln.text for ln in lines] == LINES
+    _, infos = F.featurize(lines)
+    keys, _ = F._keys([ln.text for ln in lines])
+    for ln, info, key in zip(lines, infos, keys, strict=True):
+        toks = re.findall(r"\w+", ln.text)
+        assert info.n_tokens == len(toks), ln.text
+        stop = sum(t.lower() in F.STOPWORDS for t in toks) / max(len(toks), 1)
+        assert info.stop_rate == pytest.approx(stop), ln.text
+        assert key == norm_key(ln.text), ln.text
+
+
+def test_date_stamps_match_the_scalar_definition() -> None:
+    lines = _lines(LINES)
+    _, infos = F.featurize(lines)
+    for ln, info in zip(lines, infos, strict=True):
+        assert info.is_date == F.is_date_line(ln.text), ln.text
+    got = {ln.text: info.is_date for ln, info in zip(lines, infos, strict=True)}
+    assert got["Wednesday, August 27, 2025"] and got["27 Aug 2025 10:30 am"] and got["١٤/٠٣/٢٠٢٤"]
+    assert got["Posted on 3rd March 2024"] and got["Updated: 10/31/2024"]
+    assert not got["The 12 best scooters of 2025"] and not got["May 3, 2017 By Erin Spain 4 Comments"]
+
+
+def test_phrase_matching_in_bulk_equals_line_by_line() -> None:
+    texts = [*LINES, "Share", "Home", "News", "Related Articles", "Comments (12)", "Login to your account below"]
+    keys = to_chrome_keys([norm_key(t) for t in texts])
+    for segment in (True, False):
+        assert match_chrome_many(keys, [segment] * len(texts)) == [match_chrome(t, segment=segment) for t in texts]
+    assert switcher_many(texts, keys) == [switcher_lang(t) for t in texts]
+
+
+def test_bylines_numbered_and_urls_are_per_line() -> None:
+    # a line of bullets only must not lend its start to the next line's match
+    lines = _lines(["*", "Written by Top Growth Marketing", "+", "6. Canon EOS R5", "Visit www.example.com"])
+    X, infos = F.featurize(lines)
+    col = {name: i for i, name in enumerate(F.FEATURE_NAMES)}
+    assert [i.is_byline for i in infos] == [False, True, False, False, False]
+    assert X[:, col["numbered"]].tolist() == [0, 0, 0, 1, 0]
+    assert X[:, col["url"]].tolist() == [0, 0, 0, 0, 1]
+
+
+def test_templated_lines_and_empty_input() -> None:
+    lines = _lines([f"Affordable Gym in {zipcode}, Camden County, New Jersey" for zipcode in (8004, 8007, 8009)]
+                   + ["Something else entirely"])
+    X, infos = F.featurize(lines)
+    col = {name: i for i, name in enumerate(F.FEATURE_NAMES)}
+    assert [i.dup for i in infos] == [1, 1, 1, 1]
+    assert np.exp(X[:3, col["log_dup_nodigit"]]).round().tolist() == [3, 3, 3]
+    assert X[3, col["log_dup_nodigit"]] == 0
+    assert X[:3, col["prefix_run"]].min() > 0
+    X0, infos0 = F.featurize([])
+    assert X0.shape == (0, len(F.FEATURE_NAMES)) and infos0 == []
+    with pytest.raises(ValueError, match="unknown feature columns"):
+        F.featurize(lines, ("log_tokens", "no_such_column"))
+    assert F.featurize(lines, ("bias", "log_tokens"))[0].shape == (4, 2)
+
+
+def test_classifier_survives_odd_lines() -> None:
+    clf = TextBoilerplateClassifier()
+    odd = [Line(0, 0, "", 0), Line(0, 5, "Hello", 0), Line(0, 1, "•", 2), Line(0, 6, "😀 𠀀x", 0),
+           Line(0, 3, "\ud800ab", 0), Line(0, 9, "x" * 5000, 0)]
+    assert len(clf.classify(odd)) == len(odd)
+    assert clf.classify([]) == []
+
+
+def test_ensemble_matches_float64_reference() -> None:
+    clf = TextBoilerplateClassifier()
+    X, _ = F.featurize(_lines(LINES * 5))  # more rows than one BLAS block
+    net = clf.net
+    Z = (X - net.mean) / net.std
+    h = np.tanh(Z @ net.w1.astype(np.float64) + net.b1).reshape(len(X), len(net.b2), net.hidden)
+    ref = (1 / (1 + np.exp(-(np.einsum("nkh,kh->nk", h, net.w2.astype(np.float64)) + net.b2)))).mean(axis=1)
+    assert np.abs(net(X) - ref).max() < 1e-5
+
+
+def test_grow_extends_kept_runs_over_confident_neighbours() -> None:
+    infos = F.featurize(_lines(["a b c", "d e f", "g h i", "Share on Facebook", "j k l", "m n o"]))[1]
+    keep = np.array([False, True, False, False, False, False])
+    post = np.array([0.2, 1.0, 0.97, 0.99, 0.99, 0.99])
+    _grow(keep, post, infos, 0.95)
+    # the chrome line stops the run: what lies beyond it is not next to kept content
+    assert keep.tolist() == [False, True, True, False, False, False]
+
+
+def test_a_table_of_dates_is_content_a_lone_stamp_is_a_date() -> None:
+    texts = ["Home sale prices by month", "Date       Change", "1/1/2013   +13.1%", "2/1/2013   +13.1%",
+             "3/1/2013   +12.5%", "The figures come from the county's records of all closed sales in the period.",
+             "March 3, 2024"]
+    lines = _lines(texts)
+    _, infos = F.featurize(lines)
+    keep = np.array([True] * 6 + [True])
+    roles = assign_roles(lines, infos, keep, np.full(len(lines), 0.9))
+    got = {ln.text: r for ln, (r, _) in zip(lines, roles, strict=True)}
+    assert all(got[t].is_main and got[t] != Role.DATE for t in texts[2:5])
+    assert got["March 3, 2024"] == Role.DATE

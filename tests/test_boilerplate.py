@@ -263,3 +263,22 @@ def test_turku_dev_smoke(clf: TextBoilerplateClassifier) -> None:
             fp += bool(r.is_main and not y)
             fn += bool(y and not r.is_main)
     assert 2 * tp / (2 * tp + fp + fn) >= 0.85
+
+
+@pytest.mark.parametrize("depth", [300, 100_000])
+def test_page_nested_deeper_than_libxml2_allows_keeps_its_text(depth: int) -> None:
+    """libxml2 drops everything below 256 levels; such pages are rendered flat instead."""
+    sentence = "The council met in Kabul on Tuesday to discuss the new water agreement with its neighbours."
+    article = "".join(f"<p>{text}</p>" for text in (
+        sentence,
+        "Officials said the talks, which lasted for more than six hours, ended without a joint statement.",
+        "Farmers in the province have complained for years that the river no longer reaches their fields in summer.",
+    ))
+    html = ("<html><head><title>Water talks</title><script>var x = 1;</script></head><body>"
+            "<nav><ul><li>Home</li><li>Politics</li></ul></nav>" + "<div>" * depth + article
+            + "</div>" * depth + "<p>Share on Facebook</p></body></html>")
+    extraction = extract_html(html)
+    assert sentence in extraction.text.split("\n")
+    assert "var x" not in extraction.text and "Water talks" not in extraction.text  # head and scripts not rendered
+    roles = dict(zip((ln.text for ln in extraction.lines), (role for role, _ in extraction.roles), strict=True))
+    assert roles[sentence].is_main and not roles["Share on Facebook"].is_main

@@ -22,7 +22,7 @@ from .align import align_spans
 from .features import LineInfo
 from .lines import Line, split_lines, tokens
 from .phrases import switcher_lang
-from .render import decode_html, parse_html, render_tree
+from .render import decode_html, parse_html, parse_too_deep, render_flat, render_tree
 from .roles import assign_roles
 from .text_classifier import TextBoilerplateClassifier
 
@@ -204,9 +204,13 @@ def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtraction:
     root = parse_html(html)
     if root is None:
         return HtmlExtraction("", [], [], Metadata(url=url), [])
+    too_deep = parse_too_deep()
     main, meta = run_trafilatura(copy.deepcopy(root), url)
     alternates = find_alternates(root, url)
-    text = render_tree(root)
+    if too_deep:  # the tree lost everything below 256 levels: flat text, and the text model decides alone
+        text, main = render_flat(html), ""
+    else:
+        text = render_tree(root)
     lines = split_lines(text)
     roles = label_lines(lines, main, meta.title) if lines else []
     return HtmlExtraction(text, lines, roles, meta, alternates)

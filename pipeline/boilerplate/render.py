@@ -4,12 +4,18 @@ inscriptis keeps the layout (indentation, bullets, one block per line) that the 
 classifier was trained on, the same shape scrapers produce. Parsing is done here with an
 lxml parser that never touches the network or resolves external entities and survives
 broken markup; script/style/noscript/template content is never rendered.
+
+libxml2 stops building the tree 256 levels deep (``XML_PARSE_HUGE`` would lift that and the
+other safety limits with it), silently dropping everything below. Such pages are rendered by
+:func:`render_flat` instead: the standard library's streaming parser, which has no depth
+limit, with one line per block element and no layout.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from html.parser import HTMLParser
 
 import lxml.html
 from inscriptis import Inscriptis
@@ -59,6 +65,53 @@ def parse_html(html: str | bytes) -> etree._Element | None:
     return root
 
 
+def parse_too_deep() -> bool:
+    """True when the last :func:`parse_html` in this thread hit libxml2's depth limit."""
+    return any(entry.message.startswith("Excessive depth") for entry in _PARSER_UTF8.error_log)
+
+
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+    "section", "table", "td", "th", "tr", "ul",
+})
+
+
+class _FlatText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0  # inside script/style/...: their text is never rendered
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROP:
+            self.skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def render_flat(html: str) -> str:
+    """Text of a page without building a tree: block elements become line breaks.
+
+    For pages nested too deeply for libxml2; indentation and bullets are not reproduced.
+    """
+    parser = _FlatText()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def render_tree(root: etree._Element | None) -> str:
     """Text of a parsed tree, one block per line (the tree is modified: drops invisibles)."""
     if root is None:
@@ -71,4 +124,6 @@ def render_tree(root: etree._Element | None) -> str:
 
 def render_html(html: str | bytes) -> str:
     """Rendered text of an HTML page (see module docstring)."""
-    return render_tree(parse_html(html))
+    text = html if isinstance(html, str) else decode_html(html)
+    root = parse_html(text)
+    return render_flat(text) if parse_too_deep() else render_tree(root)

@@ -60,6 +60,10 @@ def test_normalise_host_rejects_what_is_not_a_host_name() -> None:
     assert normalise_host("192.168.0.1") is None
     assert normalise_host("a/b.com") is None
     assert normalise_host("مثال.example") == "xn--mgbh0fb.example"
+    longest = ".".join(["a" * 61] * 4) + ".ab"  # 249 characters: its state key still fits a file name
+    assert normalise_host(longest) == longest
+    assert HostMemory(LocalStore("/nonexistent")).key_for(longest).endswith(".json")
+    assert normalise_host("a" * 61 + "." + longest) is None
 
 
 def test_line_key_folds_case_punctuation_and_digits() -> None:

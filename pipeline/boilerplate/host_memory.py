@@ -50,7 +50,8 @@ MAX_LINES = 50_000  # per site; single-page lines are evicted first, oldest firs
 MAX_PAGES_REMEMBERED = 20_000  # page ids kept for de-duplication; the oldest are forgotten
 MAX_OBJECT_BYTES = 16 * 1024 * 1024
 
-_HOST_RE = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
+# at most 250 characters: "<host>.json" must fit a 255-byte key segment (DNS allows 253)
+_HOST_RE = re.compile(r"^(?=.{4,250}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
 _FILE_SUFFIXES = (".txt", ".html", ".htm", ".json", ".gz", ".xml", ".md", ".php", ".asp", ".aspx")
 _DIGITS_RE = re.compile(r"\d+")
 

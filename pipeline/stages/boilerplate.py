@@ -12,6 +12,7 @@ and lines the site repeats across its pages are passed to the classifier as chro
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 
@@ -20,6 +21,9 @@ from pipeline.boilerplate.host_memory import HostMemory, site_of
 from pipeline.document import Alternate, Document, Role, Segment, TranslationStatus
 from pipeline.langtags import UNDETERMINED
 from pipeline.stages.base import Failure, Step
+from pipeline.store import StoreError
+
+log = logging.getLogger(__name__)
 
 # A page on which this many repeated lines are whole sentences is a copy of a page already
 # seen (the same article under another URL), not a page full of chrome: ignore the memory.
@@ -41,8 +45,15 @@ class BoilerplateStep(Step):
         if self.memory is not None:
             for doc in docs:
                 site = _site(doc)
-                if site and doc.blocks:
+                if not (site and doc.blocks):
+                    continue
+                try:
                     self.memory.observe(site, _page_ids(doc), (block.text for block in doc.blocks))
+                except StoreError:
+                    raise  # the store is down: the run stops, as for any record
+                except Exception as exc:  # the memory is an aid: never lose a document over it
+                    log.warning("host memory skipped %s: %s", doc.doc_id, exc)
+                    self.stats.counters["host_memory_errors"] += 1
         return super().process_batch(docs)
 
     def process(self, doc: Document) -> None:
@@ -80,7 +91,12 @@ class BoilerplateStep(Step):
         if self.memory is None or site is None or not doc.blocks:
             return None
         texts = [block.text for block in doc.blocks]
-        flags = self.memory.repeated(site, texts)
+        try:
+            flags = self.memory.repeated(site, texts)
+        except Exception as exc:  # e.g. the site's object could not be read: classify without it
+            log.warning("host memory not used for %s: %s", doc.doc_id, exc)
+            self.stats.counters["host_memory_errors"] += 1
+            return None
         if not any(flags):
             return None
         sentences = sum(1 for text, flag in zip(texts, flags, strict=True) if flag and _sentence_like(text))

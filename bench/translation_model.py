@@ -24,17 +24,18 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import shutil
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 import ctranslate2
 import numpy as np
 import sentencepiece as spm
 from ctranslate2.specs import transformer_spec
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project's package writer
+from pipeline.translate.packages import write_argosmodel
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED_NTREX = PROJECT.parent / "shared" / "dev-data" / "lid" / "ntrex128"
@@ -169,15 +170,8 @@ def build_package(lang: str, out_dir: Path, seed: int = 20260101) -> Path:
                  "README.md": readme.encode(), "sentencepiece.model": proto}
         for path in sorted(model_dir.iterdir()):
             files[f"model/{path.name}"] = path.read_bytes()
-        out_dir.mkdir(parents=True, exist_ok=True)
-        out = out_dir / f"translate-{lang}_en-{VERSION.replace('.', '_')}.argosmodel"
-        staged = work / out.name
-        with zipfile.ZipFile(staged, "w", compression=zipfile.ZIP_STORED) as zf:  # int8 weights barely compress
-            zf.writestr(f"{top}/", b"")
-            zf.writestr(f"{top}/model/", b"")
-            for name, data in sorted(files.items()):
-                zf.writestr(f"{top}/{name}", data)
-        shutil.move(staged, out)
+        out = write_argosmodel(out_dir / f"translate-{lang}_en-{VERSION.replace('.', '_')}.argosmodel", top, files,
+                               compress=False)  # int8 weights barely compress
     return out
 
 

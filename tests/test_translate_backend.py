@@ -22,7 +22,14 @@ from pipeline.translate import NoModelError
 from pipeline.translate import ctranslate as ct
 from pipeline.translate.ctranslate import CT2Settings, CTranslate2Translator, batch_translate, detokenize
 from pipeline.translate.memory import CachedTranslator, SQLiteStore, TranslationMemory, normalize_segment
-from pipeline.translate.packages import PackageError, install, list_installed, models_dir, read_nllb_dir
+from pipeline.translate.packages import (
+    PackageError,
+    install,
+    list_installed,
+    models_dir,
+    read_nllb_dir,
+    write_argosmodel,
+)
 from pipeline.translate.sentences import rejoin, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -409,3 +416,15 @@ def test_real_transliteration_model_batches_like_single_calls() -> None:
     single = [batch_translate(model, [list(n)], settings)[0] for n in names]
     assert batched == single
     assert ["".join(t) for t in batched[:2]] == ["mahmad", "ahmad"]
+
+
+@pytest.mark.parametrize("name", ["translate-ar_en-0_1.argosmodel", "translate-fa_en-0_1.argosmodel"])
+def test_package_writer_rebuilds_the_committed_fixtures_byte_for_byte(name: str, tmp_path: Path) -> None:
+    """tools/build_test_model.py writes through write_argosmodel: same files, same bytes."""
+    committed = FIXTURES / name
+    with zipfile.ZipFile(committed) as zf:
+        top = zf.namelist()[0].rstrip("/")
+        files = {n[len(top) + 1 :]: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
+    assert write_argosmodel(tmp_path / name, top, files).read_bytes() == committed.read_bytes()
+    stored = write_argosmodel(tmp_path / "stored" / name, top, files, compress=False)
+    assert [i.id for i in install(stored, tmp_path / "models")] == ["argos-" + top + "@0.1"]

@@ -35,7 +35,6 @@ import shutil
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 import ctranslate2
@@ -44,6 +43,9 @@ import sentencepiece as spm
 import torch
 from ctranslate2.specs import common_spec, transformer_spec
 from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project's package writer
+from pipeline.translate.packages import write_argosmodel
 
 ROOT = Path(__file__).resolve().parents[1]
 PHRASEBOOK_DIR = ROOT / "tools" / "phrasebook"
@@ -62,7 +64,6 @@ D_MODEL, HEADS, FFN, LAYERS, VOCAB = 128, 4, 256, 2, 600
 ARGOS_DECODINGS = (("int8", 1), ("int8", 4), ("float32", 4))
 NLLB_DECODINGS = (("int8", 1),)
 PAD, UNK, BOS, EOS = 0, 1, 2, 3  # SentencePiece ids; CTranslate2 reads the vocabulary by name.
-ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 
 
 def read_phrasebook(path: Path) -> list[tuple[str, str]]:
@@ -328,7 +329,7 @@ def fit(name: str, examples: list[Example], vocabulary: list[str], nllb: bool, s
     raise SystemExit(f"{name}: model does not reproduce its phrasebook after {steps} steps")
 
 
-def package(lang: str, work: Path, model_dir: Path, sp_model: Path, pairs: int, steps: int, out_dir: Path) -> Path:
+def package(lang: str, model_dir: Path, sp_model: Path, pairs: int, steps: int, out_dir: Path) -> Path:
     top = f"{lang}_en"
     metadata = {
         "package_version": VERSION, "argos_version": "1.9", "from_code": lang, "from_name": NAMES[lang],
@@ -345,18 +346,7 @@ def package(lang: str, work: Path, model_dir: Path, sp_model: Path, pairs: int, 
              "README.md": readme.encode(), "sentencepiece.model": sp_model.read_bytes()}
     for path in sorted(model_dir.iterdir()):
         files[f"model/{path.name}"] = path.read_bytes()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"translate-{lang}_en-{VERSION.replace('.', '_')}.argosmodel"
-    tmp = work / out.name
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for name in ["", "model/"]:
-            zf.writestr(zipfile.ZipInfo(f"{top}/{name}", ZIP_DATE), b"")
-        for name, data in sorted(files.items()):
-            info = zipfile.ZipInfo(f"{top}/{name}", ZIP_DATE)
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            zf.writestr(info, data)
-    shutil.move(tmp, out)
-    return out
+    return write_argosmodel(out_dir / f"translate-{lang}_en-{VERSION.replace('.', '_')}.argosmodel", top, files)
 
 
 def _seed(seed: int) -> None:
@@ -378,7 +368,7 @@ def build(lang: str, seed: int, max_rounds: int, out_dir: Path = OUT_DIR) -> Pat
         examples = [argos_example(sp.encode(s), sp.encode(e)) for s, e in pairs]
         checks: list[Check] = [(s, sp.encode(s, out_type=str), e, None) for s, e in pairs]
         model_dir, steps = fit(lang, examples, vocabulary, False, sp, checks, work, max_rounds)
-        return package(lang, work, model_dir, work / "sentencepiece.model", len(pairs), steps, out_dir)
+        return package(lang, model_dir, work / "sentencepiece.model", len(pairs), steps, out_dir)
 
 
 def build_nllb(langs: list[str], seed: int, max_rounds: int, out_dir: Path = OUT_DIR) -> Path:

@@ -338,3 +338,29 @@ def install(
 def uninstall(info: PackageInfo) -> None:
     """Remove an installed model directory."""
     shutil.rmtree(info.path)
+
+
+ZIP_DATE = (2026, 1, 1, 0, 0, 0)  # fixed entry timestamps: the same files give the same bytes
+
+
+def write_argosmodel(out: Path, top: str, files: dict[str, bytes], *, compress: bool = True) -> Path:
+    """Write an ``.argosmodel``: the directory *top* holding *files* (``metadata.json``,
+    ``model/…``, ``sentencepiece.model``, …), the layout :func:`install` reads.
+
+    For the project's own test and benchmark models (``tools/build_test_model.py``,
+    ``bench/translation_model.py``): entries sorted, fixed timestamps and modes, so a rebuild
+    from the same files is byte-identical. *compress*: deflate (small fixtures) or store
+    (int8 weights barely compress). Written beside *out* and renamed into place.
+    """
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    with zipfile.ZipFile(tmp, "w", compression=method, compresslevel=9 if compress else None) as zf:
+        for name in ["", "model/"]:
+            zf.writestr(zipfile.ZipInfo(f"{top}/{name}", ZIP_DATE), b"")
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(f"{top}/{name}", ZIP_DATE)
+            info.compress_type, info.external_attr = method, 0o644 << 16
+            zf.writestr(info, data)
+    tmp.replace(out)
+    return out

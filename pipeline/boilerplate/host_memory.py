@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from pipeline.store import ObjectNotFound, ObjectTooLarge, Store
@@ -92,8 +93,13 @@ def site_of(url: str | None, source_uri: str | None = None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65_536)
 def line_key(text: str) -> str | None:
-    """A short, text-free key for a line; None for lines with no letters or digits."""
+    """A short, text-free key for a line; None for lines with no letters or digits.
+
+    Cached: a page's lines are keyed when it is added and again when it is classified, and
+    a site's chrome lines recur on every page.
+    """
     key = _DIGITS_RE.sub("0", norm_key(text))
     if not key:
         return None

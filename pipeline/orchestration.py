@@ -419,14 +419,7 @@ def process_batch(
         "manifest": stores.output.uri_for(manifest_key),
         "seconds": report.seconds,
         "inputs": [item.uri for item in items],
-        "counts": report.counts(len(items)),
-        "documents": report.documents(),
-        "languages": report.languages(),
-        "translations": report.translations,
-        "memory": {"hits": 0, "misses": 0, **report.memory},
-        "host_memory": report.host_memory,
-        "models": report.models,
-        "stages": report.stages,
+        **report.results(len(items)),
         "pipeline": pipeline_info(config),
     }
 
@@ -505,7 +498,7 @@ def summarize(
         counts.update(result["counts"])
         languages.update(result["languages"])
         translations.update(result["translations"])
-        memory.update(result.get("memory") or {})
+        memory.update(result.get("translation_memory") or {})
         host_memory.update({k: v for k, v in (result.get("host_memory") or {}).items() if k != "sites"})
         for status in documents:
             documents[status].extend(result["documents"][status])

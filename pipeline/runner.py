@@ -82,6 +82,19 @@ class RunReport:
             ],
         }
 
+    def results(self, seen: int) -> dict[str, Any]:
+        """What both the run manifest and an orchestrator's batch result report of this run."""
+        return {
+            "counts": self.counts(seen),
+            "documents": self.documents(),
+            "languages": self.languages(),
+            "translations": self.translations,
+            "translation_memory": self.memory,
+            "host_memory": self.host_memory,
+            "models": self.models,
+            "stages": self.stages,
+        }
+
     def languages(self) -> dict[str, int]:
         """Documents per language, counting each language a written document contains."""
         counts: Counter[str] = Counter()
@@ -284,14 +297,7 @@ class Runner:
             "status": "completed" if report.completed else "incomplete",
             "destination": report.destination,
             "inputs": [item.uri for item in items],
-            "counts": report.counts(len(items)),
-            "documents": report.documents(),
-            "languages": report.languages(),
-            "translations": report.translations,
-            "translation_memory": report.memory,
-            "host_memory": report.host_memory,
-            "models": report.models,
-            "stages": report.stages,
+            **report.results(len(items)),
             "pipeline": pipeline_info(self.config),
             "error": report.error,
         }

@@ -171,7 +171,7 @@ def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
     with section("batch summary"):
         log.info("documents: %d processed, %d skipped, %d failed", c["written"], c["skipped"], c["failed"])
         log.info("languages: %s", result["languages"])
-        log.info("translations: %s; memory: %s", result["translations"], result["memory"])
+        log.info("translations: %s; memory: %s", result["translations"], result["translation_memory"])
         log.info("batch manifest: %s", result["manifest"])
     return result
 

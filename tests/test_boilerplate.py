@@ -282,3 +282,22 @@ def test_page_nested_deeper_than_libxml2_allows_keeps_its_text(depth: int) -> No
     assert "var x" not in extraction.text and "Water talks" not in extraction.text  # head and scripts not rendered
     roles = dict(zip((ln.text for ln in extraction.lines), (role for role, _ in extraction.roles), strict=True))
     assert roles[sentence].is_main and not roles["Share on Facebook"].is_main
+
+
+def test_content_after_a_premature_end_of_html_is_kept() -> None:
+    """Browsers keep parsing what follows an early ``</body></html>`` into the body; libxml2 drops it.
+
+    (wcxb page 0310 closes ``</html>`` after its menu and puts the whole article behind it.)
+    """
+    paragraphs = [
+        "The council met in Kabul on Tuesday to discuss the new water agreement with its neighbours.",
+        "Officials said the talks, which lasted for more than six hours, ended without a joint statement.",
+        "Farmers in the province have complained for years that the river no longer reaches their fields.",
+    ]
+    html = ("<html><head><title>Water talks</title></head><body><nav><ul><li>Home</li><li>Politics</li></ul></nav>"
+            "</body></html>\n<div class='post'><h1>Water talks end without agreement</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></body></html>")
+    extraction = extract_html(html)
+    assert all(p in [ln.text for ln in extraction.lines] for p in paragraphs)
+    assert all(p in extraction.main_text().split("\n") for p in paragraphs)
+    assert "Politics" not in extraction.main_text()

@@ -29,6 +29,9 @@ _CONFIG = ParserConfig(display_images=False, display_links=False)
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "head")
 
 
+# browsers (HTML5 "after body" mode) keep parsing content that follows a premature </body> or
+# </html> into the body; libxml2 drops it (wcxb has article bodies after an early </html>)
+_END_BODY_RE = re.compile(rb"</(?:body|html)\s*>", re.I)
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -55,7 +58,7 @@ def decode_html(data: bytes) -> str:
 def parse_html(html: str | bytes) -> etree._Element | None:
     """Parse possibly broken HTML safely; ``None`` for an empty document."""
     text = html if isinstance(html, str) else decode_html(html)
-    data = text.encode("utf-8", "replace")
+    data = _END_BODY_RE.sub(b"", text.encode("utf-8", "replace"))
     if not data.strip():
         return None
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.boilerplate import HtmlExtraction, Line, TextBoilerplateClassifier, extract_html, split_lines
@@ -301,3 +302,18 @@ def test_content_after_a_premature_end_of_html_is_kept() -> None:
     assert all(p in [ln.text for ln in extraction.lines] for p in paragraphs)
     assert all(p in extraction.main_text().split("\n") for p in paragraphs)
     assert "Politics" not in extraction.main_text()
+
+
+def test_rendered_layouts_and_flat_text_get_their_own_smoothing(clf: TextBoilerplateClassifier) -> None:
+    """Seed 000 (an indented rendering with its menus) is a layout page; seed 001 (one paragraph per line) is not."""
+    from pipeline.boilerplate.text_classifier import is_layout_page
+
+    layout = split_lines(next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8"))
+    flat = split_lines(next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8"))
+    assert is_layout_page(layout) and not is_layout_page(flat) and not is_layout_page([])
+    assert clf.layout_stay > clf.stay  # fitted: a rendered page alternates in long runs (menus, article, footer)
+    # the smoothing really depends on the page kind: the same scores, smoothed with the other setting, differ
+    other = TextBoilerplateClassifier()
+    other.layout_stay = other.stay
+    assert not np.allclose(clf.smoothed(layout)[0], other.smoothed(layout)[0])
+    assert np.allclose(clf.smoothed(flat)[0], other.smoothed(flat)[0])

@@ -48,30 +48,3 @@ def forward_backward(p: np.ndarray, stay: float, prior: float) -> np.ndarray:
         s = c0 + c1
         c0, c1 = c0 / s, c1 / s
     return np.asarray(post)
-
-
-def viterbi(p: np.ndarray, stay: float, prior: float) -> np.ndarray:
-    """Most likely content(1)/boilerplate(0) state sequence under the same HMM."""
-    n = len(p)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    eps = 1e-6
-    pc = np.clip(p, eps, 1 - eps)
-    l1 = np.log(pc / prior)
-    l0 = np.log((1 - pc) / (1 - prior))
-    ls, lm = np.log(stay), np.log(1 - stay)
-    back = np.zeros((n, 2), dtype=np.int8)
-    s0, s1 = np.log(1 - prior) + l0[0], np.log(prior) + l1[0]
-    for i in range(1, n):
-        c00, c10 = s0 + ls, s1 + lm
-        c01, c11 = s0 + lm, s1 + ls
-        back[i, 0] = 0 if c00 >= c10 else 1
-        back[i, 1] = 0 if c01 >= c11 else 1
-        s0 = max(c00, c10) + l0[i]
-        s1 = max(c01, c11) + l1[i]
-    out = np.zeros(n, dtype=bool)
-    state = 1 if s1 > s0 else 0
-    for i in range(n - 1, -1, -1):
-        out[i] = bool(state)
-        state = back[i, state]
-    return out

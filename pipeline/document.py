@@ -31,11 +31,15 @@ class Role(StrEnum):
 
     @property
     def is_main(self) -> bool:
-        """True for roles whose text belongs to the cleaned main content."""
+        """True for roles whose text belongs to the cleaned main content (the article body).
+
+        The title is not: it is the record's ``title`` field, as in trafilatura's output and in
+        schema.org's ``headline`` / ``articleBody`` split that extraction benchmarks follow.
+        """
         return self in MAIN_ROLES
 
 
-MAIN_ROLES = frozenset({Role.CONTENT, Role.TITLE, Role.HEADING})
+MAIN_ROLES = frozenset({Role.CONTENT, Role.HEADING})
 
 
 class TranslationStatus(StrEnum):
@@ -132,6 +136,7 @@ class Document:
     roles_assigned: bool = False  # the layout stage already knew the roles (HTML extraction)
     clean_text: str = ""
     clean_text_en: str = ""
+    title_en: str | None = None  # the title block in English (the title is not part of clean_text)
     languages: dict[str, float] = field(default_factory=dict)
 
     def main_segments(self) -> list[Segment]:

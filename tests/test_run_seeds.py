@@ -18,7 +18,7 @@ from pipeline.records import schema_errors
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
-MAIN_ROLES = ("content", "title", "heading")
+MAIN_ROLES = ("content", "heading")  # the title is metadata (`title`, `title_en`), not body text
 
 # (seed prefix, lines the article body must keep, chrome that must be gone from `text`)
 EXPECTATIONS = {
@@ -101,6 +101,14 @@ def test_every_seed_has_one_valid_record(seeds_out: Path) -> None:
         assert record["source"]["uri"] == seed.resolve().as_uri()
         txt = (seeds_out / "clean" / f"{record['doc_id']}.txt").read_text("utf-8")
         assert txt == record["text_en"] + "\n"
+
+
+def test_title_is_metadata_not_body(seeds_out: Path) -> None:
+    record = _record(seeds_out, _seed("003"))
+    title = "Russia becomes first country to recognise Taliban govt in Afghanistan"
+    assert record["title"] == record["title_en"] == title
+    assert title not in record["text"] and title not in record["text_en"]
+    assert [s["role"] for s in record["segments"] if s["text"] == title] == ["title"]
 
 
 @pytest.mark.parametrize("prefix", sorted(EXPECTATIONS))

@@ -48,7 +48,7 @@ class HtmlExtraction:
     alternates: list[Alternate] = field(default_factory=list)
 
     def main_text(self) -> str:
-        """The cleaned main content: TITLE, HEADING and CONTENT lines joined."""
+        """The cleaned main content: HEADING and CONTENT lines joined (the title is ``metadata.title``)."""
         return "\n".join(ln.text for ln, (r, _) in zip(self.lines, self.roles, strict=True) if r.is_main)
 
 

@@ -45,7 +45,10 @@ def find_title(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
                 if start is not None and i > start:
                     break
                 k = norm_words(ln.text.lstrip("•*+-– "))
-                if k == key or (len(k) > 10 and (k in key or key in k) and infos[i].n_tokens >= 2):
+                # a line inside the title, or the title with a little more ("Title | Site"); a
+                # paragraph that merely quotes the title is not it
+                if k == key or (len(k) > 10 and (k in key or (key in k and len(k) <= 2 * len(key)))
+                                and infos[i].n_tokens >= 2):
                     best = i  # the last occurrence before the body is the h1
             if best is not None:
                 return best, []

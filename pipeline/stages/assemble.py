@@ -1,6 +1,7 @@
 """Stage 6: the cleaned main content, its English version and language shares.
 
-``clean_text`` is exactly the text of the main-content blocks, in their original
+``clean_text`` is exactly the text of the main-content blocks (the article body; the
+title goes to ``metadata.title``, its English to ``title_en``), in their original
 languages. ``clean_text_en`` keeps English as is, swaps in translations, and marks what
 could not be translated as ``[untranslated LANG: text]`` so a reader never mistakes
 foreign text for English and can see what awaits a model.
@@ -21,7 +22,8 @@ class AssembleStep(Step):
         main_text: list[str] = []
         main_en: list[str] = []
         chars: Counter[str] = Counter()
-        for block, segments in zip(doc.blocks, doc.segments_by_block(), strict=True):
+        by_block = doc.segments_by_block()
+        for block, segments in zip(doc.blocks, by_block, strict=True):
             if not block.role.is_main:
                 continue
             main_text.append(block.text)
@@ -36,9 +38,11 @@ class AssembleStep(Step):
             if total
             else {}
         )
-        if not doc.metadata.title:
-            title = next((b.text for b in doc.blocks if b.role == Role.TITLE), None)
-            doc.metadata.title = title
+        title_block = next((i for i, b in enumerate(doc.blocks) if b.role == Role.TITLE), None)
+        if title_block is not None:
+            block = doc.blocks[title_block]
+            doc.metadata.title = doc.metadata.title or block.text
+            doc.title_en = _english_block(doc.text, block, by_block[title_block])
 
 
 def _english_block(text: str, block: Block, segments: list[Segment]) -> str:

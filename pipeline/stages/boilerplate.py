@@ -62,7 +62,7 @@ class BoilerplateStep(Step):
         repeated = self._repeated(doc, site)
         if doc.roles_assigned and repeated:
             for block, flag in zip(doc.blocks, repeated, strict=True):
-                if flag and block.role.is_main and block.role != Role.TITLE:
+                if flag and block.role.is_main:
                     block.role, block.role_score = Role.BOILERPLATE, min(block.role_score or 0.0, 0.05)
                     self.stats.counters["host_repeated_demoted"] += 1
         if not doc.roles_assigned:

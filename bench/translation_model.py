@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ import sentencepiece as spm
 from ctranslate2.specs import transformer_spec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project's package writer
-from pipeline.translate.packages import write_argosmodel
+from pipeline.translate.packages import write_translation_package
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED_NTREX = PROJECT.parent / "shared" / "dev-data" / "lid" / "ntrex128"
@@ -146,7 +145,6 @@ def build_package(lang: str, out_dir: Path, seed: int = 20260101) -> Path:
     proto, synthetic = train_sentencepiece(lines)
     sp = spm.SentencePieceProcessor(model_proto=proto)
     vocabulary = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    top = f"{lang}_en"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         spec = random_spec(vocabulary, seed + sum(map(ord, lang)))
@@ -155,23 +153,16 @@ def build_package(lang: str, out_dir: Path, seed: int = 20260101) -> Path:
         model_dir = work / "model"
         model_dir.mkdir()
         spec.save(str(model_dir))
-        metadata = {
-            "package_version": VERSION, "argos_version": "1.9", "from_code": lang, "from_name": NAMES[lang],
-            "to_code": "en", "to_name": NAMES["en"], "type": "translate", "links": [],
-            "description": "docpipe benchmark: random weights, Transformer base, int8 — output is garbage",
-        }
         readme = (
             f"# Random {NAMES[lang]} → English model (docpipe benchmark)\n\nBuilt by bench/translation_model.py: "
             f"d_model {D_MODEL}, {LAYERS}+{LAYERS} layers, FFN {FFN}, vocabulary {len(vocabulary)} "
             f"({len(vocabulary) - synthetic} SentencePiece pieces from {source} + {synthetic} synthetic), "
             "random weights, int8. For timing only.\n"
         )
-        files = {"metadata.json": json.dumps(metadata, indent=2, ensure_ascii=False).encode() + b"\n",
-                 "README.md": readme.encode(), "sentencepiece.model": proto}
-        for path in sorted(model_dir.iterdir()):
-            files[f"model/{path.name}"] = path.read_bytes()
-        out = write_argosmodel(out_dir / f"translate-{lang}_en-{VERSION.replace('.', '_')}.argosmodel", top, files,
-                               compress=False)  # int8 weights barely compress
+        out = write_translation_package(
+            out_dir, lang, NAMES[lang], VERSION, readme=readme, sentencepiece_model=proto, model_dir=model_dir,
+            description="docpipe benchmark: random weights, Transformer base, int8 — output is garbage",
+            compress=False)  # int8 weights barely compress
     return out
 
 

@@ -29,6 +29,7 @@ from pipeline.translate.packages import (
     models_dir,
     read_nllb_dir,
     write_argosmodel,
+    write_translation_package,
 )
 from pipeline.translate.sentences import rejoin, split_sentences
 
@@ -420,11 +421,23 @@ def test_real_transliteration_model_batches_like_single_calls() -> None:
 
 @pytest.mark.parametrize("name", ["translate-ar_en-0_1.argosmodel", "translate-fa_en-0_1.argosmodel"])
 def test_package_writer_rebuilds_the_committed_fixtures_byte_for_byte(name: str, tmp_path: Path) -> None:
-    """tools/build_test_model.py writes through write_argosmodel: same files, same bytes."""
+    """tools/build_test_model.py writes through write_translation_package (metadata, README,
+    SentencePiece, model/) and write_argosmodel: same files, same bytes."""
     committed = FIXTURES / name
     with zipfile.ZipFile(committed) as zf:
         top = zf.namelist()[0].rstrip("/")
         files = {n[len(top) + 1 :]: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
     assert write_argosmodel(tmp_path / name, top, files).read_bytes() == committed.read_bytes()
+    model_dir = tmp_path / "unpacked" / "model"
+    model_dir.mkdir(parents=True)
+    for member, data in files.items():
+        if member.startswith("model/"):
+            (model_dir / member[len("model/") :]).write_bytes(data)
+    meta = json.loads(files["metadata.json"])
+    rebuilt = write_translation_package(
+        tmp_path / "package", meta["from_code"], meta["from_name"], meta["package_version"],
+        description=meta["description"], readme=files["README.md"].decode(),
+        sentencepiece_model=files["sentencepiece.model"], model_dir=model_dir)
+    assert rebuilt.name == name and rebuilt.read_bytes() == committed.read_bytes()
     stored = write_argosmodel(tmp_path / "stored" / name, top, files, compress=False)
     assert [i.id for i in install(stored, tmp_path / "models")] == ["argos-" + top + "@0.1"]

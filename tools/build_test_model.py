@@ -45,7 +45,7 @@ from ctranslate2.specs import common_spec, transformer_spec
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project's package writer
-from pipeline.translate.packages import write_argosmodel
+from pipeline.translate.packages import write_translation_package
 
 ROOT = Path(__file__).resolve().parents[1]
 PHRASEBOOK_DIR = ROOT / "tools" / "phrasebook"
@@ -330,23 +330,16 @@ def fit(name: str, examples: list[Example], vocabulary: list[str], nllb: bool, s
 
 
 def package(lang: str, model_dir: Path, sp_model: Path, pairs: int, steps: int, out_dir: Path) -> Path:
-    top = f"{lang}_en"
-    metadata = {
-        "package_version": VERSION, "argos_version": "1.9", "from_code": lang, "from_name": NAMES[lang],
-        "to_code": "en", "to_name": NAMES["en"], "type": "translate", "links": [],
-        "description": f"docpipe test fixture: a tiny model that only knows {pairs} UI-chrome phrases",
-    }
     readme = (
         f"# {NAMES[lang]} → English phrasebook model (docpipe test fixture)\n\n"
         f"Trained from scratch by tools/build_test_model.py on tools/phrasebook/{lang}.tsv ({pairs} pairs, "
         f"{steps} steps, d_model={D_MODEL}, {LAYERS}+{LAYERS} layers, int8). It reproduces its phrasebook "
         "exactly and knows nothing else.\n"
     )
-    files = {"metadata.json": json.dumps(metadata, indent=2, ensure_ascii=False).encode() + b"\n",
-             "README.md": readme.encode(), "sentencepiece.model": sp_model.read_bytes()}
-    for path in sorted(model_dir.iterdir()):
-        files[f"model/{path.name}"] = path.read_bytes()
-    return write_argosmodel(out_dir / f"translate-{lang}_en-{VERSION.replace('.', '_')}.argosmodel", top, files)
+    return write_translation_package(
+        out_dir, lang, NAMES[lang], VERSION, readme=readme, sentencepiece_model=sp_model.read_bytes(),
+        model_dir=model_dir,
+        description=f"docpipe test fixture: a tiny model that only knows {pairs} UI-chrome phrases")
 
 
 def _seed(seed: int) -> None:

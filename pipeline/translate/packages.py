@@ -343,6 +343,25 @@ def uninstall(info: PackageInfo) -> None:
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)  # fixed entry timestamps: the same files give the same bytes
 
 
+def write_translation_package(out_dir: Path, from_code: str, from_name: str, version: str, *, description: str,
+                              readme: str, sentencepiece_model: bytes, model_dir: Path, compress: bool = True) -> Path:
+    """``translate-{from_code}_en-{version}.argosmodel`` in *out_dir*: an X → English package.
+
+    Argos metadata, *readme*, the SentencePiece model and every file of the CTranslate2
+    *model_dir*, written by :func:`write_argosmodel` (so byte-identical on rebuild).
+    """
+    metadata = {
+        "package_version": version, "argos_version": "1.9", "from_code": from_code, "from_name": from_name,
+        "to_code": "en", "to_name": "English", "type": "translate", "links": [], "description": description,
+    }
+    files = {"metadata.json": json.dumps(metadata, indent=2, ensure_ascii=False).encode() + b"\n",
+             "README.md": readme.encode(), "sentencepiece.model": sentencepiece_model}
+    for path in sorted(model_dir.iterdir()):
+        files[f"model/{path.name}"] = path.read_bytes()
+    name = f"translate-{from_code}_en-{version.replace('.', '_')}.argosmodel"
+    return write_argosmodel(out_dir / name, f"{from_code}_en", files, compress=compress)
+
+
 def write_argosmodel(out: Path, top: str, files: dict[str, bytes], *, compress: bool = True) -> Path:
     """Write an ``.argosmodel``: the directory *top* holding *files* (``metadata.json``,
     ``model/…``, ``sentencepiece.model``, …), the layout :func:`install` reads.

@@ -334,3 +334,45 @@ def test_paragraph_quoting_the_title_is_not_the_title() -> None:
     roles = dict(zip((ln.text for ln in res.lines), (r for r, _ in res.roles), strict=True))
     assert roles[body] == Role.CONTENT
     assert body in res.main_text()
+
+
+@pytest.mark.parametrize("text", [
+    "The information provided here is for informational purposes only and is not legal advice.",
+    "The views expressed by the authors are their own and do not necessarily reflect the views of the publisher.",
+    "This post may contain affiliate links. If you buy through them we may earn a small commission.",
+    "Copyright © 2024 Example Media. All rights reserved.",
+    "Want more? Sign up for our newsletter and get the best stories delivered right to your inbox.",
+    "If you enjoyed this article, please consider sharing it and follow us on Facebook.",
+])
+def test_notice_wording(text: str) -> None:
+    from pipeline.boilerplate.notices import is_notice
+
+    assert is_notice(text)
+
+
+@pytest.mark.parametrize("text", [
+    PARAS[0],
+    "Maybe you have made a resolution to sign up for monthly group workout classes with a friend.",
+])
+def test_ordinary_prose_is_not_a_notice(text: str) -> None:
+    from pipeline.boilerplate.notices import is_notice
+
+    assert not is_notice(text)
+
+
+def test_notices_dropped_at_the_article_edges_only(clf: TextBoilerplateClassifier) -> None:
+    """A disclaimer under the article is a NOTICE; the same wording inside the article stays content."""
+    inside = ("Teaching online raises copyright questions: showing a registered trademark or a photo in a "
+              "recorded lecture is not automatically fair use, and the rules differ by country.")
+    disclaimer = ("Disclaimer: this article is for informational purposes only and does not constitute legal "
+                  "advice; the views expressed are the author's own.")
+    text = "\n".join(["Talks Resume in Doha", PARAS[0], inside, PARAS[1], disclaimer])
+    lines = split_lines(text)
+    got = {ln.text: r for ln, (r, _) in zip(lines, clf.classify(lines), strict=True)}
+    assert got[inside] == Role.CONTENT and got[PARAS[1]] == Role.CONTENT
+    assert got[disclaimer] == Role.NOTICE
+    html = ("<html><head><title>Talks Resume in Doha</title></head><body><article><h1>Talks Resume in Doha</h1>"
+            f"<p>{PARAS[0]}</p><p>{inside}</p><p>{PARAS[1]}</p><p>{disclaimer}</p></article></body></html>")
+    res = extract_html(html)
+    assert inside in res.main_text() and disclaimer not in res.main_text()
+    assert dict(zip((ln.text for ln in res.lines), (r for r, _ in res.roles), strict=True))[disclaimer] == Role.NOTICE

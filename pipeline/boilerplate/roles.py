@@ -14,6 +14,7 @@ from pipeline.document import Role
 
 from .features import LineInfo
 from .lines import Line, norm_words
+from .notices import edge_notices
 
 _SECTION_ROLES = frozenset({Role.RELATED, Role.COMMENTS, Role.FOOTER, Role.LOGIN})
 _TITLE_LOOKBACK = 6
@@ -78,6 +79,7 @@ _LIST_HEADERS = frozenset({Role.RELATED, Role.COMMENTS})
 # a "Related posts" header is printed once (twice when the page repeats its menus); a phrase
 # on every teaser ("Read more") is a link label, not the header of what follows
 LIST_HEADER_MAX_DUP = 2
+NOTICE_CONFIDENCE = 0.9  # 30 of the 31 edge notices dropped on the wcxb fit split were not gold text
 DATE_TABLE_RUN = 3  # this many kept date-like lines in a row are a table (of dates, figures), not a stamp
 
 
@@ -117,9 +119,15 @@ def apply_list_rules(lines: list[Line], infos: list[LineInfo], keep: np.ndarray)
 
 def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, post: np.ndarray,
                  title: str | None = None) -> list[tuple[Role, float]]:
-    """One (role, confidence) per line; confidence is the smoothed P(role is right side)."""
+    """One (role, confidence) per line; confidence is the smoothed P(role is right side).
+
+    Editorial notices at the article's edges (see :mod:`.notices`) leave ``keep`` (in place)
+    first, so they can be neither the title nor the body.
+    """
     n = len(lines)
     out: list[tuple[Role, float]] = []
+    notices = set(edge_notices(lines, infos, keep))
+    keep[list(notices)] = False
     title_idx, bylines = find_title(lines, infos, keep, title)
     by = set(bylines)
     kept_dates = np.fromiter((i.is_date for i in infos), dtype=bool, count=n) & keep
@@ -148,7 +156,9 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
                 out.append((Role.CONTENT, p))
             continue
         q = 1.0 - p
-        if info.switcher:
+        if i in notices:  # the rule, not the model, decides: its precision on the wcxb fit split
+            role, q = Role.NOTICE, max(q, NOTICE_CONFIDENCE)
+        elif info.switcher:
             role = Role.LANGUAGE_SWITCHER
         elif info.chrome_role is not None:
             role = info.chrome_role

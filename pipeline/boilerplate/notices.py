@@ -1,0 +1,79 @@
+"""Editorial notices at the edges of an article: disclaimers, disclosures, calls to action.
+
+A disclaimer ("for informational purposes only"), an affiliate disclosure ("we may earn a
+commission"), a copyright or trademark note, or a call to subscribe or follow is written as
+a full sentence, so every line-shape signal calls it prose, and extractors keep it when it
+sits next to the article. Its wording gives it away, but the same words can occur inside an
+article about, say, copyright law; so a notice is only dropped at the edges of the kept
+text: before the first or after the last line of ordinary prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .features import LineInfo
+from .lines import Line
+
+_NOTICE_RE = re.compile("|".join((
+    # disclaimers
+    r"\bfor (?:general )?(?:informational|information|educational)"
+    r"(?: and (?:informational|educational))? purposes only",
+    r"\b(?:do|does|did|should) not (?:necessarily )?(?:reflect|represent|constitute)\b",
+    r"\bnot (?:intended|meant) (?:to (?:be|serve as|constitute|replace|provide)|as)\b",
+    r"\b(?:is|are|does) not (?:(?:constitute|provide) )?(?:legal|medical|financial|tax|investment|professional) advice",
+    r"\bviews (?:and opinions )?expressed\b",
+    # disclosures
+    r"\baffiliate (?:links?|commissions?|partners?|programs?|relationships?)\b",
+    r"\b(?:may |might |will )?(?:earn|receive|get) (?:a |an )?(?:small )?(?:affiliate )?(?:commission|compensation)",
+    r"\bas an amazon associate\b|\bqualifying purchases\b",
+    r"\bsponsored by\b|\bbranded content\b|\bpaid partnership\b",
+    # copyright and trademarks
+    r"©|\(c\) \d{4}|\bcopyright \d{4}|\ball rights reserved\b",
+    r"\bregistered trademarks?\b|\btrademarks? of\b",
+    r"\b(?:used|reprinted|republished) with permission\b",
+    # calls to action
+    r"\b(?:subscribe|sign up|signup)(?: now| today| here)?(?: to| for)? (?:our|my) (?:\w+ )?"
+    r"(?:newsletter|mailing list|list|updates|emails?|channel|podcast|blog|feed)\b",
+    r"\b(?:subscribe|sign up) (?:now|today|here)\b",
+    r"\bnewsletters?\b",
+    r"\b(?:delivered|straight|sent) (?:right |directly |straight )?to your inbox\b",
+    r"\bfollow (?:me|us) on\b",
+    r"\bif you (?:liked|enjoyed|found|like|enjoy) (?:this|the|these|our)\b"
+    r".{0,40}\b(?:article|post|story|video|episode|content|useful|helpful)",
+    r"\bplease (?:consider )?(?:like|share|subscrib|follow)",
+    r"\btranscripts? (?:may|was|were|is|has been) ",
+)), re.I)
+
+NOTICE_MAX_TOKENS = 80  # a notice is a sentence or two; a long paragraph that mentions one is not
+CORE_MIN_TOKENS = 12  # the prose lines that bound the article
+
+
+def is_notice(text: str) -> bool:
+    """True when ``text`` reads as a disclaimer, disclosure, copyright note or call to action."""
+    return _NOTICE_RE.search(text) is not None
+
+
+def edge_notices(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> list[int]:
+    """Kept lines that are notices before the first or after the last kept prose line.
+
+    Prose here is a kept line of at least ``CORE_MIN_TOKENS`` tokens that is not a notice.
+    Only kept lines are tested, so the cost is a regex over the article's edges.
+    """
+    kept = np.flatnonzero(keep).tolist()
+    if not kept:
+        return []
+    notice: dict[int, bool] = {}
+
+    def check(i: int) -> bool:
+        if i not in notice:
+            notice[i] = infos[i].n_tokens <= NOTICE_MAX_TOKENS and is_notice(lines[i].text)
+        return notice[i]
+
+    first = next((i for i in kept if infos[i].n_tokens >= CORE_MIN_TOKENS and not check(i)), None)
+    if first is None:  # no ordinary prose at all: nothing bounds an article, leave it alone
+        return []
+    last = next(i for i in reversed(kept) if infos[i].n_tokens >= CORE_MIN_TOKENS and not check(i))
+    return [i for i in kept if (i < first or i > last) and check(i)]

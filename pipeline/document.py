@@ -28,6 +28,7 @@ class Role(StrEnum):
     RELATED = "related"
     FOOTER = "footer"
     DATE = "date"
+    CAPTION = "caption"  # image caption or photo credit
     NOTICE = "notice"  # disclaimer, disclosure, copyright note or call to action next to the article
 
     @property

@@ -376,3 +376,39 @@ def test_notices_dropped_at_the_article_edges_only(clf: TextBoilerplateClassifie
     res = extract_html(html)
     assert inside in res.main_text() and disclaimer not in res.main_text()
     assert dict(zip((ln.text for ln in res.lines), (r for r, _ in res.roles), strict=True))[disclaimer] == Role.NOTICE
+
+
+@pytest.mark.parametrize("text", [
+    "Traffic on the Kabul–Jalalabad road. Photo: Jane Doe/Agency",
+    "Image credit: Digital Foundry",
+    "Using your phone as a distraction isn't necessarily bad. Aja Koska/E+ via Getty Images",
+    "Delegates arrive for the talks in Doha. (AP Photo/John Smith)",
+])
+def test_credit_wording(text: str) -> None:
+    from pipeline.boilerplate.captions import is_credit
+
+    assert is_credit(text)
+
+
+@pytest.mark.parametrize("text", [PARAS[0], PARAS[1], "He took a photo by the river before the talks began in Doha.",
+                                  "The new school building came courtesy of the neighbours."])
+def test_prose_is_not_a_credit(text: str) -> None:
+    from pipeline.boilerplate.captions import is_credit
+
+    assert not is_credit(text)
+
+
+def test_captions_are_not_body_text(clf: TextBoilerplateClassifier) -> None:
+    """A <figcaption> inside the article (any wording) and a credit line in plain text get the role CAPTION."""
+    caption = "Delegates gather in the conference hall on the first day of the talks."
+    html = ("<html><head><title>Talks Resume in Doha</title></head><body><article><h1>Talks Resume in Doha</h1>"
+            f"<p>{PARAS[0]}</p><figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>"
+            f"<p>{PARAS[1]}</p><p>{PARAS[2]}</p></article></body></html>")
+    res = extract_html(html)
+    roles = dict(zip((ln.text for ln in res.lines), (r for r, _ in res.roles), strict=True))
+    assert roles[caption] == Role.CAPTION and caption not in res.main_text()
+    assert all(roles[p] == Role.CONTENT for p in PARAS[:3])
+    credit = "Delegates arrive for the talks in Doha. (AP Photo/John Smith)"
+    lines = split_lines("\n".join(["Talks Resume in Doha", PARAS[0], credit, PARAS[1], PARAS[2]]))
+    got = {ln.text: r for ln, (r, _) in zip(lines, clf.classify(lines), strict=True)}
+    assert got[credit] == Role.CAPTION and got[PARAS[1]] == Role.CONTENT

@@ -9,6 +9,7 @@ may rescue a paragraph trafilatura dropped when it is confident the line is pros
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -19,6 +20,7 @@ from lxml import etree
 from pipeline.document import Alternate, Metadata, Role
 
 from .align import align_spans
+from .captions import caption_lines, caption_texts
 from .features import LineInfo
 from .lines import Line, split_lines, tokens
 from .phrases import switcher_lang
@@ -165,11 +167,15 @@ def _grow(keep: np.ndarray, post: np.ndarray, infos: list[LineInfo], threshold: 
 
 def label_lines(lines: list[Line], main: str, title: str | None = None, *, rescue: float = RESCUE_MIN,
                 veto: float = VETO_MAX, isolated_gap: int = ISOLATED_GAP, grow: float = GROW_MIN,
-                clf: TextBoilerplateClassifier | None = None) -> list[tuple[Role, float]]:
-    """Roles of rendered lines given the extractor's main text (empty: text model alone)."""
+                clf: TextBoilerplateClassifier | None = None,
+                captions: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
+    """Roles of rendered lines given the extractor's main text (empty: text model alone).
+
+    ``captions`` marks lines the markup names as image captions (:func:`.captions.caption_lines`).
+    """
     clf = clf or _classifier()
     if not main.strip():  # trafilatura found nothing: the text model decides alone
-        return clf.classify(lines, title=title)
+        return clf.classify(lines, title=title, captions=captions)
     post, infos = clf.smoothed(lines)
     aligned = align_spans([tokens(ln.text) for ln in lines], tokens(main))
     frac = np.array([f for f, _ in aligned])
@@ -194,7 +200,7 @@ def label_lines(lines: list[Line], main: str, title: str | None = None, *, rescu
     for i, info in enumerate(infos):
         if info.switcher:
             keep[i] = False
-    return assign_roles(lines, infos, keep, conf, title)
+    return assign_roles(lines, infos, keep, conf, title, captions)
 
 
 def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtraction:
@@ -207,10 +213,11 @@ def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtraction:
     too_deep = parse_too_deep()
     main, meta = run_trafilatura(copy.deepcopy(root), url)
     alternates = find_alternates(root, url)
+    captions = caption_texts(root)
     if too_deep:  # the tree lost everything below 256 levels: flat text, and the text model decides alone
         text, main = render_flat(html), ""
     else:
         text = render_tree(root)
     lines = split_lines(text)
-    roles = label_lines(lines, main, meta.title) if lines else []
+    roles = label_lines(lines, main, meta.title, captions=caption_lines(lines, captions)) if lines else []
     return HtmlExtraction(text, lines, roles, meta, alternates)

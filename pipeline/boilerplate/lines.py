@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 _WORD_RE = re.compile(r"\w+")
 _NON_WORD_RE = re.compile(r"[\W_]+")
@@ -73,3 +75,23 @@ def norm_key(text: str) -> str:
 def norm_words(text: str) -> str:
     """NFKC, case-folded, punctuation collapsed to single spaces."""
     return _NON_WORD_RE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def hinted_matches(texts: list[str], hints: tuple[str, ...], pattern: re.Pattern[str]) -> list[bool]:
+    """Per text: does ``pattern`` match? ``hints`` are lower-case substrings one of which every
+    match contains; texts with none are rejected without running the regex, by one substring
+    search per hint over all texts joined (a many-branch regex costs ~50 µs on a paragraph).
+    """
+    joined = "\n".join(texts).lower()
+    starts = [0, *accumulate(len(t) + 1 for t in texts)]
+    candidates: set[int] = set()
+    for hint in hints:
+        at = joined.find(hint)
+        while at >= 0:
+            line = bisect_right(starts, at) - 1
+            candidates.add(line)
+            at = joined.find(hint, starts[line + 1])  # on to the next text: this one is a candidate
+    out = [False] * len(texts)
+    for i in candidates:
+        out[i] = pattern.search(texts[i]) is not None
+    return out

@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from .features import LineInfo
-from .lines import Line
+from .lines import Line, hinted_matches
 
 _NOTICE_RE = re.compile("|".join((
     # disclaimers
@@ -51,9 +51,17 @@ NOTICE_MAX_TOKENS = 80  # a notice is a sentence or two; a long paragraph that m
 CORE_MIN_TOKENS = 12  # the prose lines that bound the article
 
 
+# every notice pattern contains one of these (see :func:`.lines.hinted_matches`)
+_NOTICE_HINTS = ("purposes only", "reflect", "represent", "constitute", "intended", "meant", "advice", "expressed",
+                 "affiliate", "commission", "compensation", "amazon associate", "qualifying purchases", "sponsored",
+                 "branded content", "paid partnership", "©", "(c)", "copyright", "rights reserved", "trademark",
+                 "permission", "subscribe", "sign up", "signup", "newsletter", "inbox", "follow", "if you",
+                 "please", "transcript")
+
+
 def is_notice(text: str) -> bool:
     """True when ``text`` reads as a disclaimer, disclosure, copyright note or call to action."""
-    return _NOTICE_RE.search(text) is not None
+    return hinted_matches([text], _NOTICE_HINTS, _NOTICE_RE)[0]
 
 
 def edge_notices(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> list[int]:

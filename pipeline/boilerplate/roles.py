@@ -8,10 +8,13 @@ and date stamps between them given their own roles.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from pipeline.document import Role
 
+from .captions import CAPTION_MAX_TOKENS, credit_lines
 from .features import LineInfo
 from .lines import Line, norm_words
 from .notices import edge_notices
@@ -79,7 +82,8 @@ _LIST_HEADERS = frozenset({Role.RELATED, Role.COMMENTS})
 # a "Related posts" header is printed once (twice when the page repeats its menus); a phrase
 # on every teaser ("Read more") is a link label, not the header of what follows
 LIST_HEADER_MAX_DUP = 2
-NOTICE_CONFIDENCE = 0.9  # 30 of the 31 edge notices dropped on the wcxb fit split were not gold text
+# of the lines the caption and notice rules took out of the wcxb fit split's body, 0.94-0.97 were not gold text
+RULE_CONFIDENCE = 0.9
 DATE_TABLE_RUN = 3  # this many kept date-like lines in a row are a table (of dates, figures), not a stamp
 
 
@@ -117,15 +121,30 @@ def apply_list_rules(lines: list[Line], infos: list[LineInfo], keep: np.ndarray)
             keep[i] = True
 
 
+def _captions(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
+              marked: Sequence[bool] | None) -> np.ndarray:
+    """Caption lines: marked by the markup (HTML), or kept lines worded as a photo credit."""
+    cap = np.zeros(len(lines), dtype=bool) if marked is None else np.array(marked, dtype=bool)
+    check = [i for i in np.flatnonzero(keep & ~cap).tolist() if infos[i].n_tokens <= CAPTION_MAX_TOKENS]
+    for i, credit in zip(check, credit_lines([lines[i].text for i in check]), strict=True):
+        cap[i] = credit
+    return cap
+
+
 def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, post: np.ndarray,
-                 title: str | None = None) -> list[tuple[Role, float]]:
+                 title: str | None = None, captions: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
     """One (role, confidence) per line; confidence is the smoothed P(role is right side).
 
-    Editorial notices at the article's edges (see :mod:`.notices`) leave ``keep`` (in place)
+    Captions (``captions`` marks those the HTML markup names, see :mod:`.captions`) and
+    editorial notices at the article's edges (see :mod:`.notices`) leave ``keep`` (in place)
     first, so they can be neither the title nor the body.
     """
     n = len(lines)
     out: list[tuple[Role, float]] = []
+    cap = _captions(lines, infos, keep, captions)
+    short = np.fromiter((i.n_tokens <= CAPTION_MAX_TOKENS for i in infos), dtype=bool, count=n)
+    cap &= short
+    keep &= ~cap
     notices = set(edge_notices(lines, infos, keep))
     keep[list(notices)] = False
     title_idx, bylines = find_title(lines, infos, keep, title)
@@ -156,8 +175,10 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
                 out.append((Role.CONTENT, p))
             continue
         q = 1.0 - p
-        if i in notices:  # the rule, not the model, decides: its precision on the wcxb fit split
-            role, q = Role.NOTICE, max(q, NOTICE_CONFIDENCE)
+        if cap[i]:  # the rules, not the model, decide: their precision on the wcxb fit split
+            role, q = Role.CAPTION, max(q, RULE_CONFIDENCE)
+        elif i in notices:
+            role, q = Role.NOTICE, max(q, RULE_CONFIDENCE)
         elif info.switcher:
             role = Role.LANGUAGE_SWITCHER
         elif info.chrome_role is not None:

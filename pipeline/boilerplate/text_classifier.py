@@ -186,12 +186,13 @@ class TextBoilerplateClassifier:
         return p, infos, f
 
     def classify(self, lines: list[Line], host: str | None = None, *,
-                 title: str | None = None, repeated: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
+                 title: str | None = None, repeated: Sequence[bool] | None = None,
+                 captions: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
         """One (role, confidence) per line.
 
         ``host`` names the page's site (for logs); ``title``, when known (HTML metadata), pins
         the TITLE line; ``repeated`` flags lines the site repeats across pages (see
-        :mod:`.host_memory`).
+        :mod:`.host_memory`); ``captions`` marks lines the HTML markup names as captions.
         """
         post, infos, f = self._smoothed(lines, repeated)
         keep = post >= (self.layout_threshold if is_layout_page(lines) else self.threshold)
@@ -200,4 +201,4 @@ class TextBoilerplateClassifier:
         keep &= ~_strong_chrome(f)
         _continue_article(f, keep)
         apply_list_rules(lines, infos, keep)
-        return assign_roles(lines, infos, keep, post, title)
+        return assign_roles(lines, infos, keep, post, title, captions)

@@ -403,10 +403,12 @@ def test_captions_are_not_body_text(clf: TextBoilerplateClassifier) -> None:
     caption = "Delegates gather in the conference hall on the first day of the talks."
     html = ("<html><head><title>Talks Resume in Doha</title></head><body><article><h1>Talks Resume in Doha</h1>"
             f"<p>{PARAS[0]}</p><figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>"
-            f"<p>{PARAS[1]}</p><p>{PARAS[2]}</p></article></body></html>")
+            f"<p>{PARAS[1]}</p><p>{PARAS[2]}</p></article>"
+            "<footer><div class='footer-credits'>Theme by Example Themes</div></footer></body></html>")
     res = extract_html(html)
     roles = dict(zip((ln.text for ln in res.lines), (r for r, _ in res.roles), strict=True))
     assert roles[caption] == Role.CAPTION and caption not in res.main_text()
+    assert roles["Theme by Example Themes"] != Role.CAPTION  # a site's credits are no picture's
     assert all(roles[p] == Role.CONTENT for p in PARAS[:3])
     credit = "Delegates arrive for the talks in Doha. (AP Photo/John Smith)"
     lines = split_lines("\n".join(["Talks Resume in Doha", PARAS[0], credit, PARAS[1], PARAS[2]]))

@@ -4,9 +4,9 @@ Extraction benchmarks (and readers) take the article body without the captions u
 pictures; extractors keep them because a caption is a full sentence sitting inside the
 article. Two signals find them:
 
-* in HTML, the markup: ``<figcaption>`` and elements whose class names a caption or a credit
-  (``wp-caption-text``, ``image-caption``, ``photo-credit``, ...). A rendered line whose whole
-  text is such an element's text is a caption;
+* in HTML, the markup: ``<figcaption>`` and elements whose class names a caption or a
+  picture's credit (``wp-caption-text``, ``image-caption``, ``photo-credit``, ...). A rendered
+  line whose whole text is such an element's text is a caption;
 * in plain text, the credit wording: "Photo: Name/Agency", "Image credit: ...", "via Getty
   Images", "(AP Photo/...)", "Courtesy of ..." at the end of a short line.
 """
@@ -33,9 +33,13 @@ _CREDIT_RE = re.compile("|".join((
     r"\bcourtesy (?:of )?(?-i:[A-Z])[^.!?]{0,60}[.]?$",
 )), re.I)
 
-# <figcaption>, and elements whose class names a caption or a credit (C-level XPath, one pass)
+# <figcaption>, and elements whose class names a caption or a picture's credit (C-level XPath, one
+# pass); not inside a page footer or menu, whose "footer-credits" ("Theme by ...") are no caption
 _CAPTION_XPATH = etree.XPath(
-    "//figcaption | //*[not(self::html or self::body) and (contains(@class, 'caption') or contains(@class, 'credit'))]")
+    "//figcaption | //*[not(self::html or self::body) and not(ancestor-or-self::footer or ancestor::nav)"
+    " and (contains(@class, 'caption') or (contains(@class, 'credit') and (contains(@class, 'photo')"
+    " or contains(@class, 'image') or contains(@class, 'img') or contains(@class, 'media')"
+    " or contains(@class, 'pic'))))]")
 
 
 # every credit pattern contains one of these: substring search rejects most lines far faster than the regex

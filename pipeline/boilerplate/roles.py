@@ -142,8 +142,8 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
     n = len(lines)
     out: list[tuple[Role, float]] = []
     cap = _captions(lines, infos, keep, captions)
-    short = np.fromiter((i.n_tokens <= CAPTION_MAX_TOKENS for i in infos), dtype=bool, count=n)
-    cap &= short
+    cap &= np.fromiter((i.n_tokens <= CAPTION_MAX_TOKENS and i.chrome_strength < 2 and not i.switcher
+                        for i in infos), dtype=bool, count=n)
     keep &= ~cap
     notices = set(edge_notices(lines, infos, keep))
     keep[list(notices)] = False

@@ -414,3 +414,17 @@ def test_captions_are_not_body_text(clf: TextBoilerplateClassifier) -> None:
     lines = split_lines("\n".join(["Talks Resume in Doha", PARAS[0], credit, PARAS[1], PARAS[2]]))
     got = {ln.text: r for ln, (r, _) in zip(lines, clf.classify(lines), strict=True)}
     assert got[credit] == Role.CAPTION and got[PARAS[1]] == Role.CONTENT
+
+
+def test_translated_credit_and_notice_lines(clf: TextBoilerplateClassifier) -> None:
+    """An Arabic credit or newsletter call in an English article is judged by its English translation."""
+    credit = Line(0, 0, "وفود تصل إلى قاعة المؤتمرات في اليوم الأول من المحادثات في الدوحة. الصورة: رويترز", 0,
+                  lang="ar", text_en="Delegations arrive at the conference hall on the first day of the talks in Doha. "
+                  "Photo: Reuters")
+    call = Line(0, 0, "اشترك في نشرتنا الإخبارية لتصلك أهم الأخبار", 0, lang="ar",
+                text_en="Subscribe to our newsletter to get the top stories delivered to your inbox")
+    body = split_lines("\n".join(["Talks Resume in Doha", PARAS[0], PARAS[1], PARAS[2]]))
+    lines = [*body[:2], credit, *body[2:], call]
+    roles = [r for r, _ in clf.classify(lines)]
+    assert roles[2] == Role.CAPTION and roles[-1] == Role.NOTICE
+    assert roles[1] == roles[3] == roles[4] == Role.CONTENT

@@ -64,11 +64,17 @@ def is_notice(text: str) -> bool:
     return hinted_matches([text], _NOTICE_HINTS, _NOTICE_RE)[0]
 
 
+def line_is_notice(line: Line) -> bool:
+    """:func:`is_notice` of the line, or of its English translation (``Line.text_en``) when it has one."""
+    return is_notice(line.text) or (line.text_en is not None and is_notice(line.text_en))
+
+
 def edge_notices(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> list[int]:
     """Kept lines that are notices before the first or after the last kept prose line.
 
     Prose here is a kept line of at least ``CORE_MIN_TOKENS`` tokens that is not a notice.
-    Only kept lines are tested, so the cost is a regex over the article's edges.
+    Only kept lines are tested, so the cost is a regex over the article's edges. A translated
+    line (``Line.text_en``) is a notice when its English reads as one.
     """
     kept = np.flatnonzero(keep).tolist()
     if not kept:
@@ -77,7 +83,7 @@ def edge_notices(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> 
 
     def check(i: int) -> bool:
         if i not in notice:
-            notice[i] = infos[i].n_tokens <= NOTICE_MAX_TOKENS and is_notice(lines[i].text)
+            notice[i] = infos[i].n_tokens <= NOTICE_MAX_TOKENS and line_is_notice(lines[i])
         return notice[i]
 
     first = next((i for i in kept if infos[i].n_tokens >= CORE_MIN_TOKENS and not check(i)), None)

@@ -17,7 +17,7 @@ from pipeline.document import Role
 from .captions import CAPTION_MAX_TOKENS, credit_lines
 from .features import LineInfo
 from .lines import Line, norm_words
-from .notices import edge_notices
+from .notices import edge_notices, line_is_notice
 
 _SECTION_ROLES = frozenset({Role.RELATED, Role.COMMENTS, Role.FOOTER, Role.LOGIN})
 _TITLE_LOOKBACK = 6
@@ -123,11 +123,14 @@ def apply_list_rules(lines: list[Line], infos: list[LineInfo], keep: np.ndarray)
 
 def _captions(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
               marked: Sequence[bool] | None) -> np.ndarray:
-    """Caption lines: marked by the markup (HTML), or kept lines worded as a photo credit."""
+    """Caption lines: marked by the markup (HTML), or kept lines worded as a photo credit
+    (in the original or, for a translated line, in its English)."""
     cap = np.zeros(len(lines), dtype=bool) if marked is None else np.array(marked, dtype=bool)
     check = [i for i in np.flatnonzero(keep & ~cap).tolist() if infos[i].n_tokens <= CAPTION_MAX_TOKENS]
-    for i, credit in zip(check, credit_lines([lines[i].text for i in check]), strict=True):
-        cap[i] = credit
+    texts = [lines[i].text for i in check] + [lines[i].text_en or "" for i in check]
+    found = credit_lines(texts)
+    for j, i in enumerate(check):
+        cap[i] = found[j] or found[j + len(check)]
     return cap
 
 
@@ -194,6 +197,8 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
             role = section
         elif lines[i].text[:1] in "•*+-" or info.n_tokens <= 6 or info.dup > 1:
             role = Role.NAVIGATION
+        elif line_is_notice(lines[i]):  # dropped by the model already: the wording names its role
+            role = Role.NOTICE
         else:
             role = Role.BOILERPLATE
         out.append((role, q))

@@ -10,12 +10,11 @@ Phrases are evidence, not verdicts: *strong* matches override the model, *weak* 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 
 from pipeline.document import Role
 
-from .lines import norm_key
+from .lines import lines_containing, norm_key
 
 _AR_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا",
                               "ة": "ه", "ۀ": "ه", "ۍ": "ی", "ې": "ی", "ے": "ی", "ـ": None})
@@ -236,22 +235,14 @@ def match_chrome_many(ckeys: list[str], segment: list[bool]) -> list[tuple[Role 
                 continue
         rest.append(i)
     if rest:
-        joined = "\n".join(ckeys[i] for i in rest)
-        frags = _CONTAINS_ASCII if joined.isascii() else _CONTAINS
-        found = [(frag, r) for frag, r in frags if frag in joined]
-        if found:
-            offsets = []
-            pos = 0
-            for i in rest:
-                offsets.append(pos)
-                pos += len(ckeys[i]) + 1
-            for frag, r in found:
-                at = joined.find(frag)
-                while at >= 0:
-                    i = rest[bisect_right(offsets, at) - 1]
-                    if out[i][1] == 0:
-                        out[i] = (r, 2)
-                    at = joined.find(frag, at + 1)
+        keys = [ckeys[i] for i in rest]
+        frags = _CONTAINS_ASCII if all(map(str.isascii, keys)) else _CONTAINS
+        found = lines_containing(keys, (frag for frag, _ in frags))
+        for frag, r in frags:
+            for j in found.get(frag, ()):
+                i = rest[j]
+                if out[i][1] == 0:
+                    out[i] = (r, 2)
     return out
 
 

@@ -124,9 +124,13 @@ def apply_list_rules(lines: list[Line], infos: list[LineInfo], keep: np.ndarray)
 def _captions(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
               marked: Sequence[bool] | None) -> np.ndarray:
     """Caption lines: marked by the markup (HTML), or kept lines worded as a photo credit
-    (in the original or, for a translated line, in its English)."""
-    cap = np.zeros(len(lines), dtype=bool) if marked is None else np.array(marked, dtype=bool)
-    check = [i for i in np.flatnonzero(keep & ~cap).tolist() if infos[i].n_tokens <= CAPTION_MAX_TOKENS]
+    (in the original or, for a translated line, in its English); never a line of more than
+    ``CAPTION_MAX_TOKENS`` tokens, strong chrome or a switcher label."""
+    n = len(lines)
+    eligible = np.fromiter((i.n_tokens <= CAPTION_MAX_TOKENS and i.chrome_strength < 2 and not i.switcher
+                            for i in infos), dtype=bool, count=n)
+    cap = np.zeros(n, dtype=bool) if marked is None else np.array(marked, dtype=bool) & eligible
+    check = np.flatnonzero(keep & eligible & ~cap).tolist()
     texts = [lines[i].text for i in check] + [lines[i].text_en or "" for i in check]
     found = credit_lines(texts)
     for j, i in enumerate(check):
@@ -145,8 +149,6 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
     n = len(lines)
     out: list[tuple[Role, float]] = []
     cap = _captions(lines, infos, keep, captions)
-    cap &= np.fromiter((i.n_tokens <= CAPTION_MAX_TOKENS and i.chrome_strength < 2 and not i.switcher
-                        for i in infos), dtype=bool, count=n)
     keep &= ~cap
     notices = set(edge_notices(lines, infos, keep))
     keep[list(notices)] = False

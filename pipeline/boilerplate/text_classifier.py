@@ -175,14 +175,15 @@ class TextBoilerplateClassifier:
     def smoothed(self, lines: list[Line], repeated: Sequence[bool] | None = None
                  ) -> tuple[np.ndarray, list[LineInfo]]:
         """Smoothed P(main content) per line."""
-        p, infos, _ = self._smoothed(lines, repeated)
+        p, infos, _ = self._smoothed(lines, repeated, is_layout_page(lines))
         return p, infos
 
-    def _smoothed(self, lines: list[Line], repeated: Sequence[bool] | None
+    def _smoothed(self, lines: list[Line], repeated: Sequence[bool] | None, layout: bool
                   ) -> tuple[np.ndarray, list[LineInfo], LineArrays]:
+        """``layout``: the page is a rendered layout (:func:`is_layout_page`), smoothed as one."""
         p, infos, f = self._scores(lines, repeated)
         if self.smooth and len(p):
-            p = forward_backward(p, self.layout_stay if is_layout_page(lines) else self.stay, self.prior)
+            p = forward_backward(p, self.layout_stay if layout else self.stay, self.prior)
         return p, infos, f
 
     def classify(self, lines: list[Line], host: str | None = None, *,
@@ -194,8 +195,9 @@ class TextBoilerplateClassifier:
         the TITLE line; ``repeated`` flags lines the site repeats across pages (see
         :mod:`.host_memory`); ``captions`` marks lines the HTML markup names as captions.
         """
-        post, infos, f = self._smoothed(lines, repeated)
-        keep = post >= (self.layout_threshold if is_layout_page(lines) else self.threshold)
+        layout = is_layout_page(lines)
+        post, infos, f = self._smoothed(lines, repeated, layout)
+        keep = post >= (self.layout_threshold if layout else self.threshold)
         if self.prose_floor:
             keep |= (post >= PROSE_KEEP_MIN) & _long_unique_sentence(f)
         keep &= ~_strong_chrome(f)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from . import autonyms
 from .ensemble import Ensemble, effective_words
 from .models import FastTextModel, LangdetectModel, Py3LangidModel
-from .normalize import TWO_LETTERS_RE, for_scoring, letter_count
+from .normalize import for_scoring, letter_count
 from .runs import runs
 from .types import Detection, LangContext, Span, SpanTuple, base_lang
 
@@ -87,10 +87,7 @@ class LanguageIdentifier:
             # A paragraph's language is settled long before its end; bound the cost.
             piece = piece[:MAX_SCORED_CHARS].rsplit(" ", 1)[0]
         norm = for_scoring(piece, script)
-        if self.min_letters == 2:  # the default: one regex search
-            if TWO_LETTERS_RE.search(norm) is None:
-                return _UND
-        elif letter_count(norm, limit=self.min_letters) < self.min_letters:
+        if letter_count(norm, limit=self.min_letters) < self.min_letters:
             return _UND
         n_words = effective_words(norm)
         if n_words <= 3 and len(norm) <= 40:

@@ -300,13 +300,10 @@ class ArabicWeights:
             return None
         b = self.bias
         scores = [b[0] + s01.real, b[1] + s01.imag, b[2] + s23.real, b[3] + s23.imag]
-        top = max(scores)
-        gap = top - sorted(scores)[-2]
+        gap = max(scores) - sorted(scores)[-2]
         if gap < self.model[bucket][0] * _FT_SWING + _ROUNDING_GAP:
             return None
-        exps = [math.exp(x - top) for x in scores]
-        total = sum(exps)
-        return {c: e / total for c, e in zip(ARABIC_CANDIDATES, exps, strict=True)}
+        return _softmax(ARABIC_CANDIDATES, scores)
 
     def fast_posterior(self, bucket: int, ft_raw: list[tuple[float, str]], counts: list[int]) -> dict[str, float]:
         """:meth:`posterior` with fastText as the only detector, from fastText's raw output
@@ -443,13 +440,9 @@ class Ensemble:
             first = [j for j, _ in undecided]
             orth = [orth_j for _, orth_j in undecided]
             raws = predict([prefixes[j] for j in first], PREFIX_K)
-            fast = self.weights[0].fast_posterior
             sure = self.sure
             for j, raw, orth_j in zip(first, raws, orth, strict=True):
-                if raw and raw[0][0] >= 0.9 and raw[0][1][9:] in _FT_OTHER_ARABIC:
-                    post = self._arabic_fast(n_words[j], raw, orth_j)
-                else:  # a long text: the longest length bucket
-                    post = fast(N_BUCKETS - 1, raw, orth_j)
+                post = self._arabic_fast(n_words[j], raw, orth_j)  # a long text: the longest bucket
                 if max(post.values()) >= sure:
                     posts[j] = post
         rest = [j for j, post in enumerate(posts) if post is None]

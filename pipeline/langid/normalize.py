@@ -13,7 +13,7 @@ import unicodedata
 
 from ..scripts import IGNORABLE
 
-__all__ = ["TWO_LETTERS_RE", "for_scoring", "letter_count", "word_count"]
+__all__ = ["for_scoring", "letter_count", "word_count"]
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _DIGITS_RE = re.compile(r"\d+")
@@ -26,7 +26,7 @@ _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _DROP_RE = re.compile("[" + "".join(sorted(c for c in IGNORABLE if c != "\u200c")) + "\u0640]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 #: Matches from the first letter to the second: "at least two letters?" in one search.
-TWO_LETTERS_RE = re.compile(r"[^\W\d_][\s\S]*?[^\W\d_]")
+_TWO_LETTERS_RE = re.compile(r"[^\W\d_][\s\S]*?[^\W\d_]")
 _CAMEL_RE = re.compile(r"[a-z][A-Z][a-z]")
 # A character for_scoring drops or replaces: digits, URL/e-mail marks, invisible controls,
 # tatweel, presentation forms, and whitespace other than the plain space.
@@ -85,7 +85,7 @@ def letter_count(text: str, limit: int | None = None) -> int:
     if limit is None:
         return len(_LETTER_RE.findall(text))
     if limit == 2:  # the usual question, "at least two letters?", in one search
-        return 2 if TWO_LETTERS_RE.search(text) else len(_LETTER_RE.findall(text))
+        return 2 if _TWO_LETTERS_RE.search(text) else len(_LETTER_RE.findall(text))
     n = 0
     search = _LETTER_RE.search
     match = search(text)

@@ -22,7 +22,8 @@ import math
 import os
 import sys
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 __all__ = ["FastTextModel", "LangdetectModel", "Py3LangidModel", "fasttext_model_path", "user_cache_dir"]
 
@@ -186,11 +187,7 @@ class Py3LangidModel(_Lazy):
         model = py3lite.load(path, self.lite_langs)
         if model is None:
             model = py3lite.build(self.get()[0], self.lite_langs)
-            try:
-                os.makedirs(user_cache_dir(), exist_ok=True)
-                py3lite.save(model, path)
-            except OSError:  # read-only home: use it for this process only
-                pass
+            _write_cache_file(path, lambda f: py3lite.dump(model, f))  # if not: for this process only
         return model
 
     def probs(self, text: str, langs: tuple[str, ...]) -> dict[str, float]:
@@ -236,6 +233,21 @@ def _file_key(path: str) -> str:
     return f"{stat.st_size}-{int(stat.st_mtime)}"
 
 
+def _write_cache_file(path: str, write: Callable[[BinaryIO], object]) -> bool:
+    """Write a derived copy into the cache directory: *write* fills a temporary file beside
+    *path*, which is then renamed over it, so a concurrent process never reads half a file.
+    False when that is impossible (a read-only home, a full disk)."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except OSError:
+        return False
+    return True
+
+
 def _py3langid_from_cache(model_path: str, identifier_cls: Any) -> Any:
     """Load py3langid's model from a decompressed copy in the user cache (made if missing)."""
     import lzma
@@ -244,14 +256,15 @@ def _py3langid_from_cache(model_path: str, identifier_cls: Any) -> Any:
     import numpy as np
     from py3langid.modelio import _to_array
 
-    cache_dir = user_cache_dir()
-    cached = os.path.join(cache_dir, f"py3langid-{_file_key(model_path)}.npz")
+    cached = os.path.join(user_cache_dir(), f"py3langid-{_file_key(model_path)}.npz")
     if not os.path.isfile(cached):
-        os.makedirs(cache_dir, exist_ok=True)
-        tmp = f"{cached}.{os.getpid()}.tmp"
-        with lzma.open(model_path) as src, open(tmp, "wb") as dst:
-            shutil.copyfileobj(src, dst, length=1 << 20)
-        os.replace(tmp, cached)
+
+        def decompress(dst: BinaryIO) -> None:
+            with lzma.open(model_path) as src:
+                shutil.copyfileobj(src, dst, length=1 << 20)
+
+        if not _write_cache_file(cached, decompress):
+            return None  # the caller decompresses the official way
     with np.load(cached, allow_pickle=False) as data:
         return identifier_cls(
             np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
@@ -289,14 +302,7 @@ class LangdetectModel(_Lazy):
         except (OSError, EOFError, ValueError, TypeError):
             pass
         table = _langdetect_table(profiles)
-        try:
-            os.makedirs(user_cache_dir(), exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as f:
-                marshal.dump(table, f)
-            os.replace(tmp, path)
-        except OSError:  # read-only home: keep it for this process only
-            pass
+        _write_cache_file(path, lambda f: marshal.dump(table, f))  # if not: for this process only
         return table
 
     def probs(self, text: str) -> dict[str, float]:

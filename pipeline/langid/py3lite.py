@@ -22,14 +22,13 @@ from __future__ import annotations
 import json
 import math
 import mmap
-import os
 import sys
 import unicodedata
 from array import array
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
-__all__ = ["LiteModel", "build", "load"]
+__all__ = ["LiteModel", "build", "dump", "load"]
 
 FORMAT = 2
 _ALPHABET = (
@@ -122,9 +121,9 @@ def build(identifier: Any, langs: tuple[str, ...]) -> LiteModel:
     return LiteModel(langs, nextmove, out_new, ptc, pc)
 
 
-def save(model: LiteModel, path: str) -> None:
-    """A header line (JSON, padded to a multiple of 8 bytes so every array is aligned) and
-    the raw arrays; written to a temporary name, then renamed."""
+def dump(model: LiteModel, f: BinaryIO) -> None:
+    """Write the model to *f* in the form :func:`load` maps: a header line (JSON, padded to a
+    multiple of 8 bytes so every array is aligned) and the raw arrays."""
     arrays = {"nextmove": model.nextmove, "out": model.out, "ptc": model.ptc, "pc": model.pc}
     header = {
         "format": FORMAT,
@@ -134,13 +133,10 @@ def save(model: LiteModel, path: str) -> None:
     }
     line = json.dumps(header).encode()
     line += b" " * (-(len(line) + 1) % 8) + b"\n"
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as f:
-        f.write(line)
-        for a in arrays.values():
-            a.tofile(f)
-            f.write(b"\0" * (-(len(a) * a.itemsize) % 8))
-    os.replace(tmp, path)
+    f.write(line)
+    for a in arrays.values():
+        a.tofile(f)
+        f.write(b"\0" * (-(len(a) * a.itemsize) % 8))
 
 
 def load(path: str, langs: tuple[str, ...]) -> LiteModel | None:

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import PipelineConfig
 from pipeline.inputs import InputItem
 from pipeline.runner import Runner
-from pipeline.config import PipelineConfig
 from pipeline.store import LocalStore
 from pipeline.translate.model_sources import install_from
 from pipeline.translate.service import build_translation_stack

@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 UV := $(VENV)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: bootstrap setup setup-runtime run test lint bench airflow clean
+.PHONY: bootstrap system-packages setup setup-runtime run test lint bench airflow clean
 
 # Bootstrap: a plain venv with uv pinned inside it (uv is also in the lock's dev group at the
 # same version, so later syncs keep it).
@@ -19,8 +19,18 @@ bootstrap:
 setup-runtime: bootstrap
 	$(UV) sync --frozen --no-dev --inexact --python $(VENV)/bin/python
 
+# Debian packages the tests need: a real browser for the UI tests, PostgreSQL and Redis for the
+# Celery executor. Installed only when missing; needs root (CI and the dev machines run as root).
+SYSTEM_PACKAGES := chromium chromium-driver postgresql redis-server
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
 # Everything: runtime, dev tools (pytest, ruff, SeaweedFS) and Airflow.
-setup: bootstrap
+setup: bootstrap system-packages
 	$(UV) sync --frozen --all-groups --python $(VENV)/bin/python
 
 run: setup-runtime

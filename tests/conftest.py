@@ -9,6 +9,7 @@ accident. Subprocesses are not covered; the SeaweedFS helper binds loopback itse
 from __future__ import annotations
 
 import itertools
+import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,12 @@ import pytest
 from seaweed import S3Bucket, SeaweedServer
 
 LOOPBACK_HOSTS = "127.0.0.1,localhost,::1"
+
+# CTranslate2 picks its int8 GEMM backend by CPU vendor (Intel MKL on Intel, oneDNN elsewhere), and
+# the tiny fixture models are exact only to the rounding of one of them: on an AMD EPYC, oneDNN turns
+# the Persian phrasebook's "Show more" into "Shw more". One backend everywhere makes the tests (and
+# the golden records) the same on every x86 machine; subprocesses inherit it.
+os.environ.setdefault("CT2_USE_MKL", "1")
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -16,7 +16,7 @@ Argos once per text must hold at a real model's compute cost, not on the tiny te
   the same sentence splitter, and the same ``max_decoding_length`` cap (random weights rarely
   emit ``</s>``, so hypotheses run to the cap on both sides);
 * threads: each side at its best on the machine and both using all its CPUs at most. docpipe
-  runs with its defaults (``CT2Settings``: one thread per sub-batch, as many sub-batches in
+  runs with its defaults (``TranslationSettings``: one thread per sub-batch, as many sub-batches in
   parallel as CPUs) unless ``--docpipe-threads``; Argos per text can only use threads inside
   one call, so it runs once per ``--argos-threads`` layout (default ``1x1,1x2``: inter x intra)
   and the faster run is the baseline;
@@ -96,16 +96,19 @@ def load_splitter() -> Any:
 def worker_docpipe(job: dict[str, Any]) -> dict[str, Any]:
     """Install the packages into a temp models dir, warm up, then ONE translate() per language."""
     sys.path.insert(0, str(PROJECT))
-    from pipeline.translate.ctranslate import CT2Settings, CTranslate2Translator
+    from pipeline.settings import TranslationSettings
+    from pipeline.translate.ctranslate import CTranslate2Translator
     from pipeline.translate.packages import install
 
     models = tempfile.mkdtemp(prefix="docpipe-bench-models-")
     atexit.register(shutil.rmtree, models, True)  # ~100 MB per package
     for path in job["packages"].values():
         install(path, models)
-    settings = CT2Settings(beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, max_decoding_length=job["max_len"],
-                           compute_type="int8", inter_threads=job.get("inter"), intra_threads=job.get("intra"),
-                           max_batch_tokens=job.get("batch_tokens", CT2Settings.max_batch_tokens))
+    settings = TranslationSettings(
+        beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, max_decoding_length=job["max_len"], compute_type="int8",
+        inter_threads=job.get("inter"), intra_threads=job.get("intra"),
+        max_batch_tokens=job.get("batch_tokens", TranslationSettings().max_batch_tokens),
+    )
     translator = CTranslate2Translator(models, settings=settings)
     out: dict[str, Any] = {"rss_before_load_kb": vm_hwm_kb(), "threads": list(settings.resolved()[2:])}
     started = time.perf_counter()
@@ -169,7 +172,8 @@ def worker_argos(job: dict[str, Any]) -> dict[str, Any]:
 def worker_memory(job: dict[str, Any]) -> dict[str, Any]:
     """The crawl through CachedTranslator (fresh SQLite memory) and through the bare backend."""
     sys.path.insert(0, str(PROJECT))
-    from pipeline.translate.ctranslate import CT2Settings, CTranslate2Translator
+    from pipeline.settings import TranslationSettings
+    from pipeline.translate.ctranslate import CTranslate2Translator
     from pipeline.translate.memory import CachedTranslator, SQLiteStore, TranslationMemory
     from pipeline.translate.packages import install
 
@@ -188,8 +192,9 @@ def worker_memory(job: dict[str, Any]) -> dict[str, Any]:
     models = tempfile.mkdtemp(prefix="docpipe-bench-models-")
     atexit.register(shutil.rmtree, models, True)  # ~100 MB per package
     install(job["packages"]["ar"], models)
-    settings = CT2Settings(beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, max_decoding_length=job["max_len"],
-                           compute_type="int8")
+    settings = TranslationSettings(
+        beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, max_decoding_length=job["max_len"], compute_type="int8"
+    )
     backend = CTranslate2Translator(models, settings=settings)
     backend.translate("ar", "en", ["تجربة"])  # load outside the timings
     model_id = backend.model_for("ar", "en")
@@ -197,7 +202,7 @@ def worker_memory(job: dict[str, Any]) -> dict[str, Any]:
     pages: list[dict[str, list[str]]] = job["pages"]
     with tempfile.TemporaryDirectory() as tmp:
         store = RecordingStore(Path(tmp) / "memory.sqlite3")
-        memory = TranslationMemory(store)
+        memory = TranslationMemory(store, decoding=settings.decoding_fingerprint())
         cached = CachedTranslator(backend, memory)
         chrome = {"hits": 0, "total": 0}
         unique = {"hits": 0, "total": 0}
@@ -205,7 +210,7 @@ def worker_memory(job: dict[str, Any]) -> dict[str, Any]:
         for page in pages:
             cached.translate("ar", "en", page["chrome"] + page["unique"])
             for kind, counter in (("chrome", chrome), ("unique", unique)):
-                keys = {memory_key(model_id, "ar", text) for text in page[kind]}
+                keys = {memory_key(model_id, "ar", text, settings.decoding_fingerprint()) for text in page[kind]}
                 counter["total"] += len(keys)
                 counter["hits"] += len(keys & store.last)
         with_memory_s, with_memory_cpu = time.perf_counter() - started, cpu_s() - cpu
@@ -306,7 +311,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, help="crawl pages (default 200; quick 40)")
     parser.add_argument("--nomem-pages", type=int, help="pages timed without memory (default 40; quick 10)")
     parser.add_argument("--max-decoding-length", type=int, default=MAX_DECODING_LENGTH)
-    parser.add_argument("--batch-tokens", type=int, default=2048, help="docpipe's max_batch_tokens (CT2Settings)")
+    parser.add_argument("--batch-tokens", type=int, default=2048, help="docpipe's translation.max_batch_tokens")
     parser.add_argument("--skip-argos", action="store_true")
     parser.add_argument("--docpipe-threads", type=_layout, help="INTERxINTRA for docpipe (default: its own defaults)")
     parser.add_argument("--argos-threads", type=lambda v: [_layout(x) for x in v.split(",")], default="1x1,1x2",

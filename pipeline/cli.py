@@ -19,6 +19,7 @@ from pipeline import __version__, logs
 
 if TYPE_CHECKING:
     from pipeline.runner import RunReport
+    from pipeline.settings import Settings
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
 
@@ -160,6 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("languages", nargs="+", metavar="LANG", help="source languages, e.g. ar fa ur bn")
     download.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the index (default 10)")
     download.set_defaults(handler=_cmd_models_download)
+
+    settings = commands.add_parser(
+        "settings",
+        help="show every setting, its environment variable and its effective value",
+        description="Show the settings tree: effective value, the environment variables (and Airflow Variables, "
+        "lower-cased) that set it, and whether it is part of config_hash (can change output bytes).",
+        epilog="examples:\n  docpipe settings\n  DOCPIPE_CT2_BEAM_SIZE=1 docpipe settings --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    settings.add_argument("--json", action="store_true", help="print JSON")
+    settings.set_defaults(handler=_cmd_settings)
     return parser
 
 
@@ -169,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.configure(args.verbose, args.log_format)
     try:
         return int(args.handler(args))
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -180,7 +195,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.config import PipelineConfig
     from pipeline.inputs import InputError, discover
     from pipeline.progress import RunProgress, print_summary
     from pipeline.runner import Runner
@@ -195,17 +209,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"docpipe run: cannot read inputs: {logs.redact(str(exc))}", file=sys.stderr)
         return EXIT_INCOMPLETE
-    try:
-        config = PipelineConfig.from_env(
-            batch_size=args.batch_size, models_dir=args.models_dir, host_memory=args.host_memory
-        )
-    except ValueError as exc:
-        print(f"docpipe run: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    settings = _settings("run", {
+        "batch_size": args.batch_size, "host_memory": args.host_memory, "translation.models_dir": args.models_dir,
+    })
     show_progress = not args.no_progress and sys.stderr.isatty()
     with RunProgress(total=len(items), enabled=show_progress) as progress:
         runner = Runner(
-            destination, config, force=args.force, retranslate=args.retranslate, on_outcome=progress.advance
+            destination, settings, force=args.force, retranslate=args.retranslate, on_outcome=progress.advance
         )
         report = runner.run(items)
     if args.json:
@@ -253,15 +263,17 @@ def _cmd_detect(args: argparse.Namespace) -> int:
 def _cmd_translate(args: argparse.Namespace) -> int:
     from pipeline.langtags import UNDETERMINED, model_language, normalize_tag
     from pipeline.translate import NoModelError
-    from pipeline.translate.ctranslate import CT2Settings
     from pipeline.translate.service import build_translation_stack
 
     source = normalize_tag(args.source)
     if source == UNDETERMINED:
         print(f"docpipe translate: unknown language tag {args.source!r}", file=sys.stderr)
         return EXIT_USAGE
-    settings = CT2Settings.from_env(beam_size=args.beam_size, device=args.device)
-    stack = build_translation_stack(args.models_dir, settings=settings)
+    settings = _settings("translate", {
+        "translation.beam_size": args.beam_size, "translation.device": args.device,
+        "translation.models_dir": args.models_dir,
+    })
+    stack = build_translation_stack(settings.translation)
     if stack.translator.model_for(source, args.target) is None:
         error = NoModelError(model_language(source), args.target, stack.backend.hint)
         print(f"docpipe translate: {error}", file=sys.stderr)
@@ -308,19 +320,21 @@ def _cmd_models_install(args: argparse.Namespace) -> int:
     from pipeline.translate.model_sources import ModelSourceError, install_from
 
     try:
-        installed = install_from(args.paths, args.models_dir, force=args.force)
+        installed = install_from(args.paths, _models_dir(args), force=args.force)
     except ModelSourceError as exc:
         print(f"docpipe models install: {logs.redact(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     for info in installed:
-        print(f"installed {info.id}  {info.from_code}→{info.to_code}  {_size(info.size_bytes)}  {info.path}")
+        print(f"installed {info.id}  {info.from_code}→{info.to_code}  {_size(info.size_bytes)}  {info.path}"
+              f"  (license: {info.license})")
     return EXIT_OK
 
 
 def _cmd_models_list(args: argparse.Namespace) -> int:
     from pipeline.translate.packages import list_installed, models_dir
 
-    infos = list_installed(args.models_dir)
+    configured = _models_dir(args)
+    infos = list_installed(configured)
     if args.json:
         rows = [
             {
@@ -330,6 +344,7 @@ def _cmd_models_list(args: argparse.Namespace) -> int:
                 "to": i.to_code,
                 "version": i.version,
                 "bytes": i.size_bytes,
+                "license": i.license,
                 "path": str(i.path),
             }
             for i in infos
@@ -337,19 +352,26 @@ def _cmd_models_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not infos:
-        print(f"no models installed in {models_dir(args.models_dir)}")
+        print(f"no models installed in {models_dir(configured)}")
         return EXIT_OK
-    print(f"{'pair':<10} {'kind':<6} {'version':<10} {'size':>9}  id")
+    print(f"{'pair':<10} {'kind':<6} {'version':<10} {'size':>9}  {'id':<36} license")
     for i in infos:
-        print(f"{i.from_code + '→' + i.to_code:<10} {i.kind:<6} {i.version:<10} {_size(i.size_bytes):>9}  {i.id}")
+        pair = i.from_code + "→" + i.to_code
+        print(f"{pair:<10} {i.kind:<6} {i.version:<10} {_size(i.size_bytes):>9}  {i.id:<36} {i.license}")
     return EXIT_OK
 
 
 def _cmd_models_download(args: argparse.Namespace) -> int:
     from pipeline.translate.argos_index import IndexUnavailable, download
 
+    settings = _settings("models download", {"translation.models_dir": args.models_dir})
     try:
-        installed = download(args.languages, models_dir=args.models_dir, timeout=args.timeout)
+        installed = download(
+            args.languages,
+            models_dir=settings.translation.models_dir,
+            timeout=args.timeout,
+            index_url=settings.translation.argos_index_url,
+        )
     except IndexUnavailable as exc:
         print(f"docpipe models download: {exc}", file=sys.stderr)
         return EXIT_INCOMPLETE
@@ -364,6 +386,65 @@ def _size(n: int) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     return f"{n} B"
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+def _cmd_settings(args: argparse.Namespace) -> int:
+    from pipeline.settings import specs
+
+    settings = _settings("settings", {})
+    rows = [
+        {
+            "name": spec.name,
+            "value": list(value) if isinstance(value := spec.get(settings), tuple) else value,
+            "default": list(spec.default) if isinstance(spec.default, tuple) else spec.default,
+            "env": list(spec.env),
+            "airflow_variable": spec.variable,
+            "shapes_output": spec.output,
+            "help": spec.help,
+        }
+        for spec in specs()
+    ]
+    if args.json:
+        print(json.dumps({"config_hash": settings.config_hash(), "settings": rows}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        changed = "" if row["value"] == row["default"] else "  (set)"
+        hashed = "  [hashed]" if row["shapes_output"] else ""
+        print(f"{row['name']:<{width}}  {_show(row['value'])}{changed}{hashed}")
+        print(f"{'':<{width}}    {', '.join(row['env'])} — {row['help']}")
+    print(f"config_hash {settings.config_hash()}  ([hashed] settings, bundled models and library versions)")
+    return EXIT_OK
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "(default)"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+class UsageError(Exception):
+    """Bad arguments or settings: ``main`` prints the message and exits with status 2."""
+
+
+def _settings(command: str, overrides: dict[str, object]) -> Settings:
+    """The settings tree (environment, then *overrides* from flags); a bad value is a usage error."""
+    from pipeline.settings import Settings, SettingsError
+
+    try:
+        return Settings.load(overrides)
+    except SettingsError as exc:
+        raise UsageError(f"docpipe {command}: {exc}") from None
+
+
+def _models_dir(args: argparse.Namespace) -> str | None:
+    """The configured models directory: ``--models-dir``, then the environment."""
+    return _settings(f"models {args.action}", {"translation.models_dir": args.models_dir}).translation.models_dir
 
 
 # -- helpers -----------------------------------------------------------------------------------

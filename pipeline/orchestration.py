@@ -26,11 +26,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pipeline.config import SCHEMA_VERSION, PipelineConfig
 from pipeline.ids import doc_id_for, is_valid_doc_id
 from pipeline.inputs import InputItem, object_uri
 from pipeline.records import dumps, pipeline_info
 from pipeline.runner import CLEAN, ERRORS, RUNS, Outcome, Runner
+from pipeline.settings import SCHEMA_VERSION
+from pipeline.settings import Settings as PipelineSettings
 from pipeline.store import ObjectInfo, ObjectNotFound, S3Store, Store, StoreError, open_store
 
 log = logging.getLogger(__name__)
@@ -382,7 +383,7 @@ def process_batch(
     *,
     force: bool = False,
     retranslate: bool = False,
-    config: PipelineConfig | None = None,
+    config: PipelineSettings | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> JSON:
     """Run one batch through the pipeline; returns its JSON summary.
@@ -394,14 +395,16 @@ def process_batch(
     :class:`StoreError` only when the store failed (the run is then incomplete and a retry
     completes exactly the missing documents).
     """
-    config = config or PipelineConfig.from_env(models_dir=settings.models_dir)
+    config = config or PipelineSettings.load(
+        {"translation.models_dir": settings.models_dir, "translation.memory": settings.memory_path}
+    )
     items = [_input_item(stores.landing, k, s) for k, s in zip(batch["keys"], batch["sizes"], strict=True)]
     # A batch is only part of a scheduler run: its manifest goes under runs/<run>/ (stable across
     # retries), and runs/<run>.json is the whole run's manifest, written by the summary.
     manifest_key = f"{RUNS}/{batch['run']}/batch-{int(batch['index']):04d}.json"
     from pipeline.translate.service import build_translation_stack
 
-    translation = build_translation_stack(settings.models_dir, settings.memory_path)
+    translation = build_translation_stack(config.translation)
     runner = Runner(
         stores.output,
         config,
@@ -529,7 +532,7 @@ def summarize(
         seconds=round(seconds, 3),
     )
     if not pipeline:
-        pipeline = pipeline_info(PipelineConfig.from_env())
+        pipeline = pipeline_info(PipelineSettings.load())
     pipeline["orchestrator"] = {
         **dict(context or {}),
         "batches": planned,

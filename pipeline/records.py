@@ -18,8 +18,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from pipeline.config import SCHEMA_VERSION, PipelineConfig, pipeline_version
 from pipeline.document import Document, Source
+from pipeline.settings import SCHEMA_VERSION, Settings, pipeline_version
 from pipeline.stages.base import Failure
 
 
@@ -30,7 +30,7 @@ def processed_at() -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def pipeline_info(config: PipelineConfig, models: set[str] | None = None) -> dict[str, Any]:
+def pipeline_info(config: Settings, models: set[str] | None = None) -> dict[str, Any]:
     return {
         "name": "docpipe",
         "version": pipeline_version(),
@@ -49,7 +49,7 @@ def source_record(source: Source) -> dict[str, Any]:
     }
 
 
-def clean_record(doc: Document, config: PipelineConfig, when: str) -> dict[str, Any]:
+def clean_record(doc: Document, config: Settings, when: str) -> dict[str, Any]:
     meta = doc.metadata
     return {
         "schema_version": SCHEMA_VERSION,
@@ -90,7 +90,7 @@ def clean_record(doc: Document, config: PipelineConfig, when: str) -> dict[str, 
     }
 
 
-def error_record(failure: Failure, config: PipelineConfig, when: str) -> dict[str, Any]:
+def error_record(failure: Failure, config: Settings, when: str) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "doc_id": failure.doc.doc_id,

@@ -21,12 +21,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.boilerplate.host_memory import HostMemory
-from pipeline.config import SCHEMA_VERSION, PipelineConfig, pipeline_version
 from pipeline.document import Document, Source
 from pipeline.ids import doc_id_for
 from pipeline.inputs import InputItem
 from pipeline.langtags import model_language
 from pipeline.records import clean_record, dumps, error_record, pipeline_info, processed_at
+from pipeline.settings import SCHEMA_VERSION, Settings, pipeline_version
 from pipeline.stages import Failure, Pipeline, build_pipeline
 from pipeline.store import ObjectNotFound, ObjectTooLarge, Store, StoreError
 from pipeline.translate.service import TranslationStack, build_translation_stack
@@ -112,7 +112,7 @@ class Runner:
     def __init__(
         self,
         destination: Store,
-        config: PipelineConfig | None = None,
+        config: Settings | None = None,
         translation: TranslationStack | None = None,
         force: bool = False,
         retranslate: bool = False,
@@ -121,8 +121,8 @@ class Runner:
         """*retranslate*: also reprocess unchanged inputs whose record has segments that an
         installed model now covers (``no_model``) or that an older model version made."""
         self.destination = destination
-        self.config = config or PipelineConfig()
-        self.translation = translation or build_translation_stack(self.config.models_dir)
+        self.config = config or Settings.load()
+        self.translation = translation or build_translation_stack(self.config.translation)
         self.force = force
         self.retranslate = retranslate
         self.on_outcome = on_outcome or (lambda outcome: None)

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from badinput import Case, cases, tiling_problems, write_corpus
 
-from pipeline.config import PipelineConfig
 from pipeline.decode import decode
 from pipeline.ids import doc_id_for
 from pipeline.inputs import discover
@@ -27,6 +26,7 @@ from pipeline.langid import get_identifier
 from pipeline.limits import DocumentTimeout
 from pipeline.records import schema_errors
 from pipeline.runner import Runner
+from pipeline.settings import Settings
 from pipeline.store import LocalStore
 from pipeline.translate.service import TranslationStack, build_translation_stack
 
@@ -187,7 +187,7 @@ def test_keys_and_paths_stay_inside_the_destination(corpus_run: CorpusRun) -> No
 
 @pytest.fixture(scope="module")
 def no_translation() -> TranslationStack:
-    return build_translation_stack(None)
+    return build_translation_stack(Settings.load().translation)
 
 
 @pytest.mark.timeout(60)
@@ -195,7 +195,7 @@ def test_size_limit_refuses_before_reading(tmp_path: Path, no_translation: Trans
     big = tmp_path / "in" / "page.html"
     big.parent.mkdir()
     big.write_bytes(b"<html><body>" + b"<p>x</p>" * 200_000 + b"</body></html>")
-    config = PipelineConfig(max_document_bytes=100_000)
+    config = Settings.load({"max_document_bytes": 100_000})
     report = Runner(LocalStore(tmp_path / "out"), config, no_translation).run(discover([str(big.parent)]))
     assert [o.status for o in report.outcomes] == ["failed"]
     record = json.loads(next((tmp_path / "out" / "errors").glob("*.json")).read_text())
@@ -211,7 +211,11 @@ def test_time_limit_fails_only_the_slow_document(tmp_path: Path, no_translation:
     (folder / "a-slow.txt").write_text(("word " * 400_000 + "\n") * 3)
     (folder / "b-fine.txt").write_text("A short and ordinary note about the weather.\n")
     get_identifier().detect("warm up")  # models load once per process, not inside one document's limit
-    config = PipelineConfig(max_document_seconds=0.2)
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    (warm / "warm.txt").write_text("A warm-up note: the boilerplate model loads here.\n")
+    Runner(LocalStore(tmp_path / "warm-out"), Settings.load(), no_translation).run(discover([str(warm)]))
+    config = Settings.load({"max_document_seconds": 0.2})
     started = time.monotonic()
     report = Runner(LocalStore(tmp_path / "out"), config, no_translation).run(discover([str(folder)]))
     assert time.monotonic() - started < 30

@@ -290,11 +290,11 @@ class CrashingStore(LocalStore):
 
 
 def _run_in_process(store: Store, folder: Path) -> None:
-    from pipeline.config import PipelineConfig
     from pipeline.inputs import discover
     from pipeline.runner import Runner
+    from pipeline.settings import Settings
 
-    report = Runner(store, PipelineConfig(batch_size=2)).run(discover([str(folder)]))
+    report = Runner(store, Settings.load({"batch_size": 2})).run(discover([str(folder)]))
     assert report.completed, report.error
 
 

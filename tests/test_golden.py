@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import PipelineConfig
 from pipeline.inputs import InputItem
 from pipeline.runner import Runner
+from pipeline.settings import Settings
 from pipeline.store import LocalStore
 from pipeline.translate.model_sources import install_from
 from pipeline.translate.service import build_translation_stack
@@ -62,9 +62,9 @@ def golden_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
         patch.setenv("DOCPIPE_TRANSLATION_MEMORY", str(tmp / "memory.sqlite3"))
-        config = PipelineConfig(models_dir=str(models))
+        settings = Settings.load({"translation.models_dir": str(models)})
         out = tmp / "out"
-        runner = Runner(LocalStore(out), config, translation=build_translation_stack(str(models)))
+        runner = Runner(LocalStore(out), settings, translation=build_translation_stack(settings.translation))
         report = runner.run(_items())
     assert report.completed, report.error
     return out

@@ -16,10 +16,10 @@ from seaweed import S3Bucket
 
 from pipeline.boilerplate import host_memory
 from pipeline.boilerplate.host_memory import HostMemory, SiteLines, line_key, normalise_host, site_of
-from pipeline.config import PipelineConfig
 from pipeline.inputs import discover
 from pipeline.records import schema_errors
 from pipeline.runner import Runner
+from pipeline.settings import Settings
 from pipeline.store import open_store
 from pipeline.store.local import LocalStore
 from pipeline.verify import verify
@@ -165,7 +165,7 @@ def test_a_damaged_object_is_ignored_with_a_warning(tmp_path: Path, caplog: pyte
 def articles(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """The seeds' cleaned article texts (made by a run without memory)."""
     out = tmp_path_factory.mktemp("articles")
-    Runner(open_store(str(out)), PipelineConfig(host_memory=False)).run(discover([str(SEEDS)]))
+    Runner(open_store(str(out)), Settings.load({"host_memory": False})).run(discover([str(SEEDS)]))
     texts = [json.loads(p.read_text())["text"] for p in sorted((out / "clean").glob("*.json"))]
     assert len(texts) == 5
     return texts
@@ -200,7 +200,7 @@ def test_alone_the_classifier_keeps_the_promo(articles: list[str], tmp_path: Pat
     """The premise of the next tests: these lines are not recognisable on one page."""
     site = write_site(tmp_path, articles[:4])
     out = tmp_path / "out"
-    Runner(open_store(str(out)), PipelineConfig(host_memory=False)).run(discover([str(site)]))
+    Runner(open_store(str(out)), Settings.load({"host_memory": False})).run(discover([str(site)]))
     assert all(flags == [True, True, True] for flags in kept(out).values())
     assert not (out / "state").exists()
 
@@ -210,7 +210,7 @@ def test_a_batch_of_a_new_site_learns_its_chrome_and_a_later_page_benefits(
 ) -> None:
     site = write_site(tmp_path, articles[:4])
     out = tmp_path / "out"
-    report = Runner(open_store(str(out)), PipelineConfig()).run(discover([str(site)]))
+    report = Runner(open_store(str(out)), Settings.load()).run(discover([str(site)]))
     assert report.count("written") == 4
     assert all(flags == [False, False, False] for flags in kept(out).values())
     assert report.host_memory == {"sites": 1, "pages_added": 4, "repeated_lines": 4 * 6}  # menu + promo
@@ -224,7 +224,7 @@ def test_a_batch_of_a_new_site_learns_its_chrome_and_a_later_page_benefits(
 
     # one new page of the known site, alone in its run: the stored memory recognises its promo
     (site / "page-4.txt").write_text(site_page(articles[4]))
-    second = Runner(open_store(str(out)), PipelineConfig()).run(discover([str(site / "page-4.txt")]))
+    second = Runner(open_store(str(out)), Settings.load()).run(discover([str(site / "page-4.txt")]))
     assert second.count("written") == 1 and second.host_memory["pages_added"] == 1
     new_record = next(k for k in kept(out) if k.startswith("page-4"))
     assert kept(out)[new_record] == [False, False, False]
@@ -239,7 +239,7 @@ def test_the_same_article_under_several_addresses_is_not_chrome(articles: list[s
     texts = {}
     for enabled in (False, True):
         out = tmp_path / f"out-{enabled}"
-        report = Runner(open_store(str(out)), PipelineConfig(host_memory=enabled)).run(discover([str(site)]))
+        report = Runner(open_store(str(out)), Settings.load({"host_memory": enabled})).run(discover([str(site)]))
         texts[enabled] = {p.name: json.loads(p.read_text())["text"] for p in (out / "clean").glob("*.json")}
     assert report.stages["boilerplate"]["host_duplicate_pages"] == 4  # the guard fired on every copy
     assert texts[True] == texts[False] and len(texts[True]) == 4
@@ -251,11 +251,11 @@ def test_cli_flag_and_environment_switch_it_off(monkeypatch: pytest.MonkeyPatch)
     assert build_parser().parse_args(["run", "x", "--no-host-memory"]).host_memory is False
     assert build_parser().parse_args(["run", "x"]).host_memory is None
     monkeypatch.setenv("DOCPIPE_HOST_MEMORY", "off")
-    assert PipelineConfig.from_env().host_memory is False
-    assert PipelineConfig.from_env(host_memory=True).host_memory is True
+    assert Settings.load().host_memory is False
+    assert Settings.load({"host_memory": True}).host_memory is True
     monkeypatch.setenv("DOCPIPE_HOST_MEMORY", "maybe")
     with pytest.raises(ValueError, match="DOCPIPE_HOST_MEMORY"):
-        PipelineConfig.from_env()
+        Settings.load()
 
 
 @pytest.mark.slow
@@ -265,12 +265,12 @@ def test_memory_shared_through_s3_between_runs(
     """Two workers writing to one bucket: the second, with one page, uses what the first stored."""
     site = write_site(tmp_path, articles)
     dest = f"s3://{s3_bucket.name}/docpipe"
-    first = Runner(open_store(dest), PipelineConfig()).run(discover([str(p) for p in sorted(site.iterdir())[:4]]))
+    first = Runner(open_store(dest), Settings.load()).run(discover([str(p) for p in sorted(site.iterdir())[:4]]))
     assert first.completed and first.host_memory["pages_added"] == 4
     client = s3_bucket.server.client()
     stored = json.loads(client.get_object(Bucket=s3_bucket.name, Key=f"docpipe/state/hosts/{SITE}.json")["Body"].read())
     assert stored["pages"] == 4
-    second = Runner(open_store(dest), PipelineConfig()).run(discover([str(site / "page-4.txt")]))
+    second = Runner(open_store(dest), Settings.load()).run(discover([str(site / "page-4.txt")]))
     assert second.completed and second.host_memory == {"sites": 1, "pages_added": 1, "repeated_lines": 6}
     key = next(k for k in (o["Key"] for o in client.list_objects_v2(Bucket=s3_bucket.name)["Contents"])
                if k.startswith("docpipe/clean/page-4") and k.endswith(".json"))

@@ -136,9 +136,9 @@ def test_verify_finds_missing_and_broken_outcomes(
 def test_a_slow_document_times_out_alone(tmp_path: Path) -> None:
     import time
 
-    from pipeline.config import PipelineConfig
     from pipeline.inputs import discover
     from pipeline.runner import Runner
+    from pipeline.settings import Settings
     from pipeline.stages import AssembleStep
     from pipeline.store import open_store
 
@@ -154,7 +154,7 @@ def test_a_slow_document_times_out_alone(tmp_path: Path) -> None:
     (tmp_path / "in" / "fast.txt").write_text("This one is quick and lands in clean.\n", "utf-8")
     AssembleStep.process = slow_for_one  # type: ignore[method-assign]
     try:
-        config = PipelineConfig(max_document_seconds=0.5)
+        config = Settings.load({"max_document_seconds": 0.5})
         report = Runner(open_store(str(tmp_path / "out")), config).run(discover([str(tmp_path / "in")]))
     finally:
         AssembleStep.process = original  # type: ignore[method-assign]

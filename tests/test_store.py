@@ -248,8 +248,8 @@ def test_local_writes_are_atomic_and_temp_files_invisible(tmp_path: Path) -> Non
 
 def test_stale_temp_files_are_swept_young_ones_kept(tmp_path: Path) -> None:
     """A SIGKILLed writer's temp files go at the next run; a concurrent put's do not."""
-    from pipeline.config import PipelineConfig
     from pipeline.runner import Runner
+    from pipeline.settings import Settings
 
     root = tmp_path / "root"
     (root / "clean").mkdir(parents=True)
@@ -260,7 +260,7 @@ def test_stale_temp_files_are_swept_young_ones_kept(tmp_path: Path) -> None:
     os.utime(old, (time.time() - 2 * 3600, time.time() - 2 * 3600))
     (root / "clean" / "keep.json").write_bytes(b"{}")
     os.utime(root / "clean" / "keep.json", (0, 0))  # only temp files are swept, however old
-    report = Runner(LocalStore(root), PipelineConfig()).run([])
+    report = Runner(LocalStore(root), Settings.load()).run([])
     assert report.completed
     assert not old.exists() and young.exists() and (root / "clean" / "keep.json").exists()
     assert LocalStore(root).sweep_temp_files(older_than=0) == 1 and not young.exists()

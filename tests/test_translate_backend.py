@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.settings import Settings, TranslationSettings
 from pipeline.translate import NoModelError
 from pipeline.translate import ctranslate as ct
-from pipeline.translate.ctranslate import CT2Settings, CTranslate2Translator, batch_translate, detokenize
+from pipeline.translate.ctranslate import CTranslate2Translator, batch_translate, detokenize
 from pipeline.translate.memory import CachedTranslator, SQLiteStore, TranslationMemory, normalize_segment
 from pipeline.translate.packages import (
     PackageError,
@@ -42,9 +43,9 @@ SHARED = Path(__file__).parents[1].parent / "shared"
 TRANSLITERATION = SHARED / "fixtures" / "ct2-aren-transliteration"
 # Production defaults (int8, beam 4). The Argos fixtures are exact under them; the NLLB-layout toy only
 # under greedy search (see ARGOS_DECODINGS / NLLB_DECODINGS in the build tool).
-SETTINGS = CT2Settings(intra_threads=1, inter_threads=1)
-GREEDY = CT2Settings(beam_size=1, intra_threads=1, inter_threads=1)
-FLOAT_BEAM = CT2Settings(compute_type="float32", intra_threads=1, inter_threads=1)
+SETTINGS = TranslationSettings(intra_threads=1, inter_threads=1)
+GREEDY = TranslationSettings(beam_size=1, intra_threads=1, inter_threads=1)
+FLOAT_BEAM = TranslationSettings(compute_type="float32", intra_threads=1, inter_threads=1)
 
 
 def phrasebook(lang: str) -> list[tuple[str, str]]:
@@ -93,14 +94,17 @@ def test_install_lists_packages_with_versioned_ids(models: Path) -> None:
 
 
 def test_models_dir_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def configured(flag: Path | None = None) -> Path:
+        return models_dir(Settings.load({"translation.models_dir": flag and str(flag)}).translation.models_dir)
+
     monkeypatch.setenv("DOCPIPE_MODELS_DIR", str(tmp_path / "docpipe"))
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "argos"))
-    assert models_dir(tmp_path / "explicit") == tmp_path / "explicit"
-    assert models_dir() == tmp_path / "argos"
+    assert configured(tmp_path / "explicit") == tmp_path / "explicit"
+    assert configured() == tmp_path / "argos"
     monkeypatch.delenv("ARGOS_PACKAGES_DIR")
-    assert models_dir() == tmp_path / "docpipe"
+    assert configured() == tmp_path / "docpipe"
     monkeypatch.delenv("DOCPIPE_MODELS_DIR")
-    assert models_dir().parts[-2:] == ("docpipe", "models")
+    assert configured().parts[-2:] == ("docpipe", "models")
 
 
 def _repack(source: Path, dest: Path, **metadata: str) -> Path:
@@ -210,7 +214,7 @@ def test_whole_phrasebook_in_one_batch_is_exact(
 
 @pytest.mark.parametrize("settings", [GREEDY, FLOAT_BEAM], ids=["int8-greedy", "float32-beam4"])
 @pytest.mark.parametrize("lang", ["ar", "fa"])
-def test_other_decodings_are_exact_too(models: Path, lang: str, settings: CT2Settings) -> None:
+def test_other_decodings_are_exact_too(models: Path, lang: str, settings: TranslationSettings) -> None:
     pairs = phrasebook(lang)
     other = CTranslate2Translator(models, settings=settings)
     assert other.translate(lang, "en", [source for source, _ in pairs]) == [english for _, english in pairs]
@@ -279,7 +283,7 @@ def test_nllb_layout_translates_pashto(models: Path) -> None:
 
 
 def test_kind_preference_decides_between_argos_and_nllb(models: Path) -> None:
-    nllb_first = CTranslate2Translator(models, settings=CT2Settings(beam_size=1, intra_threads=1,
+    nllb_first = CTranslate2Translator(models, settings=TranslationSettings(beam_size=1, intra_threads=1,
                                                                     prefer=("nllb", "argos")))
     assert nllb_first.model_for("ps", "en") == "nllb-phrasebook:ps_en@0.1"
     assert nllb_first.model_for("ar", "en") == "nllb-phrasebook:ar_en@0.1"
@@ -297,21 +301,21 @@ def test_long_sentences_are_cut_at_word_starts_not_truncated() -> None:
 def test_settings_from_env_and_cuda_fallback(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("DOCPIPE_CT2_BEAM_SIZE", "2")
     monkeypatch.setenv("DOCPIPE_CT2_INTRA_THREADS", "3")
-    settings = CT2Settings.from_env(max_batch_tokens=512)
+    settings = Settings.load({"translation.max_batch_tokens": 512}).translation
     assert (settings.beam_size, settings.intra_threads, settings.max_batch_tokens) == (2, 3, 512)
-    assert CT2Settings().resolved()[:2] == ("cpu", "int8")
-    assert CT2Settings(intra_threads=2, inter_threads=3).resolved()[2:] == (3, 2)
+    assert ct.resolve_runtime(TranslationSettings())[:2] == ("cpu", "int8")
+    assert ct.resolve_runtime(TranslationSettings(intra_threads=2, inter_threads=3))[2:] == (3, 2)
     # by default up to 8 whole sub-batches run in parallel, with the CPUs shared among them
     monkeypatch.setattr(ct, "_cpu_count", lambda: 2)
-    assert CT2Settings().resolved()[2:] == (2, 1)
+    assert ct.resolve_runtime(TranslationSettings())[2:] == (2, 1)
     monkeypatch.setattr(ct, "_cpu_count", lambda: 32)
-    assert CT2Settings().resolved()[2:] == (8, 4)
-    assert CT2Settings(intra_threads=2).resolved()[2:] == (16, 2)
+    assert ct.resolve_runtime(TranslationSettings())[2:] == (8, 4)
+    assert ct.resolve_runtime(TranslationSettings(intra_threads=2))[2:] == (16, 2)
     monkeypatch.undo()
     if ct.ctranslate2.get_cuda_device_count() == 0:
         monkeypatch.setattr(ct, "_WARNED", [])
-        assert CT2Settings(device="cuda").resolved()[:2] == ("cpu", "int8")
-        assert CT2Settings(device="cuda").resolved()[:2] == ("cpu", "int8")
+        assert ct.resolve_runtime(TranslationSettings(device="cuda"))[:2] == ("cpu", "int8")
+        assert ct.resolve_runtime(TranslationSettings(device="cuda"))[:2] == ("cpu", "int8")
         assert caplog.text.count("no GPU") == 1
 
 
@@ -409,7 +413,9 @@ def test_two_processes_share_one_sqlite_memory(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not TRANSLITERATION.is_dir(), reason=f"{TRANSLITERATION} absent (no ../shared checkout)")
 def test_real_transliteration_model_batches_like_single_calls() -> None:
-    settings = CT2Settings(beam_size=1, intra_threads=1, inter_threads=2, max_batch_tokens=8, compute_type="float32")
+    settings = TranslationSettings(
+        beam_size=1, intra_threads=1, inter_threads=2, max_batch_tokens=8, compute_type="float32"
+    )
     model = ct.load_translator(TRANSLITERATION, settings)
     assert ct.load_translator(TRANSLITERATION, settings) is model  # loaded once per process
     names = ["محمد", "أحمد", "فاطمة", "كابل", "علي"]

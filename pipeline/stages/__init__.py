@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.boilerplate.host_memory import HostMemory
-from pipeline.config import PipelineConfig
+from pipeline.settings import Settings
 from pipeline.stages.assemble import AssembleStep
 from pipeline.stages.base import Failure, Pipeline, Step, StepStats
 from pipeline.stages.boilerplate import BoilerplateStep
@@ -14,7 +14,7 @@ from pipeline.stages.translation import TranslateStep
 from pipeline.translate import NoModelTranslator, Translator
 
 
-def build_pipeline(config: PipelineConfig, translator: Translator | None = None,
+def build_pipeline(config: Settings, translator: Translator | None = None,
                    host_memory: HostMemory | None = None) -> Pipeline:
     """Decode → layout → language → translate → boilerplate → assemble.
 

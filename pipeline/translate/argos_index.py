@@ -9,16 +9,16 @@ Nothing else in docpipe downloads anything.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.settings import TranslationSettings
 from pipeline.translate.packages import PackageInfo, install, version_key
 
-DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+DEFAULT_INDEX_URL = TranslationSettings().argos_index_url
 MAX_INDEX_BYTES = 16 * 1024 * 1024
 MAX_PACKAGE_BYTES = 2 * 1024 * 1024 * 1024
 
@@ -33,10 +33,6 @@ class IndexEntry:
     to_code: str
     version: str
     links: tuple[str, ...]
-
-
-def index_url() -> str:
-    return os.environ.get("DOCPIPE_ARGOS_INDEX_URL", DEFAULT_INDEX_URL)
 
 
 def _fetch(url: str, timeout: float, limit: int, dest: Path | None = None) -> bytes:
@@ -63,12 +59,12 @@ def _fetch(url: str, timeout: float, limit: int, dest: Path | None = None) -> by
         ) from None
 
 
-def fetch_index(timeout: float = 10.0) -> list[IndexEntry]:
-    raw = _fetch(index_url(), timeout, MAX_INDEX_BYTES)
+def fetch_index(index_url: str, timeout: float = 10.0) -> list[IndexEntry]:
+    raw = _fetch(index_url, timeout, MAX_INDEX_BYTES)
     try:
         entries = json.loads(raw)
     except ValueError as exc:
-        raise IndexUnavailable(f"{index_url()}: not a JSON package index ({exc})") from None
+        raise IndexUnavailable(f"{index_url}: not a JSON package index ({exc})") from None
     found = []
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and entry.get("type", "translate") == "translate" and entry.get("links"):
@@ -84,10 +80,15 @@ def fetch_index(timeout: float = 10.0) -> list[IndexEntry]:
 
 
 def download(
-    languages: list[str], target: str = "en", models_dir: str | None = None, timeout: float = 10.0
+    languages: list[str],
+    target: str = "en",
+    models_dir: str | None = None,
+    timeout: float = 10.0,
+    index_url: str = DEFAULT_INDEX_URL,
 ) -> list[PackageInfo]:
-    """Download and install the newest ``LANG→target`` package for each language."""
-    entries = fetch_index(timeout)
+    """Download and install the newest ``LANG→target`` package for each language
+    (*index_url*: ``translation.argos_index_url`` in the settings)."""
+    entries = fetch_index(index_url, timeout)
     installed: list[PackageInfo] = []
     missing = []
     for lang in languages:

@@ -24,6 +24,7 @@ import ctranslate2
 import sentencepiece as spm
 
 from pipeline.langtags import base_language, model_language, normalize_tag
+from pipeline.settings import TranslationSettings
 from pipeline.translate.base import NoModelError
 from pipeline.translate.packages import PackageInfo, list_installed, models_dir
 from pipeline.translate.sentences import rejoin, split_sentences
@@ -38,61 +39,28 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _env_int(name: str) -> int | None:
-    value = os.environ.get(name)
-    return int(value) if value else None
-
-
 MAX_DEFAULT_INTER_THREADS = 8
 _WARNED: list[bool] = []  # the no-GPU fallback is logged once per process
 
 
-@dataclass(frozen=True, slots=True)
-class CT2Settings:
-    """How models run. Threads default to the CPUs this process may use (``sched_getaffinity``)."""
+def resolve_runtime(settings: TranslationSettings) -> tuple[str, str, int, int]:
+    """(device, compute_type, inter_threads, intra_threads) for this machine.
 
-    device: str = "cpu"  # "cpu", "cuda", or "auto" (cuda when a GPU is visible)
-    compute_type: str | None = None  # None: int8 on CPU, int8_float16 on CUDA
-    inter_threads: int | None = None  # parallel sub-batches; None: CPUs // intra_threads
-    # threads per sub-batch; None: CPUs // 8, at least 1. Whole sub-batches in parallel beat threads
-    # inside one on CPU (200 NTREX sentences, random base model, 2 CPUs: 2x1 threads 18 s wall,
-    # 1x2 32 s); at most 8 sub-batches at once bounds the activation memory on big machines.
-    intra_threads: int | None = None
-    beam_size: int = 4
-    max_batch_tokens: int = 1024  # source-token budget per sub-batch; peak RSS grows with it (bench)
-    max_input_tokens: int = 200  # longer sentences are cut at word boundaries and translated in pieces
-    max_decoding_length: int = 256
-    length_penalty: float = 1.0
-    prefer: tuple[str, ...] = ("argos", "nllb")  # which kind wins when both cover a pair
-
-    @classmethod
-    def from_env(cls, **overrides: object) -> CT2Settings:
-        """``DOCPIPE_CT2_{DEVICE,COMPUTE_TYPE,INTER_THREADS,INTRA_THREADS,BEAM_SIZE,BATCH_TOKENS}``."""
-        values: dict[str, object] = {
-            "device": os.environ.get("DOCPIPE_CT2_DEVICE"),
-            "compute_type": os.environ.get("DOCPIPE_CT2_COMPUTE_TYPE"),
-            "inter_threads": _env_int("DOCPIPE_CT2_INTER_THREADS"),
-            "intra_threads": _env_int("DOCPIPE_CT2_INTRA_THREADS"),
-            "beam_size": _env_int("DOCPIPE_CT2_BEAM_SIZE"),
-            "max_batch_tokens": _env_int("DOCPIPE_CT2_BATCH_TOKENS"),
-        }
-        values.update(overrides)
-        return cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
-
-    def resolved(self) -> tuple[str, str, int, int]:
-        """(device, compute_type, inter_threads, intra_threads) for this machine."""
-        device = self.device
-        if device in ("cuda", "auto"):
-            gpus = ctranslate2.get_cuda_device_count()
-            if gpus == 0 and device == "cuda" and not _WARNED:
-                _WARNED.append(True)
-                log.warning("CUDA requested but no GPU is visible to CTranslate2; using the CPU")
-            device = "cuda" if gpus else "cpu"
-        compute = self.compute_type or ("int8_float16" if device == "cuda" else "int8")
-        cpus = _cpu_count()
-        intra = self.intra_threads or max(1, cpus // MAX_DEFAULT_INTER_THREADS)
-        inter = self.inter_threads or (1 if device == "cuda" else max(1, cpus // intra))
-        return device, compute, inter, intra
+    Threads default to the CPUs this process may use (``sched_getaffinity``); at most 8
+    sub-batches at once bounds the activation memory on big machines.
+    """
+    device = settings.device
+    if device in ("cuda", "auto"):
+        gpus = ctranslate2.get_cuda_device_count()
+        if gpus == 0 and device == "cuda" and not _WARNED:
+            _WARNED.append(True)
+            log.warning("CUDA requested but no GPU is visible to CTranslate2; using the CPU")
+        device = "cuda" if gpus else "cpu"
+    compute = settings.compute_type or ("int8_float16" if device == "cuda" else "int8")
+    cpus = _cpu_count()
+    intra = settings.intra_threads or max(1, cpus // MAX_DEFAULT_INTER_THREADS)
+    inter = settings.inter_threads or (1 if device == "cuda" else max(1, cpus // intra))
+    return device, compute, inter, intra
 
 
 @dataclass(frozen=True)
@@ -120,9 +88,9 @@ def _reset_after_fork() -> None:
 os.register_at_fork(after_in_child=_reset_after_fork)
 
 
-def load_translator(model_path: str | os.PathLike[str], settings: CT2Settings) -> ctranslate2.Translator:
+def load_translator(model_path: str | os.PathLike[str], settings: TranslationSettings) -> ctranslate2.Translator:
     """The ``ctranslate2.Translator`` for a model directory, loaded once per process and settings."""
-    device, compute, inter, intra = settings.resolved()
+    device, compute, inter, intra = resolve_runtime(settings)
     key = (str(Path(model_path).resolve()), device, compute, inter, intra)
     with _CACHE_LOCK:
         if key in _CACHE:
@@ -144,7 +112,7 @@ def load_translator(model_path: str | os.PathLike[str], settings: CT2Settings) -
 def batch_translate(
     translator: ctranslate2.Translator,
     batch: list[list[str]],
-    settings: CT2Settings,
+    settings: TranslationSettings,
     target_prefix: list[list[str]] | None = None,
 ) -> list[list[str]]:
     """Best hypothesis per token sequence, from ONE token-budgeted ``translate_batch`` call."""
@@ -163,7 +131,7 @@ def batch_translate(
     return [result.hypotheses[0] for result in results]
 
 
-def _load(info: PackageInfo, settings: CT2Settings) -> _Loaded:
+def _load(info: PackageInfo, settings: TranslationSettings) -> _Loaded:
     """Translator and SentencePiece model of an installed package (cached per process)."""
     sp_key = str(info.sentencepiece_path)
     with _CACHE_LOCK:
@@ -224,11 +192,12 @@ class CTranslate2Translator:
     def __init__(
         self,
         models_directory: str | os.PathLike[str] | None = None,
-        settings: CT2Settings | None = None,
+        settings: TranslationSettings | None = None,
         packages: Sequence[PackageInfo] | None = None,
     ) -> None:
-        self.models_dir = models_dir(models_directory)
-        self.settings = settings or CT2Settings.from_env()
+        """*models_directory* wins over ``settings.models_dir``."""
+        self.settings = settings or TranslationSettings()
+        self.models_dir = models_dir(models_directory or self.settings.models_dir)
         self.hint = f"Install one with `docpipe models install FILE.argosmodel` (models dir: {self.models_dir})."
         self._index: dict[tuple[str, str], PackageInfo] = {}
         self.refresh(packages)

@@ -35,9 +35,13 @@ def normalize_segment(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
-def memory_key(model_id: str, source: str, text: str) -> str:
-    """Content address of a segment: sha256 over model id, source tag and normalised text."""
-    payload = "\x1f".join((model_id, normalize_tag(source), normalize_segment(text)))
+def memory_key(model_id: str, source: str, text: str, decoding: str = "") -> str:
+    """Content address of a segment: sha256 over model id, decoding settings, source tag and normalised text.
+
+    *decoding* is :meth:`TranslationSettings.decoding_fingerprint`: the same model with another
+    beam size or length cap says something else, so it must not answer from the other's memory.
+    """
+    payload = "\x1f".join((model_id, decoding, normalize_tag(source), normalize_segment(text)))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -63,9 +67,7 @@ class MemoryStore(Protocol):
 
 
 def default_memory_path() -> Path:
-    """``DOCPIPE_TRANSLATION_MEMORY`` or ``<user data dir>/translation-memory.sqlite3``."""
-    if os.environ.get("DOCPIPE_TRANSLATION_MEMORY"):
-        return Path(os.environ["DOCPIPE_TRANSLATION_MEMORY"]).expanduser()
+    """``<user data dir>/translation-memory.sqlite3`` (``translation.memory`` in the settings overrides it)."""
     import platformdirs
 
     return Path(platformdirs.user_data_dir("docpipe")) / "translation-memory.sqlite3"
@@ -82,7 +84,7 @@ class SQLiteStore:
     _CHUNK = 500  # stays under SQLite's bound-parameter limit
 
     def __init__(self, path: str | os.PathLike[str] | None = None, busy_timeout_s: float = 60.0) -> None:
-        self.path = Path(path) if path else default_memory_path()
+        self.path = Path(path).expanduser() if path else default_memory_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.busy_timeout_s = busy_timeout_s
         self._local = threading.local()
@@ -151,15 +153,17 @@ class SQLiteStore:
 class TranslationMemory:
     """Segment-level memory over a :class:`MemoryStore`, with hit/miss counters."""
 
-    def __init__(self, store: MemoryStore | None = None) -> None:
+    def __init__(self, store: MemoryStore | None = None, decoding: str = "") -> None:
+        """*decoding*: fingerprint of the output-shaping translation settings, part of every key."""
         self.store: MemoryStore = store if store is not None else SQLiteStore()
+        self.decoding = decoding
         self.hits = 0
         self.misses = 0
         self._lock = threading.Lock()
 
     def get_many(self, model_id: str, source: str, texts: Iterable[str]) -> dict[str, str]:
         """``{text: translation}`` for the *texts* this model already translated."""
-        keys = {text: memory_key(model_id, source, text) for text in dict.fromkeys(texts)}
+        keys = {text: memory_key(model_id, source, text, self.decoding) for text in dict.fromkeys(texts)}
         stored = self.store.get(list(dict.fromkeys(keys.values())))
         found = {text: stored[key] for text, key in keys.items() if key in stored}
         with self._lock:
@@ -171,7 +175,7 @@ class TranslationMemory:
         """Remember ``{text: translation}`` made by *model_id*."""
         entries = {}
         for text, translation in translations.items():
-            key = memory_key(model_id, source, text)
+            key = memory_key(model_id, source, text, self.decoding)
             entries[key] = MemoryEntry(key, model_id, normalize_tag(source), normalize_segment(text), translation)
         self.store.put(list(entries.values()))
 

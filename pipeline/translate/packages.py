@@ -46,6 +46,27 @@ _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
+UNKNOWN_LICENSE = "not declared (see the package README)"
+NLLB_200_LICENSE = "CC-BY-NC-4.0 (non-commercial use only)"
+_LICENSE_LINE = re.compile(r"(?im)^\W*licen[cs]e\W*[:=-]\s*(\S[^\n]{0,80})$")
+
+
+def declared_license(metadata: dict[str, object], readme: Path | None = None, name: str = "") -> str:
+    """A model's licence: the metadata's ``license``, a ``License: …`` line of its README, or, for
+    Meta's NLLB-200 weights (named ``nllb-200-*``), CC-BY-NC-4.0. Operators must see it before
+    using a model commercially, so ``docpipe models list`` always shows one."""
+    declared = metadata.get("license")
+    if isinstance(declared, str) and declared.strip():
+        return declared.strip()[:80]
+    if readme is not None and readme.is_file():
+        match = _LICENSE_LINE.search(readme.read_text(encoding="utf-8", errors="replace")[:20_000])
+        if match:
+            return match.group(1).strip()
+    if name.lower().startswith("nllb-200"):
+        return NLLB_200_LICENSE
+    return UNKNOWN_LICENSE
+
+
 class PackageError(ValueError):
     """A package file or directory that is malformed, unsafe or unsupported."""
 
@@ -63,6 +84,7 @@ class PackageInfo:
     name: str = ""  # NLLB: the descriptor's name; Argos: empty
     flores: dict[str, str] = field(default_factory=dict, compare=False)  # NLLB: ISO code → FLORES code
     sentencepiece: str = "sentencepiece.model"  # file name inside *path*
+    license: str = UNKNOWN_LICENSE  # what the package declares; NLLB-200 weights are CC-BY-NC-4.0
 
     @property
     def model_path(self) -> Path:
@@ -81,11 +103,11 @@ class PackageInfo:
         return f"argos-{self.from_code}_{self.to_code}@{self.version}"
 
 
-def models_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """Where models live: *explicit* > ``ARGOS_PACKAGES_DIR`` > ``DOCPIPE_MODELS_DIR`` > user data dir."""
-    for candidate in (explicit, os.environ.get("ARGOS_PACKAGES_DIR"), os.environ.get("DOCPIPE_MODELS_DIR")):
-        if candidate:
-            return Path(candidate).expanduser()
+def models_dir(configured: str | os.PathLike[str] | None = None) -> Path:
+    """Where models live: the configured directory (``translation.models_dir`` in
+    :mod:`pipeline.settings`: flag, ``ARGOS_PACKAGES_DIR``, ``DOCPIPE_MODELS_DIR``), else the user data dir."""
+    if configured:
+        return Path(configured).expanduser()
     import platformdirs
 
     return Path(platformdirs.user_data_dir("docpipe")) / "models"
@@ -153,7 +175,8 @@ def read_argos_dir(path: Path) -> PackageInfo:
     if not (path / "sentencepiece.model").is_file():
         hint = " (BPE packages need sacremoses and are not supported)" if (path / "bpe.model").exists() else ""
         raise PackageError(f"{what}: no sentencepiece.model{hint}")
-    return PackageInfo("argos", from_code, to_code, version, path, _dir_size(path))
+    licence = declared_license(meta, path / "README.md")
+    return PackageInfo("argos", from_code, to_code, version, path, _dir_size(path), license=licence)
 
 
 def read_nllb_dir(path: Path) -> list[PackageInfo]:
@@ -182,8 +205,10 @@ def read_nllb_dir(path: Path) -> list[PackageInfo]:
         raise PackageError(f"{what}: sentencepiece model {sp_name!r} not found")
     _check_ct2_dir(path, what)
     size = _dir_size(path)
+    licence = declared_license(desc, path / "README.md", name)
     return [
-        PackageInfo("nllb", src, tgt, version, path, size, name=name, flores=dict(flores), sentencepiece=sp_name)
+        PackageInfo("nllb", src, tgt, version, path, size, name=name, flores=dict(flores), sentencepiece=sp_name,
+                    license=licence)
         for tgt in targets for src in flores if src != tgt
     ]
 

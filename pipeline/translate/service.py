@@ -1,17 +1,17 @@
 """The translator a run uses: installed CTranslate2 models behind the translation memory.
 
 One factory so the CLI, the runner and the Airflow tasks build the same stack from the same
-settings: models from the models directory, the memory from ``DOCPIPE_TRANSLATION_MEMORY``
-(or the user data dir), ``DOCPIPE_CT2_*`` for devices, threads and beam size.
+settings (``translation.*`` in :mod:`pipeline.settings`): models from the models directory, the
+memory file (or none), devices, threads and decoding for CTranslate2.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
+from pipeline.settings import TranslationSettings
 from pipeline.translate.base import Translator
-from pipeline.translate.ctranslate import CT2Settings, CTranslate2Translator
+from pipeline.translate.ctranslate import CTranslate2Translator
 from pipeline.translate.memory import CachedTranslator, SQLiteStore, TranslationMemory
 
 
@@ -30,15 +30,15 @@ class TranslationStack:
         return [info.id for info in self.backend.packages]
 
 
-def build_translation_stack(
-    models_dir: str | os.PathLike[str] | None = None,
-    memory_path: str | os.PathLike[str] | None = None,
-    use_memory: bool = True,
-    settings: CT2Settings | None = None,
-) -> TranslationStack:
-    backend = CTranslate2Translator(models_dir, settings=settings)
-    memory_off = os.environ.get("DOCPIPE_TRANSLATION_MEMORY", "").lower() == "off"
-    if not use_memory or memory_off or not backend.packages:  # no model: nothing to remember
+def build_translation_stack(settings: TranslationSettings | None = None) -> TranslationStack:
+    """Backend over the installed models, behind the memory unless it is off or nothing is installed.
+
+    Memory entries are keyed by model id *and* the output-shaping decoding settings, so a run
+    with another beam size never reuses translations made with the old one.
+    """
+    settings = settings or TranslationSettings()
+    backend = CTranslate2Translator(settings=settings)
+    if not settings.memory_enabled or not backend.packages:  # no model: nothing to remember
         return TranslationStack(backend, backend, None)
-    memory = TranslationMemory(SQLiteStore(memory_path))
+    memory = TranslationMemory(SQLiteStore(settings.memory), decoding=settings.decoding_fingerprint())
     return TranslationStack(CachedTranslator(backend, memory), backend, memory)

@@ -447,3 +447,15 @@ def test_package_writer_rebuilds_the_committed_fixtures_byte_for_byte(name: str,
     assert rebuilt.name == name and rebuilt.read_bytes() == committed.read_bytes()
     stored = write_argosmodel(tmp_path / "stored" / name, top, files, compress=False)
     assert [i.id for i in install(stored, tmp_path / "models")] == ["argos-" + top + "@0.1"]
+
+
+def test_model_licences_are_declared_or_flagged(tmp_path: Path) -> None:
+    """`docpipe models list` names every model's licence; NLLB-200 weights are non-commercial."""
+    from pipeline.translate.packages import NLLB_200_LICENSE, UNKNOWN_LICENSE, declared_license
+
+    assert declared_license({"license": "CC0-1.0"}) == "CC0-1.0"
+    readme = tmp_path / "README.md"
+    readme.write_text("# ar → en\n\nTrained on OPUS.\n\nLicense: CC-BY-SA-4.0\n")
+    assert declared_license({}, readme) == "CC-BY-SA-4.0"
+    assert declared_license({}, tmp_path / "absent.md", name="nllb-200-distilled-600M") == NLLB_200_LICENSE
+    assert declared_license({}, None, name="my-model") == UNKNOWN_LICENSE

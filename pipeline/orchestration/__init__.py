@@ -1,0 +1,61 @@
+"""Scheduler-agnostic orchestration: what to process, in which batches, and the run's summary.
+
+The Airflow DAGs (``dags/``) are thin wrappers around these functions, so the decisions —
+which landing objects are new or changed, how work is cut into batches, what a reprocess
+request selects, what an operator sees at the end — live here, are tested without Airflow,
+and would serve another scheduler unchanged. Nothing here imports Airflow, and every value
+that crosses a task boundary is plain JSON (Airflow keeps it as an XCom).
+
+One module per concern:
+
+* :mod:`~pipeline.orchestration.settings` — :class:`Settings` and the opened :class:`Stores`;
+* :mod:`~pipeline.orchestration.discovery` — change detection and reprocess selection;
+* :mod:`~pipeline.orchestration.batches` — batch planning and :func:`process_batch`;
+* :mod:`~pipeline.orchestration.summary` — the run summary and its manifest.
+
+Change detection reads the bucket, never the scheduler's state (see ``discovery``). The
+runner's own skip-unchanged check (SHA-256, pipeline version, config hash) still guards every
+document, so a re-upload of identical bytes costs one read and is reported as skipped.
+"""
+
+from __future__ import annotations
+
+from pipeline.orchestration.batches import plan_batches, process_batch, run_key
+from pipeline.orchestration.discovery import (
+    STATUS_FILTERS,
+    Candidate,
+    Selection,
+    SelectionError,
+    StoredOutcome,
+    discover_pending,
+    find_pending,
+    landing_objects,
+    select_for_reprocess,
+    stored_outcomes,
+)
+from pipeline.orchestration.settings import JSON, MAX_BATCHES_LIMIT, Settings, Stores
+from pipeline.orchestration.summary import RunSummary, format_summary, summarize, write_manifest
+
+__all__ = [
+    "JSON",
+    "MAX_BATCHES_LIMIT",
+    "STATUS_FILTERS",
+    "Candidate",
+    "RunSummary",
+    "Selection",
+    "SelectionError",
+    "Settings",
+    "StoredOutcome",
+    "Stores",
+    "discover_pending",
+    "find_pending",
+    "format_summary",
+    "landing_objects",
+    "plan_batches",
+    "process_batch",
+    "run_key",
+    "select_for_reprocess",
+    "stored_outcomes",
+    "summarize",
+    "write_manifest",
+]

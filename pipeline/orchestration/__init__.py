@@ -26,15 +26,14 @@ from pipeline.orchestration.discovery import (
     Candidate,
     Selection,
     SelectionError,
-    StoredOutcome,
     discover_pending,
     find_pending,
     landing_objects,
     select_for_reprocess,
-    stored_outcomes,
 )
 from pipeline.orchestration.settings import JSON, MAX_BATCHES_LIMIT, Settings, Stores
 from pipeline.orchestration.summary import RunSummary, format_summary, summarize, write_manifest
+from pipeline.outputs import StoredOutcome
 
 __all__ = [
     "JSON",
@@ -55,7 +54,6 @@ __all__ = [
     "process_batch",
     "run_key",
     "select_for_reprocess",
-    "stored_outcomes",
     "summarize",
     "write_manifest",
 ]

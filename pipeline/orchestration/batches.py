@@ -11,9 +11,11 @@ from pipeline.config import PipelineConfig
 from pipeline.inputs import InputItem, object_uri
 from pipeline.orchestration.discovery import Candidate
 from pipeline.orchestration.settings import JSON, Settings, Stores
+from pipeline.outputs import batch_manifest_key
 from pipeline.records import pipeline_info
-from pipeline.runner import RUNS, Outcome, Runner
+from pipeline.runner import Outcome, Runner
 from pipeline.store import Store, StoreError
+from pipeline.units import human_bytes
 
 # -- batching -----------------------------------------------------------------------------------
 
@@ -50,7 +52,7 @@ def plan_batches(candidates: list[Candidate], settings: Settings, run: str) -> t
             "run": run,
             "index": i,
             "label": f"batch {i + 1:0{width}d}/{len(kept)}: {len(b)} doc{'' if len(b) == 1 else 's'}, "
-            f"{_human_bytes(sum(c.size for c in b))}, {_short_key(b[0].key)}…",
+            f"{human_bytes(sum(c.size for c in b))}, {_short_key(b[0].key)}…",
             "keys": [c.key for c in b],
             "sizes": [c.size for c in b],
         }
@@ -61,15 +63,6 @@ def plan_batches(candidates: list[Candidate], settings: Settings, run: str) -> t
 
 def _short_key(key: str, limit: int = 40) -> str:
     return key if len(key) <= limit else "…" + key[-(limit - 1) :]
-
-
-def _human_bytes(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"  # pragma: no cover
 
 
 # -- processing one batch --------------------------------------------------------------------------
@@ -105,7 +98,7 @@ def process_batch(
     items = [_input_item(stores.landing, k, s) for k, s in zip(batch["keys"], batch["sizes"], strict=True)]
     # A batch is only part of a scheduler run: its manifest goes under runs/<run>/ (stable across
     # retries), and runs/<run>.json is the whole run's manifest, written by the summary.
-    manifest_key = f"{RUNS}/{batch['run']}/batch-{int(batch['index']):04d}.json"
+    manifest_key = batch_manifest_key(batch["run"], int(batch["index"]))
     from pipeline.translate.service import build_translation_stack
 
     translation = build_translation_stack(settings.models_dir, settings.memory_path)

@@ -17,8 +17,8 @@ from typing import Any
 from pipeline.ids import doc_id_for, is_valid_doc_id
 from pipeline.inputs import object_uri
 from pipeline.orchestration.settings import JSON, Settings, Stores, _as_prefix
-from pipeline.runner import CLEAN, ERRORS
-from pipeline.store import ObjectInfo, ObjectNotFound, S3Store, Store
+from pipeline.outputs import StoredOutcome, inventory
+from pipeline.store import ObjectInfo, ObjectNotFound, Store
 
 STATUS_FILTERS = ("any", "failed", "awaiting_model")
 
@@ -41,15 +41,6 @@ class Candidate:
     reason: str  # "new" | "changed" | "selected"
 
 
-@dataclass(frozen=True, slots=True)
-class StoredOutcome:
-    """What ``clean/`` or ``errors/`` holds for a document, from a listing (no reads)."""
-
-    status: str  # "clean" | "failed"
-    key: str
-    modified: float | None
-
-
 def landing_objects(stores: Stores, settings: Settings, subprefix: str = "") -> Iterator[ObjectInfo]:
     """Objects under the landing prefix; dotfiles and temp names are skipped as ``discover`` does.
 
@@ -59,28 +50,11 @@ def landing_objects(stores: Stores, settings: Settings, subprefix: str = "") -> 
     """
     prefix = settings.landing_prefix + _as_prefix(subprefix).rstrip("/") if subprefix else settings.landing_prefix
     unaddressable: list[str] = []
-    landing = stores.landing
-    listing = landing.list(prefix, skipped=unaddressable) if isinstance(landing, S3Store) else landing.list(prefix)
-    for info in listing:
+    for info in stores.landing.list(prefix, skipped=unaddressable):
         if not any(part.startswith(".") for part in info.key[len(settings.landing_prefix) :].split("/")):
             yield info
     for key in unaddressable:
         yield ObjectInfo(key=key, size=0, etag=None, modified=None)
-
-
-def stored_outcomes(output: Store) -> dict[str, StoredOutcome]:
-    """``doc_id → StoredOutcome`` from two listings; a document has at most one (runner contract)."""
-    found: dict[str, StoredOutcome] = {}
-    for area, status in ((CLEAN, "clean"), (ERRORS, "failed")):
-        for info in output.list(area + "/"):
-            name = info.key[len(area) + 1 :]
-            if "/" in name or not name.endswith(".json"):
-                continue
-            doc_id = name[: -len(".json")]
-            previous = found.get(doc_id)
-            if previous is None or (info.modified or 0) > (previous.modified or 0):
-                found[doc_id] = StoredOutcome(status, info.key, info.modified)
-    return found
 
 
 def find_pending(
@@ -107,7 +81,9 @@ def find_pending(
 def discover_pending(stores: Stores, settings: Settings) -> list[Candidate]:
     """New or changed landing objects, compared against what the output area holds."""
     return find_pending(
-        landing_objects(stores, settings), stored_outcomes(stores.output), lambda key: object_uri(stores.landing, key)
+        landing_objects(stores, settings),
+        inventory(stores.output).outcomes(),
+        lambda key: object_uri(stores.landing, key),
     )
 
 
@@ -162,7 +138,7 @@ def select_for_reprocess(stores: Stores, settings: Settings, selection: Selectio
     ``since`` compares the date the stored record was written (UTC); ``awaiting_model`` reads
     the clean records of the remaining candidates to find ``no_model`` segments.
     """
-    outcomes = stored_outcomes(stores.output)
+    outcomes = inventory(stores.output).outcomes()
     wanted = set(selection.doc_ids)
     since_ts = datetime.combine(selection.since, datetime.min.time(), UTC).timestamp() if selection.since else None
     chosen: list[Candidate] = []

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pipeline.runner import CLEAN, ERRORS, RUNS
+from pipeline.outputs import AREAS
 from pipeline.store import Store, open_store
 
 JSON = dict[str, Any]
@@ -58,7 +58,7 @@ class Settings:
             raise ValueError("landing_prefix must not be empty: the outputs would count as inputs")
         object.__setattr__(self, "landing_prefix", landing)
         object.__setattr__(self, "output_prefix", output)
-        for area in (CLEAN, ERRORS, RUNS):
+        for area in AREAS:
             out = f"{output}{area}/"
             if out.startswith(landing) or landing.startswith(out):
                 raise ValueError(f"landing prefix {landing!r} overlaps the output area {out!r}")

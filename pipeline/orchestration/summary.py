@@ -6,13 +6,12 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.config import SCHEMA_VERSION, PipelineConfig
+from pipeline import outputs
+from pipeline.config import PipelineConfig
 from pipeline.orchestration.settings import JSON, Stores
-from pipeline.records import dumps, pipeline_info
-from pipeline.runner import RUNS
+from pipeline.records import pipeline_info
 
 # -- the run's summary ---------------------------------------------------------------------------
 
@@ -98,7 +97,7 @@ def summarize(
         pipeline = pipeline or dict(result.get("pipeline") or {})
         for name, stats in (result.get("stages") or {}).items():
             _merge_numbers(stages.setdefault(name, {}), stats)
-    manifest_key = f"{RUNS}/{run}.json"
+    manifest_key = outputs.run_manifest_key(run)
     status = "completed" if len(done) == planned else "incomplete"
     now = time.time()
     started = started if started is not None else now - seconds
@@ -125,17 +124,9 @@ def summarize(
         "batches": planned,
         "failed_batches": summary.failed_batches,
         "deferred": deferred,
-        "batch_manifests": f"{stores.output.uri_for(RUNS + '/' + run)}/",
+        "batch_manifests": f"{stores.output.uri_for(outputs.batch_manifests_prefix(run))}/",
     }
-    manifest = {
-        "schema_version": SCHEMA_VERSION,
-        "run_id": run,
-        "started_at": _iso(started),
-        "finished_at": _iso(now),
-        "seconds": round(max(now - started, 0.0), 3),
-        "status": status,
-        "destination": stores.output.url,
-        "inputs": inputs,
+    results = {
         "counts": summary.counts,
         "documents": documents,
         "languages": summary.languages,
@@ -144,16 +135,24 @@ def summarize(
         "host_memory": dict(sorted(host_memory.items())),  # summed over batches (sites would double count)
         "models": sorted(models),
         "stages": stages,
-        "pipeline": pipeline,
-        "error": None if status == "completed" else f"{summary.failed_batches} of {planned} batches failed",
     }
+    manifest = outputs.build_manifest(
+        run_id=run,
+        started=started,
+        finished=now,
+        status=status,
+        destination=stores.output.url,
+        inputs=inputs,
+        results=results,
+        pipeline=pipeline,
+        error=None if status == "completed" else f"{summary.failed_batches} of {planned} batches failed",
+    )
     return summary, manifest
 
 
 def write_manifest(stores: Stores, manifest: JSON) -> str:
-    key = f"{RUNS}/{manifest['run_id']}.json"
-    stores.output.put(key, dumps(manifest), "application/json")
-    return stores.output.uri_for(key)
+    """Store the run manifest at ``runs/<run>.json`` of the output area; returns its URI."""
+    return outputs.write_manifest(stores.output, manifest)
 
 
 def _merge_numbers(into: JSON, other: Mapping[str, Any]) -> None:
@@ -162,10 +161,6 @@ def _merge_numbers(into: JSON, other: Mapping[str, Any]) -> None:
             into.setdefault(key, value)
         else:
             into[key] = round(into.get(key, 0) + value, 4)
-
-
-def _iso(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_summary(summary: RunSummary) -> list[str]:
@@ -178,7 +173,7 @@ def format_summary(summary: RunSummary) -> list[str]:
         f"translations: {summary.translations.get('translated', 0)} made, "
         f"{summary.translations.get('no_model', 0)} awaiting a model, {summary.memory_hits} memory hits",
         f"batches: {summary.batches} ({summary.failed_batches} failed), {summary.deferred} documents deferred",
-        f"outputs: {summary.destination}/clean/ and errors/; manifest {summary.manifest}",
+        f"outputs: {summary.destination}/{outputs.CLEAN}/ and {outputs.ERRORS}/; manifest {summary.manifest}",
     ]
     lines += [f"failed: {d['doc_id']} ({d['stage']}: {d['error_type']}) {d['uri']}" for d in summary.failed_documents]
     return lines

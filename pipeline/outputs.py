@@ -31,8 +31,9 @@ from pipeline.store import ObjectInfo, ObjectNotFound, Store
 JSON = dict[str, Any]
 
 CLEAN, ERRORS, RUNS, STATE = "clean", "errors", "runs", "state"
-AREAS = (CLEAN, ERRORS, RUNS)
-"""Top-level output folders; an input prefix must not overlap any of them."""
+AREAS = (CLEAN, ERRORS, RUNS, STATE)
+"""Top-level folders docpipe writes; an input prefix must not overlap any of them (the per-site
+memory under ``state/`` would otherwise be taken for input documents)."""
 HOST_MEMORY_PREFIX = f"{STATE}/hosts/"
 
 

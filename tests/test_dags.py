@@ -123,6 +123,8 @@ def test_settings_refuse_overlapping_areas_and_read_lookups() -> None:
     with pytest.raises(ValueError, match="overlaps"):
         Settings(landing_prefix="clean")
     with pytest.raises(ValueError, match="overlaps"):
+        Settings(landing_prefix="state/hosts")  # the per-site memory is not input
+    with pytest.raises(ValueError, match="overlaps"):
         Settings(landing_prefix="in", output_prefix="in/out")
     with pytest.raises(ValueError, match="landing_prefix"):
         Settings(landing_prefix="")

@@ -50,7 +50,8 @@ def docpipe_ingest() -> None:
         from pipeline.orchestration import discover_pending
 
         settings, stores = open_stores()
-        with section(f"listing s3://{settings.bucket}/{settings.landing_prefix} against {stores.output.url}"):
+        where = settings.orchestration
+        with section(f"listing s3://{where.bucket}/{where.landing_prefix} against {stores.output.url}"):
             candidates = discover_pending(stores, settings)
         return make_plan(candidates, settings, force=False)
 

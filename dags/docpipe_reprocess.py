@@ -106,7 +106,8 @@ def docpipe_reprocess() -> None:
         except (SelectionError, ValueError) as exc:
             raise AirflowFailException(f"invalid reprocess request: {exc}") from None
         settings, stores = open_stores()
-        with section(f"selecting {selection.describe()} under s3://{settings.bucket}/{settings.landing_prefix}"):
+        where = settings.orchestration
+        with section(f"selecting {selection.describe()} under s3://{where.bucket}/{where.landing_prefix}"):
             candidates, missing = select_for_reprocess(stores, settings, selection)
             if missing:
                 log.warning("%d requested ids match no landing object: %s", len(missing), ", ".join(missing[:20]))

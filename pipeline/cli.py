@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, TextIO
 
 from pipeline import __version__, logs
+from pipeline.units import human_bytes
 
 if TYPE_CHECKING:
     from pipeline.runner import RunReport
@@ -325,7 +326,7 @@ def _cmd_models_install(args: argparse.Namespace) -> int:
         print(f"docpipe models install: {logs.redact(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     for info in installed:
-        print(f"installed {info.id}  {info.from_code}→{info.to_code}  {_size(info.size_bytes)}  {info.path}"
+        print(f"installed {info.id}  {info.from_code}→{info.to_code}  {human_bytes(info.size_bytes)}  {info.path}"
               f"  (license: {info.license})")
     return EXIT_OK
 
@@ -357,7 +358,7 @@ def _cmd_models_list(args: argparse.Namespace) -> int:
     print(f"{'pair':<10} {'kind':<6} {'version':<10} {'size':>9}  {'id':<36} license")
     for i in infos:
         pair = i.from_code + "→" + i.to_code
-        print(f"{pair:<10} {i.kind:<6} {i.version:<10} {_size(i.size_bytes):>9}  {i.id:<36} {i.license}")
+        print(f"{pair:<10} {i.kind:<6} {i.version:<10} {human_bytes(i.size_bytes):>9}  {i.id:<36} {i.license}")
     return EXIT_OK
 
 
@@ -378,14 +379,6 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
     for info in installed:
         print(f"installed {info.id}")
     return EXIT_OK
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"
 
 
 # -- settings ----------------------------------------------------------------------------------

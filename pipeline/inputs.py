@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from pipeline.store import ObjectTooLarge, S3Store, Store, open_store
+from pipeline.store import ObjectTooLarge, Store, open_store
 
 
 class InputError(ValueError):
@@ -72,8 +72,7 @@ def _file_item(path: Path) -> InputItem:
 
 def _from_store(store: Store) -> Iterator[InputItem]:
     unaddressable: list[str] = []
-    listing = store.list("", skipped=unaddressable) if isinstance(store, S3Store) else store.list("")
-    for info in listing:
+    for info in store.list("", skipped=unaddressable):
         key = info.key
 
         def read(max_bytes: int | None, key: str = key, size: int = info.size) -> bytes:

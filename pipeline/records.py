@@ -27,6 +27,11 @@ def processed_at() -> str:
     """Now in UTC (ISO 8601, seconds), or ``SOURCE_DATE_EPOCH`` for reproducible output."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return iso_utc(seconds)
+
+
+def iso_utc(seconds: float) -> str:
+    """A POSIX time as ISO 8601 in UTC to the second (``2026-01-31T12:00:00Z``)."""
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -4,13 +4,13 @@ The contract this module keeps: every input ends in exactly one of ``clean/`` or
 ``errors/``; an unchanged input already processed by the same pipeline version and
 settings is skipped unless forced; a bad document is quarantined and the run goes on; only
 an infrastructure failure (store unreachable) stops a run, and the manifest, written last,
-says whether the run completed.
+says whether the run completed. Which key holds what, and the order outcomes are written in,
+is :mod:`pipeline.outputs`'s to decide; the runner only calls it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import secrets
 import time
@@ -20,20 +20,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.boilerplate.host_memory import HostMemory
+from pipeline import outputs
 from pipeline.document import Document, Source
 from pipeline.ids import doc_id_for
 from pipeline.inputs import InputItem
 from pipeline.langtags import model_language
-from pipeline.records import clean_record, dumps, error_record, pipeline_info, processed_at
-from pipeline.settings import SCHEMA_VERSION, Settings, pipeline_version
+from pipeline.records import clean_record, error_record, pipeline_info, processed_at
+from pipeline.settings import Settings, pipeline_version
 from pipeline.stages import Failure, Pipeline, build_pipeline
 from pipeline.store import ObjectNotFound, ObjectTooLarge, Store, StoreError
 from pipeline.translate.service import TranslationStack, build_translation_stack
 
 log = logging.getLogger(__name__)
-
-CLEAN, ERRORS, RUNS = "clean", "errors", "runs"
 
 
 @dataclass(slots=True)
@@ -132,15 +130,13 @@ class Runner:
         names another key (an orchestrator's batch manifest that must stay stable across retries)."""
         started = time.time()
         run_id = _new_run_id(started)
-        host_memory = HostMemory(self.destination) if self.config.host_memory else None
+        host_memory = outputs.open_host_memory(self.destination, self.config)
         pipeline = build_pipeline(self.config, self.translation.translator, host_memory)
         outcomes: list[Outcome] = []
         error: str | None = None
         try:
-            sweep = getattr(self.destination, "sweep_temp_files", None)  # local stores: a killed run's leftovers
-            if sweep is not None:
-                sweep()
-            existing = self._existing_outcomes()
+            self.destination.sweep_temp_files()  # a killed run's leftovers
+            existing = outputs.inventory(self.destination).doc_ids()
             for offset in range(0, len(items), self.config.batch_size):
                 batch = items[offset : offset + self.config.batch_size]
                 outcomes.extend(self._run_batch(pipeline, batch, existing))
@@ -156,16 +152,26 @@ class Runner:
             seconds=round(time.time() - started, 3),
             stages=pipeline.stats(),
             translations=_translation_counts(pipeline),
-            manifest_key=manifest_key or f"{RUNS}/{run_id}.json",
+            manifest_key=manifest_key or outputs.run_manifest_key(run_id),
             memory=self.translation.memory_stats(),
             host_memory=host_memory.summary() if host_memory is not None else {},
             models=self.translation.installed_models(),
             completed=error is None,
             error=error,
         )
-        manifest = self._manifest(report, items, started)
+        manifest = outputs.build_manifest(
+            run_id=run_id,
+            started=started,
+            finished=started + report.seconds,
+            status="completed" if report.completed else "incomplete",
+            destination=report.destination,
+            inputs=[item.uri for item in items],
+            results=report.results(len(items)),
+            pipeline=pipeline_info(self.config),
+            error=report.error,
+        )
         try:
-            self.destination.put(report.manifest_key, dumps(manifest), "application/json")
+            outputs.write_manifest(self.destination, manifest, report.manifest_key)
         except StoreError as exc:
             report.completed = False
             report.error = report.error or f"manifest not written: {exc}"
@@ -190,7 +196,7 @@ class Runner:
         done, failures = pipeline.run(docs)
         when = processed_at()
         for doc in done:
-            self._write_clean(doc, when, replaces=doc.doc_id in existing)
+            outputs.write_clean(self.destination, clean_record(doc, self.config, when), replaces=doc.doc_id in existing)
             outcome = Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages)
             outcomes.append(outcome)
             self.on_outcome(outcome)
@@ -222,14 +228,10 @@ class Runner:
         Exactly one outcome must be stored: a run killed between writing one outcome and
         deleting the other leaves both, and reprocessing is what repairs that.
         """
-        records: list[dict[str, Any]] = []
-        for prefix in (CLEAN, ERRORS):
-            try:
-                records.append(json.loads(self.destination.get(f"{prefix}/{doc.doc_id}.json")))
-            except ObjectNotFound:
-                continue
-            except ValueError:
-                return False  # unreadable record: reprocess it
+        try:
+            records = outputs.read_outcomes(self.destination, doc.doc_id)
+        except ValueError:
+            return False  # unreadable record: reprocess it
         if len(records) != 1 or not isinstance(records[0], dict):
             return False
         record = records[0]
@@ -255,52 +257,10 @@ class Runner:
                 return True
         return False
 
-    def _existing_outcomes(self) -> set[str]:
-        ids: set[str] = set()
-        for prefix in (CLEAN, ERRORS):
-            for info in self.destination.list(prefix + "/"):
-                name = info.key.rsplit("/", 1)[-1]
-                if name.endswith(".json"):
-                    ids.add(name[: -len(".json")])
-        return ids
-
-    def _write_clean(self, doc: Document, when: str, replaces: bool) -> None:
-        record = clean_record(doc, self.config, when)
-        # The .txt goes first: the .json is what marks the document done (listing, skipping), so
-        # a crash between the two leaves an orphan .txt that the rerun overwrites, never a
-        # record whose .txt is missing and that the rerun would skip.
-        self.destination.put(
-            f"{CLEAN}/{doc.doc_id}.txt", (doc.clean_text_en + "\n").encode(), "text/plain; charset=utf-8"
-        )
-        self.destination.put(f"{CLEAN}/{doc.doc_id}.json", dumps(record), "application/json")
-        if replaces:  # one outcome per input: drop an earlier error record
-            self.destination.delete(f"{ERRORS}/{doc.doc_id}.json")
-
     def _write_error(self, failure: Failure, when: str, replaces: bool) -> None:
         if failure.doc.source.format not in ("text", "html"):
             failure.doc.source.format = "unknown"
-        record = error_record(failure, self.config, when)
-        self.destination.put(f"{ERRORS}/{failure.doc.doc_id}.json", dumps(record), "application/json")
-        if replaces:  # one outcome per input: drop an earlier clean record
-            self.destination.delete(f"{CLEAN}/{failure.doc.doc_id}.json")
-            self.destination.delete(f"{CLEAN}/{failure.doc.doc_id}.txt")
-
-    # -- manifest ----------------------------------------------------------------------------
-
-    def _manifest(self, report: RunReport, items: list[InputItem], started: float) -> dict[str, Any]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "run_id": report.run_id,
-            "started_at": _iso(started),
-            "finished_at": _iso(started + report.seconds),
-            "seconds": report.seconds,
-            "status": "completed" if report.completed else "incomplete",
-            "destination": report.destination,
-            "inputs": [item.uri for item in items],
-            **report.results(len(items)),
-            "pipeline": pipeline_info(self.config),
-            "error": report.error,
-        }
+        outputs.write_error(self.destination, error_record(failure, self.config, when), replaces=replaces)
 
 
 def _translation_counts(pipeline: Pipeline) -> dict[str, int]:
@@ -314,7 +274,3 @@ def _translation_counts(pipeline: Pipeline) -> dict[str, int]:
 
 def _new_run_id(started: float) -> str:
     return datetime.fromtimestamp(started, UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
-
-
-def _iso(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -122,6 +122,75 @@ class TranslationSettings:
         return _digest(_output_subset(self))[:16]
 
 
+# Airflow refuses to expand a task into more than 1,024 mapped instances (max_map_length);
+# staying far below keeps the scheduler and the UI grid responsive.
+MAX_BATCHES_LIMIT = 512
+
+
+@dataclass(frozen=True, slots=True)
+class OrchestrationSettings:
+    """Where a scheduler finds landing documents and puts outputs, and how it cuts batches.
+
+    ``batch_docs``/``batch_bytes`` size one mapped task: a task instance is a process start,
+    connection setup and model load, so a batch should be minutes of work, not seconds.
+    ``max_batches`` bounds one run; what does not fit waits for the next scheduled run.
+    """
+
+    bucket: str = option("docpipe", env="DOCPIPE_BUCKET", output=False, help="Bucket the DAGs read and write.")
+    landing_prefix: str = option(
+        "landing/", env="DOCPIPE_LANDING_PREFIX", output=False, help="Where scraped documents land in the bucket."
+    )
+    output_prefix: str = option(
+        "", env="DOCPIPE_OUTPUT_PREFIX", output=False,
+        help="Prefix of clean/, errors/, runs/, state/ (default: the bucket root).",
+    )
+    batch_docs: int = option(
+        100, env="DOCPIPE_BATCH_DOCS", output=False, help="Documents per mapped batch task at most."
+    )
+    batch_bytes: int = option(
+        256 * 1024 * 1024, env="DOCPIPE_BATCH_BYTES", output=False, help="Input bytes per mapped batch task at most."
+    )
+    max_batches: int = option(
+        200, env="DOCPIPE_MAX_BATCHES", output=False,
+        help=f"Batches one DAG run maps at most (≤ {MAX_BATCHES_LIMIT}); the rest wait for the next run.",
+    )
+
+    def __post_init__(self) -> None:
+        from pipeline.outputs import AREAS  # the key layout's owner (imports this module)
+
+        _check(bool(self.bucket) and "/" not in self.bucket, "bucket", self.bucket, "a bare bucket name")
+        landing = as_prefix(self.landing_prefix)
+        output = as_prefix(self.output_prefix)
+        if not landing:
+            raise SettingsError("landing_prefix must not be empty: the outputs would count as inputs")
+        object.__setattr__(self, "landing_prefix", landing)
+        object.__setattr__(self, "output_prefix", output)
+        for area in AREAS:
+            out = f"{output}{area}/"
+            if out.startswith(landing) or landing.startswith(out):
+                raise SettingsError(f"landing prefix {landing!r} overlaps the output area {out!r}")
+        _check(self.batch_docs >= 1 and self.batch_bytes >= 1, "batch_docs and batch_bytes",
+               (self.batch_docs, self.batch_bytes), "positive")
+        _check(1 <= self.max_batches <= MAX_BATCHES_LIMIT, "max_batches", self.max_batches,
+               f"between 1 and {MAX_BATCHES_LIMIT}")
+
+    @property
+    def bucket_url(self) -> str:
+        return f"s3://{self.bucket}"
+
+    @property
+    def output_url(self) -> str:
+        return f"s3://{self.bucket}/{self.output_prefix}".rstrip("/")
+
+
+def as_prefix(prefix: str) -> str:
+    """``"landing"`` and ``"/landing/"`` both mean ``"landing/"``; ``""`` is the bucket root."""
+    prefix = (prefix or "").strip().strip("/")
+    if ".." in prefix.split("/") or "\\" in prefix:
+        raise SettingsError(f"invalid prefix {prefix!r}")
+    return f"{prefix}/" if prefix else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a run needs to know. Defaults suit scraped news pages."""
@@ -144,6 +213,7 @@ class Settings:
         32, env="DOCPIPE_BATCH_SIZE", output=False, help="Documents that go through the stages together."
     )
     translation: TranslationSettings = field(default_factory=TranslationSettings, metadata=SECTION)
+    orchestration: OrchestrationSettings = field(default_factory=OrchestrationSettings, metadata=SECTION)
 
     def __post_init__(self) -> None:
         _check(self.max_document_bytes >= 1, "max_document_bytes", self.max_document_bytes, "a whole number ≥ 1")

@@ -1,7 +1,8 @@
 """Checking a destination: every input has exactly one outcome and every record is valid.
 
 Operators run it after an incident (a store outage, a killed worker) and the tests run it
-after fault injection: it reads only what a downstream reader would read.
+after fault injection: it reads only what a downstream reader would read. What lives where
+is :mod:`pipeline.outputs`'s to say; this module only judges it.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from pipeline import outputs
 from pipeline.ids import doc_id_for
 from pipeline.inputs import InputItem
 from pipeline.records import schema_errors
-from pipeline.runner import CLEAN, ERRORS, RUNS
 from pipeline.store import Store
 
 
@@ -31,29 +32,28 @@ class VerifyReport:
 
 def verify(store: Store, inputs: list[InputItem] | None = None) -> VerifyReport:
     report = VerifyReport()
-    keys = {info.key for info in store.list("")}
-    clean_ids = _ids(keys, CLEAN, ".json")
-    error_ids = _ids(keys, ERRORS, ".json")
+    found = outputs.inventory(store)
+    clean_ids, error_ids = set(found.records), set(found.errors)
     report.clean, report.errors = len(clean_ids), len(error_ids)
     for doc_id in sorted(clean_ids & error_ids):
         report.problems.append(f"{doc_id}: has both a clean and an error record")
     for doc_id in sorted(clean_ids):
-        record = _load(store, f"{CLEAN}/{doc_id}.json", report)
+        record = _load(store, outputs.record_key(doc_id), report)
         if record is None:
             continue
         _check(record, "record", doc_id, report)
-        txt_key = f"{CLEAN}/{doc_id}.txt"
-        if txt_key not in keys:
+        txt_key = outputs.text_key(doc_id)
+        if doc_id not in found.texts:
             report.problems.append(f"{doc_id}: {txt_key} is missing")
-        elif store.get(txt_key).decode("utf-8", "replace") != str(record.get("text_en", "")) + "\n":
+        elif store.get(txt_key).decode("utf-8", "replace") != outputs.text_content(str(record.get("text_en", ""))):
             report.problems.append(f"{doc_id}: {txt_key} differs from the record's text_en")
-    for doc_id in sorted(_ids(keys, CLEAN, ".txt") - clean_ids):
-        report.problems.append(f"{doc_id}: {CLEAN}/{doc_id}.txt has no record")
+    for doc_id in sorted(set(found.texts) - clean_ids):
+        report.problems.append(f"{doc_id}: {outputs.text_key(doc_id)} has no record")
     for doc_id in sorted(error_ids):
-        record = _load(store, f"{ERRORS}/{doc_id}.json", report)
+        record = _load(store, outputs.error_key(doc_id), report)
         if record is not None:
             _check(record, "error", doc_id, report)
-    for key in sorted(k for k in keys if k.startswith(f"{RUNS}/")):
+    for key in outputs.manifest_keys(store):
         report.runs += 1
         manifest = _load(store, key, report)
         if manifest is not None:
@@ -65,15 +65,6 @@ def verify(store: Store, inputs: list[InputItem] | None = None) -> VerifyReport:
             if doc_id not in clean_ids and doc_id not in error_ids:
                 report.problems.append(f"{item.uri}: no outcome ({doc_id})")
     return report
-
-
-def _ids(keys: set[str], prefix: str, suffix: str) -> set[str]:
-    start = f"{prefix}/"
-    return {
-        k[len(start) : -len(suffix)]
-        for k in keys
-        if k.startswith(start) and k.endswith(suffix) and "/" not in k[len(start) :]
-    }
 
 
 def _load(store: Store, key: str, report: VerifyReport) -> dict | None:

@@ -30,6 +30,7 @@ from seaweed import SeaweedServer
 from pipeline.ids import doc_id_for
 from pipeline.orchestration import (
     Candidate,
+    OrchestrationSettings,
     Selection,
     SelectionError,
     Settings,
@@ -106,7 +107,9 @@ def _cands(*sizes: int) -> list[Candidate]:
 
 
 def test_batches_are_bounded_by_documents_bytes_and_count() -> None:
-    settings = Settings(batch_docs=3, batch_bytes=100, max_batches=2)
+    settings = Settings().with_overrides(
+        {"orchestration.batch_docs": 3, "orchestration.batch_bytes": 100, "orchestration.max_batches": 2}
+    )
     batches, deferred = plan_batches(_cands(10, 10, 10, 10, 95, 10, 10), settings, "20250101T000000Z-abcdef")
     assert [b["keys"] for b in batches] == [
         ["landing/000.html", "landing/001.html", "landing/002.html"],  # batch_docs
@@ -121,15 +124,18 @@ def test_batches_are_bounded_by_documents_bytes_and_count() -> None:
 
 def test_settings_refuse_overlapping_areas_and_read_lookups() -> None:
     with pytest.raises(ValueError, match="overlaps"):
-        Settings(landing_prefix="clean")
+        OrchestrationSettings(landing_prefix="clean")
     with pytest.raises(ValueError, match="overlaps"):
-        Settings(landing_prefix="in", output_prefix="in/out")
+        OrchestrationSettings(landing_prefix="state/hosts")  # the per-site memory is not input
+    with pytest.raises(ValueError, match="overlaps"):
+        OrchestrationSettings(landing_prefix="in", output_prefix="in/out")
     with pytest.raises(ValueError, match="landing_prefix"):
-        Settings(landing_prefix="")
+        OrchestrationSettings(landing_prefix="")
     with pytest.raises(ValueError, match="max_batches"):
-        Settings(max_batches=5000)  # Airflow maps at most 1,024 instances
-    values = {"bucket": "scrapes", "landing_prefix": "/in/", "output_prefix": "docpipe", "batch_docs": "7"}
-    settings = Settings.from_lookup(values.get)
+        OrchestrationSettings(max_batches=5000)  # Airflow maps at most 1,024 instances
+    variables = {"docpipe_bucket": "scrapes", "docpipe_landing_prefix": "/in/", "docpipe_output_prefix": "docpipe",
+                 "docpipe_batch_docs": "7"}
+    settings = Settings.load(lookup=lambda env: variables.get(env.lower())).orchestration
     assert (settings.landing_prefix, settings.output_url, settings.batch_docs) == ("in/", "s3://scrapes/docpipe", 7)
 
 
@@ -156,8 +162,9 @@ def test_reprocess_selection_needs_a_filter() -> None:
 @pytest.fixture
 def library_stores(seaweed: SeaweedServer, seaweed_env: dict[str, str], tmp_path: Path) -> Iterator[tuple]:
     bucket = seaweed.create_bucket(f"orch-{secrets.token_hex(4)}")
-    settings = Settings(bucket=bucket, models_dir=str(tmp_path / "no-models"), batch_docs=2)
-    yield settings, Stores.open(settings), bucket
+    settings = Settings.load({"orchestration.bucket": bucket, "translation.models_dir": str(tmp_path / "no-models"),
+                              "orchestration.batch_docs": 2})
+    yield settings, Stores.open(settings.orchestration), bucket
     seaweed.discard_bucket(bucket)
 
 

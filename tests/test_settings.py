@@ -44,6 +44,12 @@ OTHER_VALUES: dict[str, object] = {
     "translation.max_decoding_length": 32,
     "translation.length_penalty": 0.5,
     "translation.prefer": ("nllb", "argos"),
+    "orchestration.bucket": "scrapes",
+    "orchestration.landing_prefix": "in/",
+    "orchestration.output_prefix": "docpipe/",
+    "orchestration.batch_docs": 5,
+    "orchestration.batch_bytes": 1000,
+    "orchestration.max_batches": 10,
 }
 
 

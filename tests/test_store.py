@@ -124,6 +124,28 @@ def test_list_recursive_sorted_by_key_with_prefixes(store: Store) -> None:
     assert list(store.list("zz")) == []
 
 
+def test_list_hands_names_that_are_not_keys_to_skipped(store: Store, request: pytest.FixtureRequest) -> None:
+    """Input discovery must account for every object, even one no store may address."""
+    store.put("in/ok.txt", b"ok")
+    bad = "in/ctrl-\x01.txt"
+    if isinstance(store, LocalStore):
+        (store.root / "in" / "ctrl-\x01.txt").write_bytes(b"x")
+    else:
+        bucket: S3Bucket = request.getfixturevalue("s3_bucket")
+        bucket.server.client().put_object(Bucket=bucket.name, Key=f"pre/fix/{bad}", Body=b"x")
+    skipped: list[str] = []
+    assert [o.key for o in store.list("in/", skipped=skipped)] == ["in/ok.txt"]
+    assert skipped == [bad]
+    assert [o.key for o in store.list("in/")] == ["in/ok.txt"]  # without a list: left out, with a warning
+
+
+def test_sweep_temp_files_leaves_objects_alone(store: Store) -> None:
+    """Every store sweeps (the runner calls it unconditionally); objects are never swept."""
+    store.put("clean/a.json", b"{}")
+    assert store.sweep_temp_files(older_than=0) == 0
+    assert [o.key for o in store.list()] == ["clean/a.json"]
+
+
 def test_delete_is_idempotent(store: Store) -> None:
     store.put("d/one", b"1")
     store.put("d/two", b"2")

@@ -19,7 +19,8 @@ from airflow.sdk import Asset, Connection, TriggerRule, Variable, get_current_co
 from airflow.sdk.exceptions import AirflowFailException, AirflowNotFoundException, AirflowSkipException
 
 if TYPE_CHECKING:
-    from pipeline.orchestration import Settings, Stores
+    from pipeline.orchestration import Stores
+    from pipeline.settings import Settings
 
 log = logging.getLogger("docpipe.airflow")
 
@@ -44,16 +45,17 @@ DEFAULT_ARGS: dict[str, Any] = {
 # -- configuration ---------------------------------------------------------------------------------
 
 
-def setting(name: str) -> str | None:
-    """Variable ``docpipe_<name>``, else env ``DOCPIPE_<NAME>``, else None (library default)."""
-    value = Variable.get(f"docpipe_{name}", default=None)
+def variable_or_env(env_name: str) -> str | None:
+    """The settings tree's lookup inside Airflow: Variable ``docpipe_beam_size`` (the variable
+    name lower-cased), else the environment variable ``DOCPIPE_BEAM_SIZE``, else None (default)."""
+    value = Variable.get(env_name.lower(), default=None)
     if value is None:
-        value = os.environ.get(f"DOCPIPE_{name.upper()}")
+        value = os.environ.get(env_name)
     return None if value is None else str(value)
 
 
 def aws_conn_id() -> str:
-    return setting("aws_conn_id") or "aws_default"
+    return variable_or_env("DOCPIPE_AWS_CONN_ID") or "aws_default"
 
 
 def s3_options() -> dict[str, Any]:
@@ -80,12 +82,14 @@ def s3_options() -> dict[str, Any]:
 
 
 def open_stores() -> tuple[Settings, Stores]:
-    """Settings and stores for this task; a configuration mistake fails without retries."""
-    from pipeline.orchestration import Settings, Stores
+    """Settings (the whole tree: Variables, then env) and stores for this task; a configuration
+    mistake fails without retries."""
+    from pipeline.orchestration import Stores
+    from pipeline.settings import Settings
 
     try:
-        settings = Settings.from_lookup(setting)
-        return settings, Stores.open(settings, s3_options())
+        settings = Settings.load(lookup=variable_or_env)
+        return settings, Stores.open(settings.orchestration, s3_options())
     except ValueError as exc:
         raise AirflowFailException(f"docpipe configuration: {exc}") from None
 
@@ -138,7 +142,9 @@ def make_plan(
         for batch in batches:
             log.info("%s", batch["label"])
         if deferred:
-            log.warning("%d documents deferred to the next run (max_batches=%d)", deferred, settings.max_batches)
+            log.warning(
+                "%d documents deferred to the next run (max_batches=%d)", deferred, settings.orchestration.max_batches
+            )
         if not batches:
             log.info("nothing to process")
     return batches
@@ -192,7 +198,7 @@ def summarize(batches: list[dict[str, Any]], results: Any) -> dict[str, Any]:
     first = batches[0]
     context = get_current_context()
     dag_run = context["dag_run"]
-    _, stores = open_stores()
+    settings, stores = open_stores()
     summary, manifest = merge(
         list(results[:]) if results else [],  # one slice request, not one per item
         stores=stores,
@@ -206,6 +212,7 @@ def summarize(batches: list[dict[str, Any]], results: Any) -> dict[str, Any]:
             "run_after": dag_run.run_after.isoformat(),
             **first.get("about", {}),
         },
+        settings=settings,
     )
     write_manifest(stores, manifest)
     with section(f"run {summary.run}: {summary.status}"):

@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+STALE_TEMP_SECONDS = 3600.0
+"""A temp file untouched this long belongs to a writer that died (a live put takes seconds)."""
+
 
 class StoreError(Exception):
     """Infrastructure failure: unreachable endpoint, refused credentials, full disk...
@@ -69,8 +72,13 @@ class Store(Protocol):
         """True if an object (not a prefix) exists under key."""
         ...
 
-    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
-        """All objects whose key starts with prefix (a plain string prefix), sorted by key."""
+    def list(self, prefix: str = "", skipped: list[str] | None = None) -> Iterator[ObjectInfo]:
+        """All objects whose key starts with prefix (a plain string prefix), sorted by key.
+
+        Objects whose name is not a valid key (control characters, ``.``/``..`` segments) are
+        left out; their names are appended to *skipped* when given, so a caller that must
+        account for every object (input discovery) can still report them.
+        """
         ...
 
     def delete(self, key: str) -> None:
@@ -79,6 +87,12 @@ class Store(Protocol):
 
     def uri_for(self, key: str) -> str:
         """Absolute URI of key, for logs and manifests."""
+        ...
+
+    def sweep_temp_files(self, older_than: float = STALE_TEMP_SECONDS) -> int:
+        """Remove what killed writers left behind (untouched for *older_than* seconds); returns
+        how many objects went. Called at the start of every run; a no-op where writes leave
+        nothing behind."""
         ...
 
 

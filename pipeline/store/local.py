@@ -19,15 +19,13 @@ from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
-from .base import ObjectInfo, ObjectNotFound, ObjectTooLarge, StoreError, check_max_bytes
+from .base import STALE_TEMP_SECONDS, ObjectInfo, ObjectNotFound, ObjectTooLarge, StoreError, check_max_bytes
 from .keys import validate_key, validate_prefix
 
 log = logging.getLogger(__name__)
 
 TMP_PREFIX = ".docpipe-tmp-"
 """Temp files start with this; keys whose last segment does are refused."""
-STALE_TEMP_SECONDS = 3600.0
-"""A temp file untouched this long belongs to a writer that died (a live put takes seconds)."""
 
 
 def _file_mode() -> int:
@@ -201,20 +199,20 @@ class LocalStore:
             log.info("removed %d stale temp file(s) under %s", removed, self.root)
         return removed
 
-    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+    def list(self, prefix: str = "", skipped: list[str] | None = None) -> Iterator[ObjectInfo]:
         """Recursive listing in S3 order, streamed without loading the whole tree.
 
         Directories are sorted as ``name + "/"`` so "a-b" comes before "a/x", exactly as
-        S3 orders the flat keys. Temp files, symlinks and names that are not valid keys
-        are skipped (the latter with a warning).
+        S3 orders the flat keys. Temp files and symlinks are skipped; so are names that are
+        not valid keys, with a warning, and appended to *skipped* when given.
         """
         validate_prefix(prefix)
         base = prefix.rpartition("/")[0]
         start = self.root.joinpath(*base.split("/")) if base else self.root
         self._check_inside(start)
-        yield from self._walk(start, f"{base}/" if base else "", prefix)
+        yield from self._walk(start, f"{base}/" if base else "", prefix, skipped)
 
-    def _walk(self, directory: Path | str, rel: str, prefix: str) -> Iterator[ObjectInfo]:
+    def _walk(self, directory: Path | str, rel: str, prefix: str, skipped: list[str] | None) -> Iterator[ObjectInfo]:
         try:
             with os.scandir(directory) as it:
                 entries = [e for e in it if not e.name.startswith(TMP_PREFIX)]
@@ -236,7 +234,7 @@ class LocalStore:
             key = rel + sort_name
             if is_dir:
                 if key.startswith(prefix) or prefix.startswith(key):
-                    yield from self._walk(entry.path, key, prefix)
+                    yield from self._walk(entry.path, key, prefix, skipped)
                 continue
             if not key.startswith(prefix):
                 continue
@@ -244,6 +242,8 @@ class LocalStore:
                 validate_key(key)
             except ValueError:
                 log.warning("skipping file whose name is not a valid key: %r", key)
+                if skipped is not None:
+                    skipped.append(key)
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)

@@ -32,7 +32,7 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
-from .base import ObjectInfo, ObjectNotFound, ObjectTooLarge, StoreError, check_max_bytes
+from .base import STALE_TEMP_SECONDS, ObjectInfo, ObjectNotFound, ObjectTooLarge, StoreError, check_max_bytes
 from .keys import validate_key, validate_prefix
 
 log = logging.getLogger(__name__)
@@ -227,6 +227,10 @@ class S3Store:
             err = self._error("delete", key, exc)
             if not isinstance(err, ObjectNotFound):
                 raise err from None
+
+    def sweep_temp_files(self, older_than: float = STALE_TEMP_SECONDS) -> int:
+        """Nothing to sweep: a PUT is atomic on S3, so a killed writer leaves no partial object."""
+        return 0
 
     def list(self, prefix: str = "", skipped: list[str] | None = None) -> Iterator[ObjectInfo]:
         """ListObjectsV2 (``page_size`` keys per request), yielded sorted by key.

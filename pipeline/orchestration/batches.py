@@ -1,0 +1,123 @@
+"""Batches: cutting candidates into mapped tasks, and running one batch through the pipeline."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from pipeline.inputs import InputItem, object_uri
+from pipeline.orchestration.discovery import Candidate
+from pipeline.orchestration.settings import JSON, Stores
+from pipeline.outputs import batch_manifest_key
+from pipeline.records import pipeline_info
+from pipeline.runner import Outcome, Runner
+from pipeline.settings import Settings
+from pipeline.store import Store, StoreError
+from pipeline.units import human_bytes
+
+# -- batching -----------------------------------------------------------------------------------
+
+
+def run_key(dag_id: str, run_id: str, run_after: datetime) -> str:
+    """A docpipe run id (``YYYYMMDDTHHMMSSZ-xxxxxx``) for one scheduler run, stable across retries."""
+    stamp = run_after.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{hashlib.sha256(f'{dag_id}/{run_id}'.encode()).hexdigest()[:6]}"
+
+
+def plan_batches(candidates: list[Candidate], settings: Settings, run: str) -> tuple[list[JSON], int]:
+    """Cut candidates into batches of at most ``batch_docs`` documents and ``batch_bytes`` bytes.
+
+    Returns the batches (plain dicts, one per mapped task) and how many candidates were
+    deferred because the run already has ``max_batches`` batches; they stay pending and the
+    next run takes them. A document larger than ``batch_bytes`` gets a batch of its own.
+    """
+    limits = settings.orchestration
+    batches: list[list[Candidate]] = []
+    current: list[Candidate] = []
+    size = 0
+    for cand in candidates:
+        if current and (len(current) >= limits.batch_docs or size + cand.size > limits.batch_bytes):
+            batches.append(current)
+            current, size = [], 0
+        current.append(cand)
+        size += cand.size
+    if current:
+        batches.append(current)
+    kept = batches[: limits.max_batches]
+    deferred = sum(len(b) for b in batches[limits.max_batches :])
+    width = max(3, len(str(len(kept))))
+    planned = [
+        {
+            "run": run,
+            "index": i,
+            "label": f"batch {i + 1:0{width}d}/{len(kept)}: {len(b)} doc{'' if len(b) == 1 else 's'}, "
+            f"{human_bytes(sum(c.size for c in b))}, {_short_key(b[0].key)}…",
+            "keys": [c.key for c in b],
+            "sizes": [c.size for c in b],
+        }
+        for i, b in enumerate(kept)
+    ]
+    return planned, deferred
+
+
+def _short_key(key: str, limit: int = 40) -> str:
+    return key if len(key) <= limit else "…" + key[-(limit - 1) :]
+
+
+# -- processing one batch --------------------------------------------------------------------------
+
+
+def _input_item(landing: Store, key: str, size: int) -> InputItem:
+    def read(max_bytes: int | None) -> bytes:
+        return landing.get(key, max_bytes=max_bytes)
+
+    return InputItem(uri=object_uri(landing, key), size=size, read=read)
+
+
+def process_batch(
+    stores: Stores,
+    settings: Settings,
+    batch: Mapping[str, Any],
+    *,
+    force: bool = False,
+    retranslate: bool = False,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> JSON:
+    """Run one batch through the pipeline under *settings* (the whole tree); returns its JSON summary.
+
+    *retranslate* also reprocesses unchanged documents that an installed model can now
+    translate better (``no_model`` segments, older model versions) — see :class:`Runner`.
+
+    Bad documents are quarantined in ``errors/`` and counted; the batch raises
+    :class:`StoreError` only when the store failed (the run is then incomplete and a retry
+    completes exactly the missing documents).
+    """
+    items = [_input_item(stores.landing, k, s) for k, s in zip(batch["keys"], batch["sizes"], strict=True)]
+    # A batch is only part of a scheduler run: its manifest goes under runs/<run>/ (stable across
+    # retries), and runs/<run>.json is the whole run's manifest, written by the summary.
+    manifest_key = batch_manifest_key(batch["run"], int(batch["index"]))
+    from pipeline.translate.service import build_translation_stack
+
+    translation = build_translation_stack(settings.translation)
+    runner = Runner(
+        stores.output,
+        settings,
+        translation=translation,
+        force=force,
+        retranslate=retranslate,
+        on_outcome=on_outcome,
+    )
+    report = runner.run(items, manifest_key=manifest_key)
+    if not report.completed:
+        raise StoreError(f"batch {batch['index']} incomplete: {report.error}")
+    return {
+        "index": batch["index"],
+        "label": batch.get("label", ""),
+        "manifest": stores.output.uri_for(manifest_key),
+        "seconds": report.seconds,
+        "inputs": [item.uri for item in items],
+        **report.results(len(items)),
+        "pipeline": pipeline_info(settings),
+    }

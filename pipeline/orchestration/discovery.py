@@ -1,0 +1,171 @@
+"""Discovery and reprocess selection: which landing objects a run (or a reprocess) takes.
+
+Change detection reads the bucket, never the scheduler's state: a landing object is
+*pending* when no record of it exists in ``clean/`` or ``errors/``, or when it was modified
+after its record was written (both timestamps come from the same object store, so clocks
+agree). A wiped scheduler database therefore reprocesses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pipeline.ids import doc_id_for, is_valid_doc_id
+from pipeline.inputs import object_uri
+from pipeline.orchestration.settings import JSON, Stores
+from pipeline.outputs import StoredOutcome, inventory
+from pipeline.settings import Settings, as_prefix
+from pipeline.store import ObjectInfo, ObjectNotFound, Store
+
+STATUS_FILTERS = ("any", "failed", "awaiting_model")
+
+
+class SelectionError(ValueError):
+    """A reprocess request that cannot be honoured as given (not an infrastructure error)."""
+
+
+# -- discovery ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One landing object to process, and why."""
+
+    key: str  # relative to the bucket
+    uri: str
+    doc_id: str
+    size: int
+    reason: str  # "new" | "changed" | "selected"
+
+
+def landing_objects(stores: Stores, settings: Settings, subprefix: str = "") -> Iterator[ObjectInfo]:
+    """Objects under the landing prefix; dotfiles and temp names are skipped as ``discover`` does.
+
+    Keys no store may address (control characters, ``.``/``..`` segments) are listed too, with
+    no modification time: they are inputs all the same, and the runner gives each an error
+    record instead of letting it vanish.
+    """
+    landing = settings.orchestration.landing_prefix
+    prefix = landing + as_prefix(subprefix).rstrip("/") if subprefix else landing
+    unaddressable: list[str] = []
+    for info in stores.landing.list(prefix, skipped=unaddressable):
+        if not any(part.startswith(".") for part in info.key[len(landing) :].split("/")):
+            yield info
+    for key in unaddressable:
+        yield ObjectInfo(key=key, size=0, etag=None, modified=None)
+
+
+def find_pending(
+    objects: Iterable[ObjectInfo], outcomes: Mapping[str, StoredOutcome], uri_for: Callable[[str], str]
+) -> list[Candidate]:
+    """Landing objects with no stored outcome, or modified after theirs was written.
+
+    Strictly *after*: S3 timestamps have one-second resolution, and an object uploaded in the
+    same second its record was written must not look changed forever (it would be re-read on
+    every run). An overwrite within that same second is picked up by a reprocess.
+    """
+    pending: list[Candidate] = []
+    for info in objects:
+        uri = uri_for(info.key)
+        doc_id = doc_id_for(uri)
+        stored = outcomes.get(doc_id)
+        if stored is None:
+            pending.append(Candidate(info.key, uri, doc_id, info.size, "new"))
+        elif stored.modified is None or (info.modified is not None and info.modified > stored.modified):
+            pending.append(Candidate(info.key, uri, doc_id, info.size, "changed"))
+    return pending
+
+
+def discover_pending(stores: Stores, settings: Settings) -> list[Candidate]:
+    """New or changed landing objects, compared against what the output area holds."""
+    return find_pending(
+        landing_objects(stores, settings),
+        inventory(stores.output).outcomes(),
+        lambda key: object_uri(stores.landing, key),
+    )
+
+
+# -- reprocess selection -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A reprocess request, validated (the trigger form validates each field; this, the whole)."""
+
+    doc_ids: tuple[str, ...] = ()
+    prefix: str = ""
+    since: date | None = None
+    status: str = "any"
+    all_documents: bool = False
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Selection:
+        ids = tuple(dict.fromkeys(str(i).strip() for i in (params.get("doc_ids") or ()) if str(i).strip()))
+        bad = [i for i in ids if not is_valid_doc_id(i)]
+        if bad:
+            raise SelectionError(f"not document ids: {', '.join(bad[:5])}")
+        since_raw = params.get("since")
+        since = date.fromisoformat(str(since_raw)[:10]) if since_raw else None
+        status = str(params.get("status") or "any")
+        if status not in STATUS_FILTERS:
+            raise SelectionError(f"status must be one of {', '.join(STATUS_FILTERS)}, not {status!r}")
+        prefix = as_prefix(str(params.get("prefix") or ""))
+        selection = cls(ids, prefix, since, status, bool(params.get("all_documents")))
+        if not selection.narrows() and not selection.all_documents:
+            raise SelectionError(
+                "nothing selected: give doc_ids, a prefix, a since date or a status filter, "
+                "or set all_documents to reprocess every landing object"
+            )
+        return selection
+
+    def narrows(self) -> bool:
+        return bool(self.doc_ids or self.prefix or self.since or self.status != "any")
+
+    def describe(self) -> JSON:
+        data = asdict(self)
+        data["doc_ids"] = list(self.doc_ids)
+        data["since"] = self.since.isoformat() if self.since else None
+        return data
+
+
+def select_for_reprocess(stores: Stores, settings: Settings, selection: Selection) -> tuple[list[Candidate], list[str]]:
+    """Landing objects matching *selection*, and the requested doc ids that matched nothing.
+
+    Ids are matched by recomputing each landing object's id from its URI (a listing, no
+    reads), so a document can be reprocessed whether it last succeeded, failed or never ran.
+    ``since`` compares the date the stored record was written (UTC); ``awaiting_model`` reads
+    the clean records of the remaining candidates to find ``no_model`` segments.
+    """
+    outcomes = inventory(stores.output).outcomes()
+    wanted = set(selection.doc_ids)
+    since_ts = datetime.combine(selection.since, datetime.min.time(), UTC).timestamp() if selection.since else None
+    chosen: list[Candidate] = []
+    for info in landing_objects(stores, settings, selection.prefix):
+        uri = object_uri(stores.landing, info.key)
+        doc_id = doc_id_for(uri)
+        if wanted and doc_id not in wanted:
+            continue
+        stored = outcomes.get(doc_id)
+        if since_ts is not None and (stored is None or (stored.modified or 0) < since_ts):
+            continue
+        if selection.status == "failed" and (stored is None or stored.status != "failed"):
+            continue
+        if selection.status == "awaiting_model" and (stored is None or not _awaits_model(stores.output, stored)):
+            continue
+        chosen.append(Candidate(info.key, uri, doc_id, info.size, "selected"))
+    missing = sorted(wanted - {c.doc_id for c in chosen}) if wanted else []
+    return chosen, missing
+
+
+def _awaits_model(output: Store, stored: StoredOutcome) -> bool:
+    if stored.status != "clean":
+        return False
+    try:
+        record = json.loads(output.get(stored.key))
+    except (ObjectNotFound, ValueError):
+        return False
+    return any((s.get("translation") or {}).get("status") == "no_model" for s in record.get("segments", ()))

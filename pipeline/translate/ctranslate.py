@@ -76,12 +76,20 @@ _LOAD_LOCKS: dict[_CacheKey, threading.Lock] = {}
 _SP_CACHE: dict[str, spm.SentencePieceProcessor] = {}
 
 
+_INHERITED: list[object] = []  # the parent's models, never released in a forked child
+
+
 def _reset_after_fork() -> None:
-    # CTranslate2's worker threads do not survive fork(); a child reloads what it uses.
-    global _CACHE_LOCK
-    _CACHE.clear()
-    _SP_CACHE.clear()
-    _LOAD_LOCKS.clear()
+    """A forked child starts with empty caches and reloads what it uses.
+
+    CTranslate2's worker threads do not survive fork(), and neither must the parent's models be
+    *destroyed* in the child: a Translator's destructor joins threads the child does not have
+    and crashes it (SIGSEGV) — which killed every ``subprocess.Popen(..., preexec_fn=...)``
+    made after a model was loaded. So the old caches are set aside, not cleared.
+    """
+    global _CACHE, _SP_CACHE, _LOAD_LOCKS, _CACHE_LOCK
+    _INHERITED.append((_CACHE, _SP_CACHE))
+    _CACHE, _SP_CACHE, _LOAD_LOCKS = {}, {}, {}
     _CACHE_LOCK = threading.Lock()
 
 

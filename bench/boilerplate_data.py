@@ -1,9 +1,9 @@
 """Development data for boilerplate stripping: loaders, line labels and the held-out split.
 
 Rendered pages get line labels by aligning their tokens in order to the gold main text
-(:func:`pipeline.boilerplate.align.align_lines`); a line is content when at least half of
-its tokens align. Pages are split by a hash of their id (one third held out), so the split
-is stable and independent of file order.
+(:func:`pipeline.boilerplate.align.align_spans`, as the HTML path aligns trafilatura's output);
+a line is content when at least half of its tokens align. Pages are split by a hash of their
+id (one third held out), so the split is stable and independent of file order.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.boilerplate.align import align_lines
+from pipeline.boilerplate.align import align_spans
 from pipeline.boilerplate.lines import Line, split_lines, tokens
 from pipeline.boilerplate.render import decode_html, render_html
 
@@ -55,8 +55,8 @@ def held_out(pid: str) -> bool:
 
 def label_lines(lines: list[Line], gold: str) -> list[int]:
     """1 for lines whose tokens align (>= 50 %) in order with the gold text."""
-    frac = align_lines([tokens(ln.text) for ln in lines], tokens(gold))
-    return [1 if f >= 0.5 else 0 for f in frac]
+    aligned = align_spans([tokens(ln.text) for ln in lines], tokens(gold))
+    return [1 if share >= 0.5 else 0 for share, _ in aligned]
 
 
 def load_turku(split: str) -> list[Page]:

@@ -20,10 +20,10 @@ import sys
 import numpy as np
 
 from bench.boilerplate_data import held_out, load_all
+from bench.boilerplate_metric import score_pages
 from bench.boilerplate_train import Config, _fold, fit_model
 from pipeline.boilerplate.html import GROW_MIN, RESCUE_MIN, VETO_MAX, label_lines, run_trafilatura
 from pipeline.boilerplate.lines import Line
-from pipeline.boilerplate.metric import score_pages
 from pipeline.boilerplate.render import parse_html
 from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier
 

@@ -1,9 +1,11 @@
 """Development data for boilerplate stripping: loaders, line labels and the held-out split.
 
 Rendered pages get line labels by aligning their tokens in order to the gold main text
-(:func:`pipeline.boilerplate.align.align_lines`); a line is content when at least half of
-its tokens align. Pages are split by a hash of their id (one third held out), so the split
-is stable and independent of file order.
+(:func:`pipeline.boilerplate.align.align_spans`, as the HTML path aligns trafilatura's output);
+a line is content when at least half of its tokens align. Files are decoded by the pipeline's
+own decoder (:func:`pipeline.decode.decode`), as ``docpipe run`` reads them. Pages are split
+by a hash of their id (one third held out), so the split is stable and independent of file
+order.
 """
 
 from __future__ import annotations
@@ -16,20 +18,23 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.boilerplate.align import align_lines
+from pipeline.boilerplate.align import align_spans
 from pipeline.boilerplate.lines import Line, split_lines, tokens
-from pipeline.boilerplate.render import decode_html, render_html
+from pipeline.boilerplate.render import render_html
+from pipeline.decode import decode
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "dev-data" / "boilerplate"
-_CODE = ("render.py", "align.py", "lines.py")  # what the cached renderings and labels depend on
+# what the cached renderings and labels depend on
+_CODE = ("pipeline/decode.py", "pipeline/boilerplate/render.py", "pipeline/boilerplate/align.py",
+         "pipeline/boilerplate/lines.py", "bench/boilerplate_data.py")
 
 
 def _cache_path() -> Path:
-    """Cache file keyed by the rendering/labelling code, so a code change never reads stale labels."""
+    """Cache file keyed by the decoding/rendering/labelling code, so a code change never reads stale labels."""
     h = hashlib.md5()
     for name in _CODE:
-        h.update((ROOT / "pipeline" / "boilerplate" / name).read_bytes())
+        h.update((ROOT / name).read_bytes())
     return Path(f"/tmp/docpipe_boilerplate_cache_{h.hexdigest()[:12]}.pkl")
 _CLEANEVAL_TAG = re.compile(r"^\s*<(?:p|h|l)>\s*", re.M)
 
@@ -55,8 +60,8 @@ def held_out(pid: str) -> bool:
 
 def label_lines(lines: list[Line], gold: str) -> list[int]:
     """1 for lines whose tokens align (>= 50 %) in order with the gold text."""
-    frac = align_lines([tokens(ln.text) for ln in lines], tokens(gold))
-    return [1 if f >= 0.5 else 0 for f in frac]
+    aligned = align_spans([tokens(ln.text) for ln in lines], tokens(gold))
+    return [1 if share >= 0.5 else 0 for share, _ in aligned]
 
 
 def load_turku(split: str) -> list[Page]:
@@ -73,7 +78,7 @@ def load_turku(split: str) -> list[Page]:
 
 
 def _decode(raw: bytes) -> str:
-    return decode_html(raw)
+    return decode(raw).text
 
 
 def _read_html(path: Path) -> str:

@@ -18,8 +18,8 @@ import time
 import trafilatura
 
 from bench.boilerplate_data import ROOT, Page, held_out, load_all
+from bench.boilerplate_metric import score_pages
 from pipeline.boilerplate import TextBoilerplateClassifier, extract_html
-from pipeline.boilerplate.metric import score_pages
 
 OUT = ROOT / "bench" / "results" / "boilerplate_eval.json"
 

@@ -20,10 +20,11 @@ import sys
 import numpy as np
 
 from bench.boilerplate_data import held_out, load_all
+from bench.boilerplate_metric import score_pages
 from bench.boilerplate_train import Config, _fold, fit_model
-from pipeline.boilerplate.html import GROW_MIN, RESCUE_MIN, VETO_MAX, label_lines, run_trafilatura
+from pipeline.boilerplate.html import GROW_MIN, RESCUE_MIN, VETO_MAX, label_lines
 from pipeline.boilerplate.lines import Line
-from pipeline.boilerplate.metric import score_pages
+from pipeline.boilerplate.markup import block_evidence, run_trafilatura
 from pipeline.boilerplate.render import parse_html
 from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier
 
@@ -58,12 +59,13 @@ def main() -> list[tuple]:
         if not main.strip():  # the text model decides alone: no threshold here applies
             continue
         post, infos = models[_fold(p.pid, 3)].smoothed(p.lines)
-        cases.append((p, main, meta.title, _Fixed(post, infos)))
+        evidence = block_evidence(p.lines, main, [False] * len(p.lines))  # captions are not tuned here
+        cases.append((p, evidence, meta.title, _Fixed(post, infos)))
     results = []
     for rescue, veto, grow in itertools.product(RESCUES, VETOES, GROWS):
         pairs = []
-        for p, main, title, clf in cases:
-            roles = label_lines(p.lines, main, title, rescue=rescue, veto=veto, grow=grow, clf=clf)  # type: ignore[arg-type]
+        for p, evidence, title, clf in cases:
+            roles = label_lines(p.lines, evidence, True, title, clf, rescue=rescue, veto=veto, grow=grow)  # type: ignore[arg-type]
             pairs.append((p.gold, "\n".join(ln.text for ln, (r, _) in zip(p.lines, roles, strict=True) if r.is_main)))
         s = score_pages(pairs)
         results.append((round(s.f1, 4), round(s.precision, 4), round(s.recall, 4), rescue, veto, grow))

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.boilerplate_data import Page, held_out, load_all
+from bench.boilerplate_metric import score_pages
 from pipeline.boilerplate.features import FEATURE_NAMES, featurize
-from pipeline.boilerplate.metric import score_pages
 from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier, is_layout_page
 
 PROSE_FLOOR = 0.5  # see text_classifier.TextBoilerplateClassifier._rules

@@ -26,10 +26,10 @@ import random
 import time
 
 from bench.boilerplate_data import ROOT, Page, held_out, load_all
+from bench.boilerplate_metric import score_pages
 from pipeline.boilerplate import TextBoilerplateClassifier
 from pipeline.boilerplate.host_memory import HostMemory
 from pipeline.boilerplate.lines import Line
-from pipeline.boilerplate.metric import score_pages
 from pipeline.document import Block, Document, Source
 from pipeline.stages.boilerplate import BoilerplateStep
 

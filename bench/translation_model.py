@@ -33,8 +33,8 @@ import numpy as np
 import sentencepiece as spm
 from ctranslate2.specs import transformer_spec
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project's package writer
-from pipeline.translate.packages import write_translation_package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: tools.argos_package
+from tools.argos_package import write_translation_package
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED_NTREX = PROJECT.parent / "shared" / "dev-data" / "lid" / "ntrex128"

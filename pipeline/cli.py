@@ -48,6 +48,7 @@ _MODELS_EXAMPLES = """examples:
   docpipe models install s3://models/argos/           # every .argosmodel under a prefix
   docpipe models install /srv/nllb-200-distilled-600M-ct2   # an NLLB-200 directory (Pashto)
   docpipe models list
+  docpipe models remove argos-ar_en@1.0               # an id from `docpipe models list`
   docpipe models download ar fa ur bn                 # only where the machine has internet
 
 Dari (fa-AF) is served by the Persian (fa) model. There is no Argos model for Pashto:
@@ -140,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = commands.add_parser(
         "models",
-        help="install and list offline translation models",
+        help="install, list and remove offline translation models",
         description="Manage the offline translation models (Argos .argosmodel packages, NLLB-200 directories).",
         epilog=_MODELS_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -158,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
     listing = actions.add_parser("list", help="show installed language pairs, versions and sizes")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=_cmd_models_list)
+    remove = actions.add_parser(
+        "remove",
+        help="uninstall models by the ids `models list` shows",
+        description="Uninstall models by id. An NLLB directory serves several language pairs: name all of "
+        "its ids to remove it. Nothing is removed if an id is not installed.",
+    )
+    remove.add_argument("ids", nargs="+", metavar="ID", help="model ids, e.g. argos-ar_en@1.0")
+    remove.set_defaults(handler=_cmd_models_remove)
     download = actions.add_parser("download", help="fetch packages from the Argos index (needs internet)")
     download.add_argument("languages", nargs="+", metavar="LANG", help="source languages, e.g. ar fa ur bn")
     download.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the index (default 10)")
@@ -359,6 +368,19 @@ def _cmd_models_list(args: argparse.Namespace) -> int:
     for i in infos:
         pair = i.from_code + "→" + i.to_code
         print(f"{pair:<10} {i.kind:<6} {i.version:<10} {human_bytes(i.size_bytes):>9}  {i.id:<36} {i.license}")
+    return EXIT_OK
+
+
+def _cmd_models_remove(args: argparse.Namespace) -> int:
+    from pipeline.translate.packages import PackageError, remove
+
+    try:
+        removed = remove(args.ids, args.models_dir)
+    except (PackageError, OSError) as exc:
+        print(f"docpipe models remove: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for info in removed:
+        print(f"removed {info.id}  {info.path}")
     return EXIT_OK
 
 

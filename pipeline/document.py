@@ -61,6 +61,18 @@ class Translation:
 
 
 @dataclass(slots=True)
+class BlockEvidence:
+    """What the markup says about one block of a rendered HTML page.
+
+    Read by the layout stage, weighed by the boilerplate stage; nothing here is a role.
+    """
+
+    extracted_share: float = 0.0  # share of the block's tokens found, in order, in trafilatura's main text
+    extracted_span: tuple[int, int] | None = None  # the token span [lo, hi) of that text they aligned to
+    caption: bool = False  # the markup names the block an image caption (<figcaption>, class="caption", ...)
+
+
+@dataclass(slots=True)
 class Block:
     """A unit of layout: one text line, or one HTML block element rendered to a line.
 
@@ -75,6 +87,7 @@ class Block:
     indent: int = 0
     role: Role = Role.CONTENT
     role_score: float = 1.0
+    evidence: BlockEvidence | None = None  # HTML only (see PageEvidence)
 
 
 @dataclass(slots=True)
@@ -123,6 +136,19 @@ class Metadata:
 
 
 @dataclass(slots=True)
+class PageEvidence:
+    """What an HTML page's markup says about the page as a whole (read by the layout stage).
+
+    The boilerplate stage decides from it, with the roles it assigns, the record's metadata,
+    title and alternates.
+    """
+
+    metadata: Metadata = field(default_factory=Metadata)  # trafilatura's reading: title, author, date, ...
+    alternates: list[Alternate] = field(default_factory=list)  # hreflang links and language-switcher anchors
+    extracted: bool = False  # trafilatura found main text (if not, the text classifier decides alone)
+
+
+@dataclass(slots=True)
 class Document:
     """One input document and everything the stages have found out about it."""
 
@@ -135,11 +161,15 @@ class Document:
     segments: list[Segment] = field(default_factory=list)
     alternates: list[Alternate] = field(default_factory=list)
     models: set[str] = field(default_factory=set)
-    roles_assigned: bool = False  # the layout stage already knew the roles (HTML extraction)
+    markup: PageEvidence | None = None  # HTML only: what the markup says, for the boilerplate stage
     clean_text: str = ""
     clean_text_en: str = ""
     title_en: str | None = None  # the title block in English (the title is not part of clean_text)
     languages: dict[str, float] = field(default_factory=dict)
+
+    def title_block(self) -> int | None:
+        """Index of the block the boilerplate stage made the title, if any."""
+        return next((i for i, block in enumerate(self.blocks) if block.role == Role.TITLE), None)
 
     def main_segments(self) -> list[Segment]:
         return [s for s in self.segments if s.role.is_main]

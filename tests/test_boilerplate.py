@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.boilerplate_metric import page_counts, score_pages
 from pipeline.boilerplate import HtmlExtraction, Line, TextBoilerplateClassifier, extract_html, split_lines
-from pipeline.boilerplate.align import align_lines
-from pipeline.boilerplate.metric import page_counts, score_pages
+from pipeline.boilerplate.align import align_spans
 from pipeline.boilerplate.phrases import match_chrome, switcher_lang
 from pipeline.document import Role
 
@@ -182,7 +182,7 @@ def test_align_in_order_ignores_menu_repeats() -> None:
     ref = ["breaking", "news", "today", "the", "minister", "said", "the", "deal", "is", "done"]
     lines = [["news"], ["breaking", "news", "today"], ["the", "minister", "said", "the", "deal", "is", "done"],
              ["news"]]
-    assert align_lines(lines, ref) == [0.0, 1.0, 1.0, 0.0]
+    assert align_spans(lines, ref) == [(0.0, None), (1.0, (0, 3)), (1.0, (3, 10)), (0.0, None)]
 
 
 def test_metric_shingles() -> None:

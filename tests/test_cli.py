@@ -26,7 +26,7 @@ def docpipe(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> s
     )
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["detect"], ["translate"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["detect"], ["translate"], ["models"]])
 def test_help_has_examples(command: list[str]) -> None:
     result = docpipe(*command, "--help")
     assert result.returncode == 0
@@ -86,3 +86,35 @@ def test_run_prints_a_summary(tmp_path: Path) -> None:
     for word in ("processed", "skipped", "failed", "languages", "awaiting a model", "manifest"):
         assert word in result.stdout
     assert result.stderr == ""
+
+
+def test_models_remove(tmp_path: Path) -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "models"
+    directory = str(tmp_path / "models")
+    installed = docpipe("models", "--models-dir", directory, "install",
+                        str(fixtures / "translate-ar_en-0_1.argosmodel"), str(fixtures / "nllb-phrasebook"))
+    assert installed.returncode == 0, installed.stderr
+
+    def ids() -> list[str]:
+        listing = docpipe("models", "--models-dir", directory, "list", "--json")
+        assert listing.returncode == 0, listing.stderr
+        return [row["id"] for row in json.loads(listing.stdout)]
+
+    everything = ids()
+    nllb = [i for i in everything if i.startswith("nllb-phrasebook:")]
+    assert len(nllb) == 3 and "argos-ar_en@0.1" in everything
+
+    unknown = docpipe("models", "--models-dir", directory, "remove", "argos-ar_en@0.1", "argos-xx_en@9")
+    assert unknown.returncode == 2 and unknown.stdout == ""
+    assert "not installed: argos-xx_en@9" in unknown.stderr and "argos-ar_en@0.1" in unknown.stderr
+    one_pair = docpipe("models", "--models-dir", directory, "remove", nllb[0])
+    assert one_pair.returncode == 2 and "name those ids too" in one_pair.stderr
+    assert ids() == everything  # an error removes nothing
+
+    removed = docpipe("models", "--models-dir", directory, "remove", "argos-ar_en@0.1")
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.startswith("removed argos-ar_en@0.1")
+    assert ids() == nllb
+    removed = docpipe("models", "--models-dir", directory, "remove", *nllb)
+    assert removed.returncode == 0 and removed.stdout.count("removed nllb-phrasebook:") == 3
+    assert ids() == [] and list((tmp_path / "models").iterdir()) == []  # no directory left behind

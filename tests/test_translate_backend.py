@@ -23,16 +23,9 @@ from pipeline.translate import NoModelError
 from pipeline.translate import ctranslate as ct
 from pipeline.translate.ctranslate import CTranslate2Translator, batch_translate, detokenize
 from pipeline.translate.memory import CachedTranslator, SQLiteStore, TranslationMemory, normalize_segment
-from pipeline.translate.packages import (
-    PackageError,
-    install,
-    list_installed,
-    models_dir,
-    read_nllb_dir,
-    write_argosmodel,
-    write_translation_package,
-)
+from pipeline.translate.packages import PackageError, install, list_installed, models_dir, read_nllb_dir
 from pipeline.translate.sentences import rejoin, split_sentences
+from tools.argos_package import write_argosmodel, write_translation_package
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "models"

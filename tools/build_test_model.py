@@ -44,8 +44,8 @@ import torch
 from ctranslate2.specs import common_spec, transformer_spec
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project's package writer
-from pipeline.translate.packages import write_translation_package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: tools.argos_package
+from tools.argos_package import write_translation_package
 
 ROOT = Path(__file__).resolve().parents[1]
 PHRASEBOOK_DIR = ROOT / "tools" / "phrasebook"

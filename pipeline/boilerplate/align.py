@@ -40,11 +40,6 @@ class _MaxFenwick:
         return best, arg
 
 
-def align_lines(line_tokens: list[list[str]], ref: list[str]) -> list[float]:
-    """Fraction of each line's tokens matched by the best in-order alignment to ``ref``."""
-    return [f for f, _ in align_spans(line_tokens, ref)]
-
-
 def align_spans(line_tokens: list[list[str]], ref: list[str]) -> list[tuple[float, tuple[int, int] | None]]:
     """Per line: matched fraction and the ``[lo, hi)`` span of ``ref`` it aligned to (or None)."""
     n_ref = len(ref)

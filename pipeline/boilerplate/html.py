@@ -1,30 +1,25 @@
-"""HTML path: render every visible block to a line, then say which lines are the article.
+"""HTML roles: weigh trafilatura's verdict on each rendered line with the text classifier.
 
-trafilatura finds the main content and the metadata; its output is aligned in order onto
-the rendered lines (see :mod:`.align`) so each rendered line becomes CONTENT or not. The
-text classifier gives the roles of everything else (navigation, share, comments, ...) and
-may rescue a paragraph trafilatura dropped when it is confident the line is prose.
+:mod:`.markup` renders the page and aligns trafilatura's main text onto its lines; here a line
+becomes CONTENT when trafilatura kept it, unless the text classifier is sure it is chrome (a
+short menu-like line: vetoed), and a line trafilatura dropped is rescued when the classifier is
+sure it is prose. The classifier also gives the roles of everything else (navigation, share,
+comments, ...). With no main text from trafilatura the classifier decides alone.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from functools import cache
 
 import numpy as np
-import trafilatura
-from lxml import etree
 
-from pipeline.document import Alternate, Metadata, Role
+from pipeline.document import Alternate, BlockEvidence, Metadata, Role
 
-from .align import align_spans
-from .captions import caption_lines, caption_texts
 from .features import LineInfo
-from .lines import Line, split_lines, tokens
-from .phrases import switcher_lang
-from .render import decode_html, parse_html, parse_too_deep, render_flat, render_tree
+from .lines import Line
+from .markup import read_html
 from .roles import assign_roles
 from .text_classifier import TextBoilerplateClassifier
 
@@ -36,7 +31,6 @@ VETO_TOKENS = 30
 GROW_MIN = 0.99  # smoothed P(content) for a line next to kept content to join it (see _grow)
 ISOLATED_GAP = 3  # a short aligned line this far from its neighbours' spans is a stray match
 ISOLATED_MAX_TOKENS = 5
-_CLASSIFIER: TextBoilerplateClassifier | None = None
 
 
 @dataclass(slots=True)
@@ -54,87 +48,10 @@ class HtmlExtraction:
         return "\n".join(ln.text for ln, (r, _) in zip(self.lines, self.roles, strict=True) if r.is_main)
 
 
-def _classifier() -> TextBoilerplateClassifier:
-    global _CLASSIFIER
-    if _CLASSIFIER is None:
-        _CLASSIFIER = TextBoilerplateClassifier()
-    return _CLASSIFIER
-
-
-def _lang_tag(value: str) -> str | None:
-    try:
-        import langcodes
-
-        return langcodes.standardize_tag(value.strip())
-    except Exception:  # malformed hreflang
-        return None
-
-
-# anchors that can be switcher links: short label or an explicit language attribute (XPath runs in C)
-_SHORT_ANCHORS = etree.XPath("//a[@hreflang or @lang or string-length(normalize-space(.)) <= 40]")
-
-
-def find_alternates(root: etree._Element | None, url: str | None = None) -> list[Alternate]:
-    """``<link rel=alternate hreflang>`` plus switcher links (anchors labelled by an autonym)."""
-    if root is None:
-        return []
-    out: list[Alternate] = []
-    seen: dict[tuple[str, str | None], Alternate] = {}
-
-    def add(lang: str | None, label: str | None, href: str | None) -> None:
-        if not lang:
-            return
-        href = urljoin(url, href) if (url and href) else href
-        key = (lang, href)
-        if key in seen:
-            seen[key].label = seen[key].label or label
-        else:
-            seen[key] = Alternate(lang=lang, label=label, href=href)
-            out.append(seen[key])
-
-    for link in root.iter("link"):
-        rel = (link.get("rel") or "").lower().split()
-        hreflang = link.get("hreflang")
-        if "alternate" in rel and hreflang and hreflang.lower() != "x-default":
-            add(_lang_tag(hreflang), None, link.get("href"))
-    for a in _SHORT_ANCHORS(root):
-        label = " ".join(a.text_content().split())
-        if not label:
-            continue
-        code = switcher_lang(label)
-        attr = a.get("hreflang") or a.get("lang")
-        if code or attr:
-            add(_lang_tag(attr) if attr else code, label, a.get("href"))
-    return out
-
-
-def _metadata(doc: object, url: str | None) -> Metadata:
-    if doc is None:
-        return Metadata(url=url)
-    def get(key: str) -> str | None:
-        value = getattr(doc, key, None)
-        return str(value) if value else None
-
-    return Metadata(title=get("title"), author=get("author"), date=get("date"),
-                    site=get("sitename"), url=get("url") or url)
-
-
-def run_trafilatura(html: str | bytes | etree._Element, url: str | None = None) -> tuple[str, Metadata]:
-    """trafilatura's main text (comments excluded) and the page metadata.
-
-    ``favor_recall``: on the wcxb fit split it is as good alone as the default and, followed
-    by our veto of chrome-like lines, better (F1 0.948 vs 0.946), and it is faster.
-
-    Accepts an already parsed tree (trafilatura then skips its own parsing: ~20 % faster,
-    same output on the dev pages); the tree is modified.
-    """
-    try:
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=True, include_images=False, favor_recall=True)
-    except Exception:  # trafilatura gives up on some malformed pages; the text model takes over
-        doc = None
-    main = (getattr(doc, "text", None) or "") if doc is not None else ""
-    return main, _metadata(doc, url)
+@cache
+def default_classifier() -> TextBoilerplateClassifier:
+    """The shipped text classifier, built once per process (for :func:`extract_html`)."""
+    return TextBoilerplateClassifier()
 
 
 def _isolated(spans: list[tuple[int, int] | None], keep: np.ndarray, i: int, gap: int) -> bool:
@@ -165,21 +82,20 @@ def _grow(keep: np.ndarray, post: np.ndarray, infos: list[LineInfo], threshold: 
                 keep[i] = changed = True
 
 
-def label_lines(lines: list[Line], main: str, title: str | None = None, *, rescue: float = RESCUE_MIN,
-                veto: float = VETO_MAX, isolated_gap: int = ISOLATED_GAP, grow: float = GROW_MIN,
-                clf: TextBoilerplateClassifier | None = None,
-                captions: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
-    """Roles of rendered lines given the extractor's main text (empty: text model alone).
+def label_lines(lines: list[Line], evidence: Sequence[BlockEvidence], extracted: bool, title: str | None,
+                clf: TextBoilerplateClassifier, *, rescue: float = RESCUE_MIN, veto: float = VETO_MAX,
+                isolated_gap: int = ISOLATED_GAP, grow: float = GROW_MIN) -> list[tuple[Role, float]]:
+    """Roles of rendered lines given the markup's *evidence* (one per line, see :mod:`.markup`).
 
-    ``captions`` marks lines the markup names as image captions (:func:`.captions.caption_lines`).
+    *extracted*: trafilatura found main text; if not, the text classifier decides alone.
+    *title*: the page's title from its metadata, which pins the TITLE line.
     """
-    clf = clf or _classifier()
-    if not main.strip():  # trafilatura found nothing: the text model decides alone
+    captions = [e.caption for e in evidence]
+    if not extracted:  # trafilatura found nothing: the text model decides alone
         return clf.classify(lines, title=title, captions=captions)
     post, infos = clf.smoothed(lines)
-    aligned = align_spans([tokens(ln.text) for ln in lines], tokens(main))
-    frac = np.array([f for f, _ in aligned])
-    spans = [sp for _, sp in aligned]
+    frac = np.array([e.extracted_share for e in evidence])
+    spans = [e.extracted_span for e in evidence]
     keep = frac >= ALIGN_MIN
     if isolated_gap >= 0:
         for i, info in enumerate(infos):
@@ -203,21 +119,16 @@ def label_lines(lines: list[Line], main: str, title: str | None = None, *, rescu
     return assign_roles(lines, infos, keep, conf, title, captions)
 
 
-def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtraction:
-    """Render, extract with trafilatura, align, and label every rendered line."""
+def extract_html(html: str | bytes, url: str | None = None,
+                 classifier: TextBoilerplateClassifier | None = None) -> HtmlExtraction:
+    """Render, read the markup and label every rendered line: the layout and boilerplate stages'
+    HTML path in one call (for benchmarks and tests; bytes are decoded by :func:`pipeline.decode.decode`)."""
     if isinstance(html, bytes):
-        html = decode_html(html)
-    root = parse_html(html)
-    if root is None:
-        return HtmlExtraction("", [], [], Metadata(url=url), [])
-    too_deep = parse_too_deep()
-    main, meta = run_trafilatura(copy.deepcopy(root), url)
-    alternates = find_alternates(root, url)
-    captions = caption_texts(root)
-    if too_deep:  # the tree lost everything below 256 levels: flat text, and the text model decides alone
-        text, main = render_flat(html), ""
-    else:
-        text = render_tree(root)
-    lines = split_lines(text)
-    roles = label_lines(lines, main, meta.title, captions=caption_lines(lines, captions)) if lines else []
-    return HtmlExtraction(text, lines, roles, meta, alternates)
+        from pipeline.decode import decode
+
+        html = decode(html).text
+    page = read_html(html, url)
+    clf = classifier or default_classifier()
+    roles = label_lines(page.lines, page.evidence, page.page.extracted, page.page.metadata.title, clf) \
+        if page.lines else []
+    return HtmlExtraction(page.text, page.lines, roles, page.page.metadata, page.page.alternates)

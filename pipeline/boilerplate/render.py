@@ -13,7 +13,6 @@ limit, with one line per block element and no layout.
 
 from __future__ import annotations
 
-import codecs
 import re
 from html.parser import HTMLParser
 
@@ -32,33 +31,15 @@ _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "
 # browsers (HTML5 "after body" mode) keep parsing content that follows a premature </body> or
 # </html> into the body; libxml2 drops it (wcxb has article bodies after an early </html>)
 _END_BODY_RE = re.compile(rb"</(?:body|html)\s*>", re.I)
-_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
-def decode_html(data: bytes) -> str:
-    """Bytes -> str: BOM, else ``<meta charset>``, else UTF-8, else cp1252.
+def parse_html(html: str) -> etree._Element | None:
+    """Parse possibly broken HTML safely; ``None`` for an empty document.
 
-    (libxml2 ignores HTML5 ``<meta charset>``, so decoding is not left to the parser.)
+    *html* is decoded text (:func:`pipeline.decode.decode`: BOM, UTF-8, ``<meta charset>``,
+    then a guess); libxml2 ignores HTML5 ``<meta charset>``, so decoding is never left to it.
     """
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, "replace")
-    m = _CHARSET_RE.search(data[:8192])
-    if m:
-        try:
-            return data.decode(m.group(1).decode("ascii"), "replace")
-        except LookupError:
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
-
-
-def parse_html(html: str | bytes) -> etree._Element | None:
-    """Parse possibly broken HTML safely; ``None`` for an empty document."""
-    text = html if isinstance(html, str) else decode_html(html)
-    data = _END_BODY_RE.sub(b"", text.encode("utf-8", "replace"))
+    data = _END_BODY_RE.sub(b"", html.encode("utf-8", "replace"))
     if not data.strip():
         return None
     try:
@@ -125,8 +106,7 @@ def render_tree(root: etree._Element | None) -> str:
     return Inscriptis(root, _CONFIG).get_text()
 
 
-def render_html(html: str | bytes) -> str:
-    """Rendered text of an HTML page (see module docstring)."""
-    text = html if isinstance(html, str) else decode_html(html)
-    root = parse_html(text)
-    return render_flat(text) if parse_too_deep() else render_tree(root)
+def render_html(html: str) -> str:
+    """Rendered text of an HTML page (decoded text; see module docstring)."""
+    root = parse_html(html)
+    return render_flat(html) if parse_too_deep() else render_tree(root)

@@ -1,17 +1,17 @@
 """Stage 6: the cleaned main content, its English version and language shares.
 
 ``clean_text`` is exactly the text of the main-content blocks (the article body; the
-title goes to ``metadata.title``, its English to ``title_en``), in their original
-languages. ``clean_text_en`` keeps English as is, swaps in translations, and marks what
-could not be translated as ``[untranslated LANG: text]`` so a reader never mistakes
-foreign text for English and can see what awaits a model.
+title block, chosen by the boilerplate stage, is not part of it: its English goes to
+``title_en``), in their original languages. ``clean_text_en`` keeps English as is, swaps
+in translations, and marks what could not be translated as ``[untranslated LANG: text]``
+so a reader never mistakes foreign text for English and can see what awaits a model.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from pipeline.document import Block, Document, Role, Segment, TranslationStatus
+from pipeline.document import Block, Document, Segment, TranslationStatus
 from pipeline.stages.base import Step
 
 
@@ -38,11 +38,9 @@ class AssembleStep(Step):
             if total
             else {}
         )
-        title_block = next((i for i, b in enumerate(doc.blocks) if b.role == Role.TITLE), None)
-        if title_block is not None:
-            block = doc.blocks[title_block]
-            doc.metadata.title = doc.metadata.title or block.text
-            doc.title_en = _english_block(doc.text, block, by_block[title_block])
+        title = doc.title_block()
+        if title is not None:
+            doc.title_en = _english_block(doc.text, doc.blocks[title], by_block[title])
 
 
 def _english_block(text: str, block: Block, segments: list[Segment]) -> str:

@@ -1,13 +1,17 @@
-"""Stage 5: give every block a role — content, or which kind of chrome it is.
+"""Stage 5: give every block a role — content, or which kind of chrome it is — and settle the
+page's metadata, title and language alternates.
 
-HTML documents arrive with roles from the extraction; plain text goes through the line
-classifier, which sees each line's language and English translation so that chrome in
-Arabic or Pashto is recognised through its English meaning. Nothing is dropped: segments
-inherit their block's role and stay in the record.
+This is the one place roles are assigned, for both formats. Plain text goes through the line
+classifier, which sees each line's language and English translation so that chrome in Arabic or
+Pashto is recognised through its English meaning. For HTML the layout stage has attached what
+the markup says (trafilatura's verdict on each block, captions, metadata, hreflang alternates):
+:func:`~pipeline.boilerplate.html.label_lines` weighs that with the classifier, on the rendered
+lines alone (as the HTML path was tuned: no languages or translations). Nothing is dropped:
+segments inherit their block's role and stay in the record.
 
 With a :class:`HostMemory`, each batch's pages are first added to their site's line counts,
 and lines the site repeats across its pages are passed to the classifier as chrome evidence
-(for HTML, extracted lines the site repeats are demoted to boilerplate).
+(for HTML, lines trafilatura kept that the site repeats are demoted to boilerplate).
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ import logging
 import re
 from collections import Counter
 
-from pipeline.boilerplate import Line, TextBoilerplateClassifier
+from pipeline.boilerplate import Line, TextBoilerplateClassifier, label_lines
 from pipeline.boilerplate.host_memory import HostMemory, site_of
-from pipeline.document import Alternate, Document, Role, Segment, TranslationStatus
+from pipeline.document import Alternate, Document, Metadata, PageEvidence, Role, Segment, TranslationStatus
 from pipeline.langtags import UNDETERMINED
 from pipeline.stages.base import Failure, Step
 from pipeline.store import StoreError
@@ -30,6 +34,8 @@ log = logging.getLogger(__name__)
 DUPLICATE_SENTENCES = 3
 SENTENCE_MIN_WORDS = 12
 _SENTENCE_END_RE = re.compile(r"[.!?؟۔।\"'”’)\]]\s*$")
+# a line trafilatura kept that the site repeats on its other pages: its role score is capped here
+HOST_REPEATED_SCORE = 0.05
 
 
 class BoilerplateStep(Step):
@@ -60,31 +66,52 @@ class BoilerplateStep(Step):
         by_block = doc.segments_by_block()
         site = _site(doc)
         repeated = self._repeated(doc, site)
-        if doc.roles_assigned and repeated:
-            for block, flag in zip(doc.blocks, repeated, strict=True):
-                if flag and block.role.is_main:
-                    block.role, block.role_score = Role.BOILERPLATE, min(block.role_score or 0.0, 0.05)
-                    self.stats.counters["host_repeated_demoted"] += 1
-        if not doc.roles_assigned:
-            lines = [
-                Line(
-                    start=block.start,
-                    end=block.end,
-                    text=block.text,
-                    indent=block.indent,
-                    lang=_dominant_language(segments),
-                    text_en=_english(segments),
-                )
-                for block, segments in zip(doc.blocks, by_block, strict=True)
-            ]
-            roles = self.classifier.classify(lines, site, repeated=repeated)
-            for block, (role, score) in zip(doc.blocks, roles, strict=True):
-                block.role, block.role_score = role, round(float(score), 4)
+        if doc.markup is not None:
+            self._html_roles(doc, doc.markup, repeated)
+        else:
+            self._text_roles(doc, by_block, site, repeated)
         for block, segments in zip(doc.blocks, by_block, strict=True):
             for segment in segments:
                 segment.role = block.role
             self.stats.counters[f"role_{block.role.value}"] += 1
+        doc.metadata = _metadata(doc)
+        title = doc.title_block()
+        if title is not None:
+            doc.metadata.title = doc.metadata.title or doc.blocks[title].text
         doc.alternates = _alternates(doc, by_block)
+
+    def _html_roles(self, doc: Document, markup: PageEvidence, repeated: list[bool] | None) -> None:
+        """Roles from the markup's evidence weighed with the classifier, on the rendered lines alone."""
+        if not doc.blocks:
+            return
+        evidence = [block.evidence for block in doc.blocks if block.evidence is not None]
+        if len(evidence) != len(doc.blocks):
+            raise ValueError("HTML blocks without the layout stage's evidence")
+        lines = [Line(start=b.start, end=b.end, text=b.text, indent=b.indent) for b in doc.blocks]
+        roles = label_lines(lines, evidence, markup.extracted, markup.metadata.title, self.classifier)
+        for block, (role, score), flag in zip(doc.blocks, roles, repeated or [False] * len(roles), strict=True):
+            if flag and role.is_main:  # the site repeats it on its other pages: chrome trafilatura kept
+                role, score = Role.BOILERPLATE, min(score or 0.0, HOST_REPEATED_SCORE)
+                self.stats.counters["host_repeated_demoted"] += 1
+            block.role, block.role_score = role, score
+
+    def _text_roles(self, doc: Document, by_block: list[list[Segment]], site: str | None,
+                    repeated: list[bool] | None) -> None:
+        """Roles from the classifier, which sees each line's language and English."""
+        lines = [
+            Line(
+                start=block.start,
+                end=block.end,
+                text=block.text,
+                indent=block.indent,
+                lang=_dominant_language(segments),
+                text_en=_english(segments),
+            )
+            for block, segments in zip(doc.blocks, by_block, strict=True)
+        ]
+        roles = self.classifier.classify(lines, site, repeated=repeated)
+        for block, (role, score) in zip(doc.blocks, roles, strict=True):
+            block.role, block.role_score = role, round(float(score), 4)
 
     def _repeated(self, doc: Document, site: str | None) -> list[bool] | None:
         """Per block: does the site repeat this line across its pages? None without memory."""
@@ -109,7 +136,20 @@ class BoilerplateStep(Step):
 
 
 def _site(doc: Document) -> str | None:
-    return site_of(doc.metadata.url, doc.source.uri)
+    return site_of(_metadata(doc).url, doc.source.uri)
+
+
+def _metadata(doc: Document) -> Metadata:
+    """The document's metadata, each field missing there taken from the markup (HTML)."""
+    current = doc.metadata
+    found = doc.markup.metadata if doc.markup is not None else Metadata()
+    return Metadata(
+        title=current.title or found.title,
+        author=current.author or found.author,
+        date=current.date or found.date,
+        site=current.site or found.site,
+        url=current.url or found.url,
+    )
 
 
 def _page_ids(doc: Document) -> tuple[str, ...]:
@@ -148,8 +188,9 @@ def _english(segments: list[Segment]) -> str | None:
 
 
 def _alternates(doc: Document, by_block: list[list[Segment]]) -> list[Alternate]:
-    """Page alternates from the extraction plus switcher lines, one per language."""
-    found = {alt.lang: alt for alt in doc.alternates}
+    """The markup's alternates (hreflang links, switcher anchors; one per language, the last wins)
+    plus a language-switcher line for each language they lack."""
+    found = {alt.lang: alt for alt in (doc.markup.alternates if doc.markup is not None else [])}
     for block, segments in zip(doc.blocks, by_block, strict=True):
         if block.role != Role.LANGUAGE_SWITCHER:
             continue

@@ -47,7 +47,6 @@ class LanguageStep(Step):
                         script=span.script if span else "Zyyy",
                         lang=normalize_tag(span.lang) if span else UNDETERMINED,
                         lang_score=round(float(span.score), 4) if span else 0.0,
-                        role=block.role,
                     )
                 )
         doc.segments = segments

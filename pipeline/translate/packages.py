@@ -27,6 +27,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -361,50 +362,38 @@ def install(
 
 
 def uninstall(info: PackageInfo) -> None:
-    """Remove an installed model directory."""
-    shutil.rmtree(info.path)
+    """Remove an installed model's directory (with every language pair it serves).
 
-
-ZIP_DATE = (2026, 1, 1, 0, 0, 0)  # fixed entry timestamps: the same files give the same bytes
-
-
-def write_translation_package(out_dir: Path, from_code: str, from_name: str, version: str, *, description: str,
-                              readme: str, sentencepiece_model: bytes, model_dir: Path, compress: bool = True) -> Path:
-    """``translate-{from_code}_en-{version}.argosmodel`` in *out_dir*: an X → English package.
-
-    Argos metadata, *readme*, the SentencePiece model and every file of the CTranslate2
-    *model_dir*, written by :func:`write_argosmodel` (so byte-identical on rebuild).
+    The directory is first renamed to a hidden ``.old-*`` one, which :func:`list_installed`
+    skips: a concurrent reader sees the model whole or not at all. Processes that already
+    loaded it keep their in-memory copy.
     """
-    metadata = {
-        "package_version": version, "argos_version": "1.9", "from_code": from_code, "from_name": from_name,
-        "to_code": "en", "to_name": "English", "type": "translate", "links": [], "description": description,
-    }
-    files = {"metadata.json": json.dumps(metadata, indent=2, ensure_ascii=False).encode() + b"\n",
-             "README.md": readme.encode(), "sentencepiece.model": sentencepiece_model}
-    for path in sorted(model_dir.iterdir()):
-        files[f"model/{path.name}"] = path.read_bytes()
-    name = f"translate-{from_code}_en-{version.replace('.', '_')}.argosmodel"
-    return write_argosmodel(out_dir / name, f"{from_code}_en", files, compress=compress)
+    trash = Path(tempfile.mkdtemp(prefix=".old-", dir=info.path.parent))
+    info.path.rename(trash / "pkg")
+    shutil.rmtree(trash, ignore_errors=True)
 
 
-def write_argosmodel(out: Path, top: str, files: dict[str, bytes], *, compress: bool = True) -> Path:
-    """Write an ``.argosmodel``: the directory *top* holding *files* (``metadata.json``,
-    ``model/…``, ``sentencepiece.model``, …), the layout :func:`install` reads.
+def remove(ids: Iterable[str], directory: str | os.PathLike[str] | None = None) -> list[PackageInfo]:
+    """Uninstall the models with these ids (as :func:`list_installed` gives them); return what was removed.
 
-    For the project's own test and benchmark models (``tools/build_test_model.py``,
-    ``bench/translation_model.py``): entries sorted, fixed timestamps and modes, so a rebuild
-    from the same files is byte-identical. *compress*: deflate (small fixtures) or store
-    (int8 weights barely compress). Written beside *out* and renamed into place.
+    Nothing is removed when an id is not installed, or when a model directory named by one id
+    also serves a pair that is not named: an NLLB directory serves several source languages,
+    and removing one of them removes them all.
     """
-    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    with zipfile.ZipFile(tmp, "w", compression=method, compresslevel=9 if compress else None) as zf:
-        for name in ["", "model/"]:
-            zf.writestr(zipfile.ZipInfo(f"{top}/{name}", ZIP_DATE), b"")
-        for name, data in sorted(files.items()):
-            info = zipfile.ZipInfo(f"{top}/{name}", ZIP_DATE)
-            info.compress_type, info.external_attr = method, 0o644 << 16
-            zf.writestr(info, data)
-    tmp.replace(out)
-    return out
+    installed = list_installed(directory)
+    by_id = {info.id: info for info in installed}
+    wanted = list(dict.fromkeys(ids))
+    unknown = [i for i in wanted if i not in by_id]
+    if unknown:
+        known = ", ".join(sorted(by_id)) or f"none in {models_dir(directory)}"
+        raise PackageError(f"not installed: {', '.join(unknown)} (installed: {known})")
+    paths = {by_id[i].path for i in wanted}
+    for path in sorted(paths):
+        others = [info.id for info in installed if info.path == path and info.id not in wanted]
+        if others:
+            raise PackageError(f"{path.name} also serves {', '.join(others)}: name those ids too to remove it")
+    removed = [info for info in installed if info.path in paths]
+    for path in sorted(paths):
+        uninstall(next(info for info in removed if info.path == path))
+        log.info("removed %s", path)
+    return removed

@@ -1,0 +1,144 @@
+"""Reading an HTML page: its rendered text and what the markup says about each block.
+
+The page is rendered with the chrome left in (one block per line, see :mod:`.render`), so HTML
+and plain text share every later stage. trafilatura's main text is aligned in order onto the
+rendered lines (see :mod:`.align`): per line, the share of its tokens trafilatura kept, which is
+its verdict on that line. The page's metadata, its language alternates (hreflang links and
+switcher anchors) and the lines the markup names as image captions come with it.
+
+Nothing here decides a role: :mod:`.html` weighs this evidence with the text classifier.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import etree
+
+from pipeline.document import Alternate, BlockEvidence, Metadata, PageEvidence
+
+from .align import align_spans
+from .captions import caption_lines, caption_texts
+from .lines import Line, split_lines, tokens
+from .phrases import switcher_lang
+from .render import parse_html, parse_too_deep, render_flat, render_tree
+
+
+@dataclass(slots=True)
+class HtmlPage:
+    """A rendered page: its text, its lines, one :class:`BlockEvidence` per line, and the page's evidence."""
+
+    text: str
+    lines: list[Line]
+    evidence: list[BlockEvidence]
+    page: PageEvidence = field(default_factory=PageEvidence)
+
+
+def _lang_tag(value: str) -> str | None:
+    try:
+        import langcodes
+
+        return langcodes.standardize_tag(value.strip())
+    except Exception:  # malformed hreflang
+        return None
+
+
+# anchors that can be switcher links: short label or an explicit language attribute (XPath runs in C)
+_SHORT_ANCHORS = etree.XPath("//a[@hreflang or @lang or string-length(normalize-space(.)) <= 40]")
+
+
+def find_alternates(root: etree._Element | None, url: str | None = None) -> list[Alternate]:
+    """``<link rel=alternate hreflang>`` plus switcher links (anchors labelled by an autonym)."""
+    if root is None:
+        return []
+    out: list[Alternate] = []
+    seen: dict[tuple[str, str | None], Alternate] = {}
+
+    def add(lang: str | None, label: str | None, href: str | None) -> None:
+        if not lang:
+            return
+        href = urljoin(url, href) if (url and href) else href
+        key = (lang, href)
+        if key in seen:
+            seen[key].label = seen[key].label or label
+        else:
+            seen[key] = Alternate(lang=lang, label=label, href=href)
+            out.append(seen[key])
+
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        hreflang = link.get("hreflang")
+        if "alternate" in rel and hreflang and hreflang.lower() != "x-default":
+            add(_lang_tag(hreflang), None, link.get("href"))
+    for a in _SHORT_ANCHORS(root):
+        label = " ".join(a.text_content().split())
+        if not label:
+            continue
+        code = switcher_lang(label)
+        attr = a.get("hreflang") or a.get("lang")
+        if code or attr:
+            add(_lang_tag(attr) if attr else code, label, a.get("href"))
+    return out
+
+
+def _metadata(doc: object, url: str | None) -> Metadata:
+    if doc is None:
+        return Metadata(url=url)
+
+    def get(key: str) -> str | None:
+        value = getattr(doc, key, None)
+        return str(value) if value else None
+
+    return Metadata(title=get("title"), author=get("author"), date=get("date"),
+                    site=get("sitename"), url=get("url") or url)
+
+
+def run_trafilatura(html: str | bytes | etree._Element, url: str | None = None) -> tuple[str, Metadata]:
+    """trafilatura's main text (comments excluded) and the page metadata.
+
+    ``favor_recall``: on the wcxb fit split it is as good alone as the default and, followed
+    by our veto of chrome-like lines, better (F1 0.948 vs 0.946), and it is faster.
+
+    Accepts an already parsed tree (trafilatura then skips its own parsing: ~20 % faster,
+    same output on the dev pages); the tree is modified.
+    """
+    try:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                          include_tables=True, include_images=False, favor_recall=True)
+    except Exception:  # trafilatura gives up on some malformed pages; the text model takes over
+        doc = None
+    main = (getattr(doc, "text", None) or "") if doc is not None else ""
+    return main, _metadata(doc, url)
+
+
+def block_evidence(lines: list[Line], main: str, captions: list[bool]) -> list[BlockEvidence]:
+    """Per line: how much of it trafilatura's *main* text holds, in order, and whether it is a caption.
+
+    With no main text there is nothing to align: every share is 0.
+    """
+    if not main.strip():
+        return [BlockEvidence(caption=caption) for caption in captions]
+    aligned = align_spans([tokens(ln.text) for ln in lines], tokens(main))
+    return [BlockEvidence(extracted_share=share, extracted_span=span, caption=caption)
+            for (share, span), caption in zip(aligned, captions, strict=True)]
+
+
+def read_html(html: str, url: str | None = None) -> HtmlPage:
+    """Render *html* (decoded text) and gather the markup's evidence on the page and each line."""
+    root = parse_html(html)
+    if root is None:
+        return HtmlPage("", [], [], PageEvidence(Metadata(url=url)))
+    too_deep = parse_too_deep()
+    main, meta = run_trafilatura(copy.deepcopy(root), url)
+    alternates = find_alternates(root, url)
+    captions = caption_texts(root)
+    if too_deep:  # the tree lost everything below 256 levels: flat text, and the text model decides alone
+        text, main = render_flat(html), ""
+    else:
+        text = render_tree(root)
+    lines = split_lines(text)
+    evidence = block_evidence(lines, main, caption_lines(lines, captions))
+    return HtmlPage(text, lines, evidence, PageEvidence(meta, alternates, extracted=bool(main.strip())))

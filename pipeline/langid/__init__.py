@@ -37,7 +37,6 @@ __all__ = [
     "get_identifier",
 ]
 
-UND = Detection("und", 0.0)
 _UND = ("und", 0.0)
 #: What a run's posterior depends on, and is cached under: (norm, script, n_words, allow_slow).
 _Key = tuple[str, str, int, bool]

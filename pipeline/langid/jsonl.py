@@ -7,6 +7,14 @@ that), and :func:`write_detections` reads whatever input is available, answers i
 batch, repeats identical lines from a cache (chrome repeats on every page of a site), and
 writes the batch at once — so a pipe is processed in large chunks while an interactive
 caller still gets each line's answer as soon as it is typed.
+
+Why not orjson: it writes only compact JSON (``{"text":"..."}``), so the output would no
+longer be ``json.dumps``'s (``", "`` and ``": "`` separators) that ``docpipe detect`` has
+always printed; and it buys no speed here. Measured on this machine (2 cores, shared): a
+record costs 1.7 µs with ``orjson.dumps`` and 2.7 µs here, ~14 ms over the 13,979 NTREX lines,
+while ``import orjson`` costs 13-44 ms per process (it imports ``dataclasses``, hence
+``inspect``). Strings are encoded by the standard library's C encoder
+(``json.encoder.encode_basestring``), and a test holds every record to ``json.dumps``.
 """
 
 from __future__ import annotations

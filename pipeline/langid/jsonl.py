@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from . import LanguageIdentifier
     from .types import SpanTuple
 
-__all__ = ["iter_line_batches", "record_json", "write_detections"]
+__all__ = ["iter_line_batches", "record_json", "write_detections", "write_page_detections"]
 
 CHUNK = 1 << 20
 _CACHE_LINES = 50_000
@@ -140,3 +140,21 @@ def _write_detections(source: TextIO | BinaryIO, out: TextIO, identifier: Langua
         out.flush()
         n += len(lines)
     return n
+
+
+def write_page_detections(
+    source: TextIO | BinaryIO, out: TextIO, identifier: LanguageIdentifier, declared: str | None = None
+) -> int:
+    """Like :func:`write_detections`, but the whole input is one page: every line is decided
+    with the others in view (:func:`.page.identify_page`), ``declared`` being the language the
+    page declares; returns the number of lines. Nothing is written before the input ends."""
+    from . import aggregate
+    from .page import PageHints, identify_page
+
+    lines = [line for batch in iter_line_batches(source) for line in batch]
+    found = identify_page(identifier, lines, PageHints(declared=declared) if declared else None)
+    if lines:
+        out.write("\n".join(record_json(text, *aggregate(text, spans), spans)
+                            for text, spans in zip(lines, found.spans, strict=True)) + "\n")
+        out.flush()
+    return len(lines)

@@ -14,8 +14,8 @@ general knowledge of the two standards, not words taken from the development dat
   کامپیوتر, مهندس, دکتر) and Afghan administrative words (پوهنتون, ولسوالی, شاروالی,
   شفاخانه, موتر, جرگه).
 
-Words that are also ordinary Iranian vocabulary (میزان, سرطان, اسد, جدی, ولایت, ریاست) are
-left out on purpose: they would turn ordinary Persian into Dari. The counter-evidence list
+Words that are also ordinary Iranian vocabulary (میزان, سرطان, اسد, جدی, ولایت, ریاست, and
+جولای, which Iranian news writes beside ژوئیه) are left out on purpose: they would turn ordinary Persian into Dari. The counter-evidence list
 (Iranian month names, اینترنت, تومان, استان, ...) keeps a page that shows both from being
 called Dari.
 """
@@ -29,7 +29,7 @@ __all__ = ["DARI_WORDS", "IRANIAN_WORDS", "canonical", "is_dari", "page_evidence
 
 DARI_WORDS = frozenset(
     """
-    جنوری فبروری اپریل جولای سپتمبر دسمبر
+    جنوری فبروری اپریل سپتمبر دسمبر
     ثور جوزا سنبله حوت
     انترنت انترنتی ویب ویبسایت ویب‌سایت تکنالوژی دالر دالری ملیون ملیارد تلیفون تیلفون
     کمپیوتر کمپیوتری انجنیر داکتر داکتران پالیسی کتگوری پروگرام پروگرام‌ها

@@ -16,7 +16,11 @@ from NTREX (lines of the same half):
 * ``sparse``: pages with only ``SPARSE_CHROME`` strings (one before, one after the English
   article), where the page itself says little;
 * ``sparse-site``: the same sparse pages of one locale in turn, as one site: each page starts
-  from the chrome locale its site (a :class:`HostMemory`) remembered from the pages before.
+  from the chrome locale its site (a :class:`HostMemory`) remembered from the pages before;
+* ``two-locales``: 6 + 6 strings of two neighbouring locales on one English-article page
+  (Afghan sites print Pashto and Dari side by side): the chrome prior must not pull one
+  locale's strings into the other's (compare with the same strings' ``alone`` figures, in
+  the ``two-locales-alone`` rows).
 
 Every page goes through :func:`pipeline.langid.page.identify_page`, the code behind the
 language stage and ``docpipe detect --page``. Accuracy is over the interface strings only,
@@ -49,7 +53,9 @@ CHROME_AFTER = 4
 ARTICLE_SENTENCES = 6
 NTREX_OF = {"ar": "arb", "fa_IR": "fas", "fa_AF": "prs", "ps": "pus", "ur": "urd", "bn_BD": "ben"}
 SPARSE_CHROME = 2
-MODES = ("alone", "english-article", "own-article", "sparse", "sparse-site")
+MODES = ("alone", "english-article", "own-article", "sparse", "sparse-site", "two-locales-alone", "two-locales")
+PAIRS = (("ps", "fa_AF"), ("ur", "fa_IR"), ("ar", "fa_IR"), ("ps", "ur"))
+PAIR_EACH = 6
 
 
 def pages_of(strings: list[str], seed: str, size: int) -> list[list[str]]:
@@ -112,6 +118,23 @@ def evaluate(items: list[Item], articles: dict[tuple[str, int], list[str]],
                 langs = line_langs(lines, found.spans)
                 for i in idx:
                     add(mode, locale, half, gold, langs[i])
+    for (loc_a, loc_b) in PAIRS:
+        for half in (0, 1):
+            a = pages_of([it.text for it in by_locale[(loc_a, half)]], f"{loc_a}:{half}", PAIR_EACH)
+            b = pages_of([it.text for it in by_locale[(loc_b, half)]], f"{loc_b}:{half}", PAIR_EACH)
+            pool = articles[("eng", half)]
+            gold = {loc_a: by_locale[(loc_a, half)][0].gold, loc_b: by_locale[(loc_b, half)][0].gold}
+            for n, (chrome_a, chrome_b) in enumerate(zip(a, b, strict=False)):  # the shorter locale ends it
+                chrome = chrome_a + chrome_b
+                origin = [loc_a] * len(chrome_a) + [loc_b] * len(chrome_b)
+                start = (n * ARTICLE_SENTENCES) % (len(pool) - ARTICLE_SENTENCES)
+                lines, idx = page_lines(chrome, pool[start:start + ARTICLE_SENTENCES])
+                langs = line_langs(lines, identify_page(ident, lines).spans)
+                alone = [d.lang for d in ident.detect_batch(chrome)]
+                row = f"{loc_a}+{loc_b}"
+                for k, i in enumerate(idx):
+                    add("two-locales", row, half, gold[origin[k]], langs[i])
+                    add("two-locales-alone", row, half, gold[origin[k]], alone[k])
     out: dict[str, dict] = {}
     for (mode, loc, h), (ok, n, fa_af, fa_ok) in sorted(counts.items()):
         row = out.setdefault(f"{mode}/{loc}", {})

@@ -15,9 +15,9 @@ general knowledge of the two standards, not words taken from the development dat
   شفاخانه, موتر, جرگه).
 
 Words that are also ordinary Iranian vocabulary (میزان, سرطان, اسد, جدی, ولایت, ریاست, and
-جولای, which Iranian news writes beside ژوئیه) are left out on purpose: they would turn ordinary Persian into Dari. The counter-evidence list
-(Iranian month names, اینترنت, تومان, استان, ...) keeps a page that shows both from being
-called Dari.
+جولای, which Iranian news writes beside ژوئیه) are left out on purpose: they would turn
+ordinary Persian into Dari. The counter-evidence list (Iranian month names, اینترنت, تومان,
+استان, ...) keeps a page that shows both from being called Dari.
 """
 
 from __future__ import annotations

@@ -236,7 +236,10 @@ def identify_page(
     n_obs = len(qs) + sum(pseudo) + PRIOR_STRENGTH
     own_resp = dict(zip(qs, resp, strict=True))
     has_prior = bool(qs) or any(pseudo)
-    dari_page = _page_is_dari(texts, hints)
+    # Dari evidence is read from the normalised Arabic-script runs (at most MAX_SCORED_CHARS
+    # each), and only once a run is decided Persian.
+    arabic_runs = [run[3][0] for plan in plans for run in plan if run[2] == "Arab" and len(run[3]) == 4]
+    dari_page: bool | None = None
 
     out: list[list[SpanTuple]] = []
     for i, plan in enumerate(plans):
@@ -263,12 +266,16 @@ def identify_page(
                 norm = sum(post.values())
                 post = {k: v / norm for k, v in post.items()}
             lang = max(post, key=post.__getitem__)
+            if lang == "fa" and dari_page is None:
+                dari_page = _page_is_dari(arabic_runs, hints)
             dari_run = lang == "fa" and (dari_page or dari.is_dari(answer[0]))  # type: ignore[index]
             decided.append((start, end, script, "fa-AF" if dari_run else lang, round(post[lang], 4)))
         out.append(_merge(decided))
 
     chrome: dict[str, float] = {}
     if qs:
+        if dari_page is None and mix[_CANDIDATE_INDEX["fa"]] == max(mix):
+            dari_page = _page_is_dari(arabic_runs, hints)
         chrome = {("fa-AF" if c == "fa" and dari_page else c): round(p, 4)
                   for c, p in zip(ARABIC_CANDIDATES, mix, strict=True)}
     return PageDetection(out, chrome, len(qs))

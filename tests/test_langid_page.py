@@ -177,3 +177,11 @@ def test_cli_detect_page() -> None:
     assert {json.loads(line)["lang"] for line in declared.stdout.splitlines()} == {"fa-AF"}
     bad = subprocess.run([*cmd, "--page-lang", "fa"], input=text, capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "--page-lang needs --page" in bad.stderr
+
+
+def test_language_stage_reads_the_declared_language_of_html() -> None:
+    doc = _doc("d", "https://example.org/d", [*SHARED_WORDS, *ARTICLE])
+    doc.source.format = "html"
+    doc.raw = b'<!doctype html><html lang="prs" dir="rtl"><head><title>x</title></head><body></body></html>'
+    LanguageStep().process(doc)
+    assert [s.lang for s in doc.segments[: len(SHARED_WORDS)]] == ["fa-AF"] * len(SHARED_WORDS)

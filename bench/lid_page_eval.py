@@ -22,6 +22,9 @@ from NTREX (lines of the same half):
   locale's strings into the other's (compare with the same strings' ``alone`` figures, in
   the ``two-locales-alone`` rows).
 
+``article-sentences`` rows score the NTREX sentences of the ``own-article`` pages (in page
+context, and alone in ``article-sentences-alone``): the chrome must not cost the article.
+
 Every page goes through :func:`pipeline.langid.page.identify_page`, the code behind the
 language stage and ``docpipe detect --page``. Accuracy is over the interface strings only,
 compared on the base language (``fa-AF`` counts as ``fa``); ``dari_label`` is the share of
@@ -53,7 +56,8 @@ CHROME_AFTER = 4
 ARTICLE_SENTENCES = 6
 NTREX_OF = {"ar": "arb", "fa_IR": "fas", "fa_AF": "prs", "ps": "pus", "ur": "urd", "bn_BD": "ben"}
 SPARSE_CHROME = 2
-MODES = ("alone", "english-article", "own-article", "sparse", "sparse-site", "two-locales-alone", "two-locales")
+MODES = ("alone", "english-article", "own-article", "article-sentences-alone", "article-sentences", "sparse",
+         "sparse-site", "two-locales-alone", "two-locales")
 PAIRS = (("ps", "fa_AF"), ("ur", "fa_IR"), ("ar", "fa_IR"), ("ps", "ur"))
 PAIR_EACH = 6
 
@@ -118,6 +122,12 @@ def evaluate(items: list[Item], articles: dict[tuple[str, int], list[str]],
                 langs = line_langs(lines, found.spans)
                 for i in idx:
                     add(mode, locale, half, gold, langs[i])
+                if mode == "own-article":  # the article's sentences must not suffer from the chrome
+                    article = [i for i in range(len(lines)) if i not in set(idx)]
+                    alone = ident.detect_batch([lines[i] for i in article])
+                    for i, det in zip(article, alone, strict=True):
+                        add("article-sentences-alone", locale, half, gold, det.lang)
+                        add("article-sentences", locale, half, gold, langs[i])
     for (loc_a, loc_b) in PAIRS:
         for half in (0, 1):
             a = pages_of([it.text for it in by_locale[(loc_a, half)]], f"{loc_a}:{half}", PAIR_EACH)
@@ -145,13 +155,13 @@ def evaluate(items: list[Item], articles: dict[tuple[str, int], list[str]],
 
 
 def print_table(results: dict[str, dict]) -> None:
-    print(f"{'mode/locale':26} {'fit(h0)':>8} {'held-out(h1)':>13} {'all':>8}  dari_label(all)")
+    print(f"{'mode/locale':34} {'fit(h0)':>8} {'held-out(h1)':>13} {'all':>8}  dari_label(all)")
     for mode in MODES:
         for row in sorted(r for r in results if r.startswith(mode + "/")):
             res = results[row]
             cells = [f"{res[h]['accuracy']:.4f}" if h in res else "   -  " for h in ("0", "1", "all")]
             dl = res["all"].get("dari_label")
-            print(f"{row:26} {cells[0]:>8} {cells[1]:>13} {cells[2]:>8}  {'' if dl is None else f'{dl:.3f}'}")
+            print(f"{row:34} {cells[0]:>8} {cells[1]:>13} {cells[2]:>8}  {'' if dl is None else f'{dl:.3f}'}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -36,14 +36,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from . import dari
+# The package's __init__ does not import this module, so it is complete by the time this runs.
+from . import LanguageIdentifier, _merge_runs, _Plan, aggregate, dari
 from .ensemble import ARABIC_CANDIDATES
 from .types import LangContext, SpanTuple, base_lang
-
-if TYPE_CHECKING:
-    from . import LanguageIdentifier
 
 __all__ = ["PageDetection", "PageHints", "article_context", "declared_language", "identify_page"]
 
@@ -135,6 +132,27 @@ def declared_language(html: bytes) -> str | None:
     return None
 
 
+def _names(plan: _Plan) -> int:
+    """How many of a line's runs the name table answered (two or more: a switcher row)."""
+    return sum(1 for run in plan if len(run[3]) == 2 and run[3][0] != "und")
+
+
+def _chrome_runs(plans: list[_Plan], identifier: LanguageIdentifier) -> dict[tuple[int, int], list[float]]:
+    """Posteriors over the candidates of the runs that make the chrome mix: Arabic-script runs of
+    at most ``POOL_MAX_WORDS`` words outside switcher rows; keyed by (line, run)."""
+    qs: dict[tuple[int, int], list[float]] = {}
+    for i, plan in enumerate(plans):
+        if _names(plan) >= 2:
+            continue
+        for r, (_start, _end, script, answer) in enumerate(plan):
+            if script != "Arab" or len(answer) != 4 or answer[2] > POOL_MAX_WORDS:  # type: ignore[misc]
+                continue
+            q = _candidate_probs(identifier._entry(answer)[2])  # type: ignore[arg-type]
+            if q is not None:
+                qs[(i, r)] = q
+    return qs
+
+
 def _candidate_probs(post: Mapping[str, float]) -> list[float] | None:
     """``post`` restricted to ar / fa / ps / ur and renormalised; None without mass there."""
     q = [post.get(c, 0.0) for c in ARABIC_CANDIDATES]
@@ -215,22 +233,8 @@ def identify_page(
     plans = identifier._plan(texts)
     entry = identifier._entry
     plain = identifier._spans(plans)
-    from . import aggregate  # a function of the package's __init__, which imports this module
-
     context = article_context(texts, (aggregate(t, s) for t, s in zip(texts, plain, strict=True)))
-
-    # Posteriors of the short Arabic-script runs over the candidates: (line, run) -> q.
-    qs: dict[tuple[int, int], list[float]] = {}
-    for i, plan in enumerate(plans):
-        named = sum(1 for run in plan if len(run[3]) == 2 and run[3][0] != "und")
-        if named >= 2:
-            continue  # a switcher row
-        for r, (_start, _end, script, answer) in enumerate(plan):
-            if script != "Arab" or len(answer) != 4 or answer[2] > POOL_MAX_WORDS:  # type: ignore[misc]
-                continue
-            q = _candidate_probs(entry(answer)[2])  # type: ignore[arg-type]
-            if q is not None:
-                qs[(i, r)] = q
+    qs = _chrome_runs(plans, identifier)
     pseudo = _signal_counts(hints)
     mix, resp = _mixture(list(qs.values()), pseudo)
     n_obs = len(qs) + sum(pseudo) + PRIOR_STRENGTH
@@ -243,7 +247,7 @@ def identify_page(
 
     out: list[list[SpanTuple]] = []
     for i, plan in enumerate(plans):
-        named = sum(1 for run in plan if len(run[3]) == 2 and run[3][0] != "und")
+        named = _names(plan)
         decided = []
         for r, (start, end, script, answer) in enumerate(plan):
             if len(answer) == 2:  # no letters, or a language name: its own answer
@@ -270,7 +274,7 @@ def identify_page(
                 dari_page = _page_is_dari(arabic_runs, hints)
             dari_run = lang == "fa" and (dari_page or dari.is_dari(answer[0]))  # type: ignore[index]
             decided.append((start, end, script, "fa-AF" if dari_run else lang, round(post[lang], 4)))
-        out.append(_merge(decided))
+        out.append(_merge_runs(decided))
 
     chrome: dict[str, float] = {}
     if qs:
@@ -280,8 +284,3 @@ def identify_page(
                   for c, p in zip(ARABIC_CANDIDATES, mix, strict=True)}
     return PageDetection(out, chrome, len(qs))
 
-
-def _merge(decided: list[tuple[int, int, str, str, float]]) -> list[SpanTuple]:
-    from . import _merge_runs
-
-    return _merge_runs(decided)

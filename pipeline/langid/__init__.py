@@ -4,7 +4,10 @@ Text is cut into script runs (:mod:`.runs`, :mod:`pipeline.scripts`); each run i
 normalised, checked against known language names (switcher labels like 'پښتو'), and
 otherwise scored by the ensemble (:mod:`.ensemble`: fastText lid.176 + py3langid + langdetect
 + orthography, with weights fitted on held-out data). A :class:`LangContext` prior can tip
-short, ambiguous strings towards the page's or site's language.
+short, ambiguous strings towards the page's or site's language; :mod:`.page` identifies a
+page's lines together (article prior, chrome prior, declared language, the site's chrome
+locale), and :mod:`.dari` answers ``fa-AF`` for Persian only on specific evidence. A row of
+language names is cut into one span per label.
 
 Everything works on batches (:meth:`LanguageIdentifier.span_tuples_batch`; single texts are
 batches of one): the distinct runs of all texts are collected first and each model then runs

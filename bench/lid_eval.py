@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/lid_eval.py [--root ../shared/dev-data/lid] [--half all|0|1]
 
-Prints one table per split: ``fit`` (half 0, which ``python -m pipeline.langid.fit`` trained
+Prints one table per split: ``fit`` (half 0, which ``python -m bench.lid_fit`` trained
 the Arabic-script weights on), ``held-out`` (half 1, never seen by the fit) and ``all``. The
 ``ui-chrome+ctx`` rows detect each UI string with a LangContext prior built from the
 detections of the *other* strings of the same locale file (no gold labels used) — what a
@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.lid_devdata import Item, default_root, load_all
 from pipeline.langid import Detection, LangContext, LanguageIdentifier
-from pipeline.langid.devdata import Item, default_root, load_all
 from pipeline.langid.types import base_lang
 
 RESULTS = Path(__file__).resolve().parent / "results" / "lid_eval.json"

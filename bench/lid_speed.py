@@ -34,7 +34,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from pipeline.langid.devdata import NTREX_GOLD, default_root  # noqa: E402
+from bench.lid_devdata import NTREX_GOLD, default_root  # noqa: E402
 
 RESULTS = PROJECT / "bench" / "results" / "lid_speed.json"
 

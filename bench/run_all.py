@@ -15,6 +15,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 COMMANDS = [
     ["lid_eval.py"],
+    ["lid_page_eval.py"],
     ["lid_speed.py"],
     ["-m", "bench.boilerplate_eval"],
     ["translation_bench.py", "--quick"],

@@ -37,6 +37,7 @@ Outputs under DEST: clean/<doc_id>.json and .txt, errors/<doc_id>.json, runs/<ru
 _DETECT_EXAMPLES = """examples:
   echo 'پښتو' | docpipe detect
   docpipe detect lines.txt > langs.jsonl
+  docpipe detect --page page.txt             # the lines are one page: short ones decided in context
 
 One JSON object per input line, in order:
   {"text", "lang", "score", "spans": [{"start", "end", "lang", "score", "script"}]}
@@ -110,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     detect.add_argument("file", nargs="?", default="-", metavar="FILE", help="UTF-8 text file (default: stdin)")
+    detect.add_argument("--page", action="store_true",
+                        help="the input lines are one page: short lines are decided with the rest of the page "
+                             "in view (its article and its other interface strings), as in `docpipe run`")
+    detect.add_argument("--page-lang", metavar="TAG",
+                        help="with --page: the language the page declares (like <html lang>), e.g. fa-AF")
     detect.set_defaults(handler=_cmd_detect)
 
     translate = commands.add_parser(
@@ -260,10 +266,16 @@ def _report_json(report: RunReport) -> dict[str, object]:
 
 def _cmd_detect(args: argparse.Namespace) -> int:
     from pipeline.langid import get_identifier
-    from pipeline.langid.jsonl import write_detections
+    from pipeline.langid.jsonl import write_detections, write_page_detections
 
+    if args.page_lang and not args.page:
+        print("docpipe detect: --page-lang needs --page", file=sys.stderr)
+        return EXIT_USAGE
     with _open_text(args.file) as source:
-        write_detections(source, sys.stdout, get_identifier())
+        if args.page:
+            write_page_detections(source, sys.stdout, get_identifier(), declared=args.page_lang)
+        else:
+            write_detections(source, sys.stdout, get_identifier())
     return EXIT_OK
 
 

@@ -341,3 +341,17 @@ def test_orthography_decides_only_when_fasttext_cannot_matter(ident: LanguageIde
     persian = "این کتاب را دیروز از کتابخانه گرفتم و امروز خواندم و به دوستم دادم"
     assert fast.orthography_decides(3, orthography.counts(persian)) is None
     assert orthography.has_foreign_letters("ڪالهه سنڌ") and not orthography.has_foreign_letters(pashto)
+
+
+@pytest.mark.parametrize("xdg", [None, "", "  ", "/tmp/docpipe-xdg-test"])
+def test_cache_dir_is_platformdirs(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    """The hand-written cache-directory rule (no platformdirs import) is platformdirs' own."""
+    import platformdirs
+
+    from pipeline.langid.models import user_cache_dir
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert user_cache_dir() == platformdirs.user_cache_dir("docpipe")

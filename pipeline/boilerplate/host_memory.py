@@ -19,6 +19,10 @@ for every site docpipe keeps the number of distinct pages each normalised line w
   least ``min_share`` of the site's pages. The current batch is added before it is
   classified, so five pages of a new site already help each other; the memory is written
   back after each batch, so a single page from a known site benefits later.
+* **Chrome language.** Per site also: on how many pages the chrome (short interface lines)
+  was in each locale, as the language stage judged it (:meth:`HostMemory.remember_chrome_locale`);
+  the next page's short lines start from that (:meth:`HostMemory.chrome_locales`). Written
+  as ``chrome`` in the same object, only once a site has one; merged like the line counts.
 * **Concurrency.** Writes re-read the stored object and merge this process's new pages into
   it (by page ids), so concurrent workers lose nothing unless two merges interleave between
   read and write, in which case the later one wins; the memory is a heuristic and refills.
@@ -50,6 +54,7 @@ MIN_SHARE = 0.2
 MAX_LINES = 50_000  # per site; single-page lines are evicted first, oldest first
 MAX_PAGES_REMEMBERED = 20_000  # page ids kept for de-duplication; the oldest are forgotten
 MAX_OBJECT_BYTES = 16 * 1024 * 1024
+MAX_CHROME_PAGES = 1_000  # chrome-locale tallies are halved beyond this, so a site can change
 
 # at most 250 characters: "<host>.json" must fit a 255-byte key segment (DNS allows 253)
 _HOST_RE = re.compile(r"^(?=.{4,250}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
@@ -119,6 +124,8 @@ class SiteLines:
     page_ids: dict[str, None] = field(default_factory=dict)  # ordered set, oldest first
     lines: dict[str, int] = field(default_factory=dict)
     new_pages: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)  # not yet written
+    chrome: dict[str, int] = field(default_factory=dict)  # chrome locale -> pages
+    new_chrome: dict[str, int] = field(default_factory=dict)  # not yet written
 
     def add(self, page_ids: tuple[str, ...], keys: frozenset[str], *, new: bool = True) -> bool:
         """Count a page once; False if any of its ids (input id, content hash) was counted already."""
@@ -132,6 +139,15 @@ class SiteLines:
             self.new_pages[page_ids] = keys
         self._bound()
         return True
+
+    def add_chrome(self, counts: dict[str, int], *, new: bool = True) -> None:
+        """Count pages whose chrome was in each locale (halving all once they pass the cap)."""
+        for locale, n in counts.items():
+            self.chrome[locale] = self.chrome.get(locale, 0) + n
+            if new:
+                self.new_chrome[locale] = self.new_chrome.get(locale, 0) + n
+        if sum(self.chrome.values()) > MAX_CHROME_PAGES:
+            self.chrome = {k: v // 2 for k, v in self.chrome.items() if v // 2}
 
     def pages_with(self, key: str | None) -> int:
         return self.lines.get(key, 0) if key is not None else 0
@@ -148,13 +164,16 @@ class SiteLines:
                 del self.lines[rarest]
 
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "format": FORMAT_VERSION,
             "host": self.host,
             "pages": self.pages,
             "page_ids": list(self.page_ids),
             "lines": self.lines,
         }
+        if self.chrome:
+            out["chrome"] = self.chrome
+        return out
 
     @classmethod
     def from_json(cls, host: str, data: object) -> SiteLines:
@@ -165,11 +184,14 @@ class SiteLines:
         pages = data.get("pages")
         if not isinstance(lines, dict) or not isinstance(page_ids, list) or not isinstance(pages, int):
             raise ValueError(f"malformed host-memory object for {host}")
+        chrome = data.get("chrome")
         return cls(
             host=host,
             pages=max(pages, 0),
             page_ids=dict.fromkeys(str(p) for p in page_ids),
             lines={str(k): int(v) for k, v in lines.items() if isinstance(v, int) and v > 0},
+            chrome={str(k): v for k, v in chrome.items() if isinstance(v, int) and v > 0}
+            if isinstance(chrome, dict) else {},
         )
 
 
@@ -220,6 +242,16 @@ class HostMemory:
         floor = max(self.min_pages, self.min_share * site.pages)
         return [site.pages_with(line_key(t)) >= floor for t in texts]
 
+    def remember_chrome_locale(self, host: str, locale: str) -> None:
+        """Count one more page of the site whose chrome was in ``locale`` (a language tag)."""
+        self.site(host).add_chrome({locale: 1})
+
+    def chrome_locales(self, host: str) -> dict[str, float] | None:
+        """The site's chrome locales as shares of its judged pages; None before the first."""
+        chrome = self.site(host).chrome
+        total = sum(chrome.values())
+        return {locale: n / total for locale, n in chrome.items()} if total else None
+
     def flush(self) -> int:
         """Write every site with new pages back to the store, merged with what is stored now.
 
@@ -229,19 +261,22 @@ class HostMemory:
         if self.store is None:
             for site in self.sites.values():
                 site.new_pages.clear()
+                site.new_chrome.clear()
             return 0
         written = 0
         for host, site in self.sites.items():
-            if not site.new_pages:
+            if not site.new_pages and not site.new_chrome:
                 continue
             stored = self._read(host)
             if stored is not None:  # another worker may have written since we read: merge into theirs
                 for page_ids, keys in site.new_pages.items():
                     stored.add(page_ids, keys, new=False)
+                stored.add_chrome(site.new_chrome, new=False)
                 stored.new_pages.clear()
                 self.sites[host] = site = stored
             else:
                 site.new_pages.clear()
+                site.new_chrome.clear()
             payload = json.dumps(site.to_json(), separators=(",", ":"), sort_keys=True).encode()
             self.store.put(self.key_for(host), payload, "application/json")
             written += 1

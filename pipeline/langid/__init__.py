@@ -4,7 +4,10 @@ Text is cut into script runs (:mod:`.runs`, :mod:`pipeline.scripts`); each run i
 normalised, checked against known language names (switcher labels like 'پښتو'), and
 otherwise scored by the ensemble (:mod:`.ensemble`: fastText lid.176 + py3langid + langdetect
 + orthography, with weights fitted on held-out data). A :class:`LangContext` prior can tip
-short, ambiguous strings towards the page's or site's language.
+short, ambiguous strings towards the page's or site's language; :mod:`.page` identifies a
+page's lines together (article prior, chrome prior, declared language, the site's chrome
+locale), and :mod:`.dari` answers ``fa-AF`` for Persian only on specific evidence. A row of
+language names is cut into one span per label.
 
 Everything works on batches (:meth:`LanguageIdentifier.span_tuples_batch`; single texts are
 batches of one): the distinct runs of all texts are collected first and each model then runs
@@ -20,7 +23,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from . import autonyms
+from . import autonyms, dari
 from .ensemble import Ensemble, effective_words
 from .models import FastTextModel, LangdetectModel, Py3LangidModel
 from .normalize import for_scoring, letter_count
@@ -37,11 +40,13 @@ __all__ = [
     "get_identifier",
 ]
 
-UND = Detection("und", 0.0)
 _UND = ("und", 0.0)
 #: What a run's posterior depends on, and is cached under: (norm, script, n_words, allow_slow).
 _Key = tuple[str, str, int, bool]
+#: A text's script runs, each ``(start, end, script, answer)``: answer as from ``_prepare``.
+_Plan = list[tuple[int, int, str, "tuple[str, float] | _Key"]]
 SLOW_MAX_WORDS = 12
+SWITCHER_MAX_WORDS = 8  # a run of this many words or fewer may be a row of language names
 MAX_SCORED_CHARS = 600
 
 
@@ -104,7 +109,7 @@ class LanguageIdentifier:
         entries = {}
         for key, post in zip(keys, posts, strict=True):
             lang = max(post, key=post.__getitem__)
-            entries[key] = (lang, round(post[lang], 4), post)
+            entries[key] = (_dari_or(lang, key[0]), round(post[lang], 4), post)
         with self._cache_lock:
             self._cache.update(entries)
 
@@ -142,40 +147,50 @@ class LanguageIdentifier:
             post = self._apply_prior(post, context)
             lang = max(post, key=post.__getitem__)
             score = round(post[lang], 4)
+            lang = _dari_or(lang, answer[0])  # type: ignore[index]
         return lang, score
+
+    def _plan(self, texts: Sequence[str]) -> list[_Plan]:
+        """Each text's script runs with what each needs (see :meth:`_prepare`); the
+        posteriors of all runs not cached yet are computed together before returning."""
+        cache = self._cache
+        if len(cache) > self.cache_size:
+            with self._cache_lock:
+                cache.clear()
+        prepare = self._prepare
+        plans: list[_Plan] = []
+        missing: dict[_Key, None] = {}
+        for text in texts:
+            text_runs = runs(text)
+            # A short run inside a long text: the slow short-string detectors are not worth it.
+            allow_slow = len(text_runs) < 2 or text.count(" ") < SLOW_MAX_WORDS
+            plan = []
+            for start, end, script in text_runs:
+                answer = prepare(text[start:end], script, allow_slow)
+                if len(answer) == 4:
+                    if 2 <= answer[2] <= SWITCHER_MAX_WORDS:  # type: ignore[misc]
+                        labels = autonyms.switcher_labels(text[start:end])
+                        if labels is not None:  # a switcher row: each label its own language
+                            plan += [(start + a, start + b, script, (lang, 0.99)) for a, b, lang in labels]
+                            continue
+                    if answer not in cache:
+                        missing[answer] = None  # type: ignore[index]
+                plan.append((start, end, script, answer))
+            plans.append(plan)
+        if missing:
+            self._compute(list(missing))
+        return plans
 
     def span_tuples_batch(
         self, texts: Sequence[str], context: LangContext | None = None
     ) -> list[list[SpanTuple]]:
         """:meth:`spans` of each text as plain ``(start, end, lang, score, script)`` tuples
         (no object per span: the JSON-lines writer's form), all texts' models run together."""
+        return self._spans(self._plan(texts), context)
+
+    def _spans(self, plans: list[_Plan], context: LangContext | None = None) -> list[list[SpanTuple]]:
+        """Span tuples of planned texts (posteriors computed), decided with ``context``."""
         cache = self._cache
-        if len(cache) > self.cache_size:
-            with self._cache_lock:
-                cache.clear()
-        prepare = self._prepare
-        plans: list[list[tuple[int, int, str, tuple[str, float] | _Key]]] = []
-        missing: dict[_Key, None] = {}
-        for text in texts:
-            text_runs = runs(text)
-            if len(text_runs) == 1:  # most lines
-                start, end, script = text_runs[0]
-                answer = prepare(text[start:end], script, True)
-                if len(answer) == 4 and answer not in cache:
-                    missing[answer] = None  # type: ignore[index]
-                plans.append([(start, end, script, answer)])
-                continue
-            # A short run inside a long text: the slow short-string detectors are not worth it.
-            allow_slow = len(text_runs) < 2 or text.count(" ") < SLOW_MAX_WORDS
-            plan = []
-            for start, end, script in text_runs:
-                answer = prepare(text[start:end], script, allow_slow)
-                if len(answer) == 4 and answer not in cache:
-                    missing[answer] = None  # type: ignore[index]
-                plan.append((start, end, script, answer))
-            plans.append(plan)
-        if missing:
-            self._compute(list(missing))
         decide = self._decide
         plain = context is None or not context.prior
         out = []
@@ -188,18 +203,8 @@ class LanguageIdentifier:
                 else:
                     out.append([(start, end, answer[0], answer[1], script)])  # type: ignore[misc]
                 continue
-            spans: list[SpanTuple] = []
-            for start, end, script, answer in plan:
-                lang, score = decide(answer, context)
-                if spans:
-                    p_start, p_end, p_lang, p_score, p_script = spans[-1]
-                    if p_lang == lang and p_script == script:
-                        n1, n2 = p_end - p_start, end - start
-                        merged = round((p_score * n1 + score * n2) / (n1 + n2), 4)
-                        spans[-1] = (p_start, end, lang, merged, script)
-                        continue
-                spans.append((start, end, lang, score, script))
-            out.append(spans)
+            out.append(_merge_runs([(start, end, script, *decide(answer, context))
+                                    for start, end, script, answer in plan]))
         return out
 
     def span_tuples(self, text: str, context: LangContext | None = None) -> list[SpanTuple]:
@@ -230,6 +235,27 @@ class LanguageIdentifier:
             for text, spans in zip(unique, self.span_tuples_batch(unique, context), strict=True)
         }
         return [found[t] for t in texts]
+
+
+def _dari_or(lang: str, norm: str) -> str:
+    """``fa-AF`` for Persian spelt or worded the Afghan way (:mod:`.dari`), else ``lang``."""
+    return "fa-AF" if lang == "fa" and dari.is_dari(norm) else lang
+
+
+def _merge_runs(decided: list[tuple[int, int, str, str, float]]) -> list[SpanTuple]:
+    """``(start, end, script, lang, score)`` of consecutive runs -> spans, neighbours of the
+    same language and script merged (score averaged by length)."""
+    spans: list[SpanTuple] = []
+    for start, end, script, lang, score in decided:
+        if spans:
+            p_start, p_end, p_lang, p_score, p_script = spans[-1]
+            if p_lang == lang and p_script == script:
+                n1, n2 = p_end - p_start, end - start
+                merged = round((p_score * n1 + score * n2) / (n1 + n2), 4)
+                spans[-1] = (p_start, end, lang, merged, script)
+                continue
+        spans.append((start, end, lang, score, script))
+    return spans
 
 
 def aggregate(text: str, spans: list[SpanTuple]) -> tuple[str, float]:

@@ -24,7 +24,7 @@ import unicodedata
 
 from ..scripts import script_runs, strip_ignorable
 
-__all__ = ["lookup", "normalise_name"]
+__all__ = ["lookup", "normalise_name", "switcher_labels"]
 
 # Languages a regional news site links to or quotes.
 LANGUAGES = (
@@ -108,6 +108,38 @@ def lookup(text: str) -> str | None:
     if not key:
         return None
     return _get_table().get(key)
+
+
+_TOKEN_RE = re.compile(r"\S+")
+MAX_LABEL_WORDS = 3
+
+
+def switcher_labels(text: str) -> list[tuple[int, int, str]] | None:
+    """A language-switcher row ('پښتو | دری | English') cut into its labels: ``(start, end,
+    lang)`` of each, offsets into ``text``; None unless every word belongs to a label (of at
+    most ``MAX_LABEL_WORDS`` words) and there are at least two labels.
+
+    Such a row is several languages' names, not a sentence in one of them: each label keeps
+    its own language.
+    """
+    tokens = [m.span() for m in _TOKEN_RE.finditer(text) if normalise_name(m.group())]
+    if len(tokens) < 2 or all(
+        lookup(text[tokens[0][0]:tokens[n - 1][1]]) is None for n in range(1, min(MAX_LABEL_WORDS, len(tokens)) + 1)
+    ):
+        return None  # the row must start with a name: most texts stop here
+    labels = []
+    k = 0
+    while k < len(tokens):
+        for n in range(min(MAX_LABEL_WORDS, len(tokens) - k), 0, -1):
+            start, end = tokens[k][0], tokens[k + n - 1][1]
+            lang = lookup(text[start:end])
+            if lang is not None:
+                labels.append((start, end, lang))
+                k += n
+                break
+        else:
+            return None
+    return labels if len(labels) >= 2 else None
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Arabic script (ar / fa / ps / ur) — a small log-linear model (multinomial logistic
 regression) whose weights live in ``weights.json`` and are fitted by
-``python -m pipeline.langid.fit`` on one half of the development data::
+``python -m bench.lid_fit`` on one half of the development data::
 
     score(c) = w_ft[b] * log p_fastText(c) + w_py[b] * log p_py3langid(c)
              + w_ld[b] * log p_langdetect(c) + sum_k W[c, k] * orth_k + bias[c]

@@ -20,12 +20,12 @@ def build_pipeline(config: Settings, translator: Translator | None = None,
 
     Translation runs before boilerplate classification so chrome in other languages is
     recognised through its English meaning. *host_memory* (used when ``config.host_memory``)
-    holds the lines each site repeats; the caller persists it between batches.
+    holds the lines each site repeats and its chrome locale; the caller persists it between batches.
     """
     steps: list[Step] = [
         DecodeStep(config.max_document_bytes),
         LayoutStep(),
-        LanguageStep(),
+        LanguageStep(memory=host_memory if config.host_memory else None),
         TranslateStep(translator or NoModelTranslator(), target=config.target_lang),
         BoilerplateStep(memory=host_memory if config.host_memory else None),
         AssembleStep(),

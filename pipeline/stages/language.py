@@ -1,29 +1,36 @@
 """Stage 3: split blocks into same-language segments and tag each one.
 
 Blocks are cut at script changes (an English paragraph with an inline Arabic verse becomes
-three segments) and every run is identified. Long blocks first give a document-level
-language distribution, which then serves as the prior for short strings — two-word menu
-labels fool every detector on their own.
+three segments) and every run is identified. The page's blocks are identified together
+(:func:`pipeline.langid.page.identify_page`): the long blocks give an article prior, the short
+Arabic-script blocks a chrome prior (two-word menu labels fool every detector on their own),
+and the page's declared language, its alternates and — with a per-site memory — the chrome
+locale of the site's earlier pages tip what is still open. The page's chrome locale, when
+clear, is remembered for the site's next pages.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import logging
 
+from pipeline.boilerplate.host_memory import HostMemory, site_of
 from pipeline.document import Document, Segment
-from pipeline.langid import LangContext, LanguageIdentifier, Span, get_identifier
+from pipeline.langid import LanguageIdentifier, Span, get_identifier
+from pipeline.langid.page import PageHints, declared_language, identify_page
 from pipeline.langtags import UNDETERMINED, normalize_tag
 from pipeline.stages.base import Step
+from pipeline.store import StoreError
 
-_PRIOR_MIN_CHARS = 30
+log = logging.getLogger(__name__)
 
 
 class LanguageStep(Step):
     name = "language"
 
-    def __init__(self, identifier: LanguageIdentifier | None = None) -> None:
+    def __init__(self, identifier: LanguageIdentifier | None = None, memory: HostMemory | None = None) -> None:
         super().__init__()
         self._identifier = identifier
+        self.memory = memory
 
     @property
     def identifier(self) -> LanguageIdentifier:
@@ -32,10 +39,13 @@ class LanguageStep(Step):
         return self._identifier
 
     def process(self, doc: Document) -> None:
-        context = self._document_context(doc)
+        site = site_of(doc.metadata.url, doc.source.uri) if self.memory is not None else None
+        found = identify_page(self.identifier, [block.text for block in doc.blocks], self._hints(doc, site))
+        if site is not None:
+            self._remember(site, found.chrome_locale())
         segments: list[Segment] = []
-        for block in doc.blocks:
-            spans = self.identifier.spans(block.text, context)
+        for block, block_spans in zip(doc.blocks, found.spans, strict=True):
+            spans = [Span(*t) for t in block_spans]
             for start, end, span in _tile(block.text, spans):
                 segments.append(
                     Segment(
@@ -52,18 +62,24 @@ class LanguageStep(Step):
         doc.segments = segments
         self.stats.counters["segments"] += len(segments)
 
-    def _document_context(self, doc: Document) -> LangContext | None:
-        long_blocks = [b.text for b in doc.blocks if len(b.text) >= _PRIOR_MIN_CHARS]
-        if not long_blocks:
-            return None
-        weights: Counter[str] = Counter()
-        for text, detection in zip(long_blocks, self.identifier.detect_batch(long_blocks), strict=True):
-            if detection.lang != UNDETERMINED:
-                weights[detection.lang] += len(text) * detection.score
-        total = sum(weights.values())
-        if not total:
-            return None
-        return LangContext(prior={lang: w / total for lang, w in weights.items()})
+    def _hints(self, doc: Document, site: str | None) -> PageHints:
+        declared = declared_language(doc.raw) if doc.source.format == "html" else None
+        remembered = None
+        if site is not None and self.memory is not None:
+            try:
+                remembered = self.memory.chrome_locales(site)
+            except StoreError:
+                raise  # the store is down: the run stops, as for any record
+            except Exception as exc:  # the memory is an aid: identify without it
+                log.warning("host memory not used for %s: %s", doc.doc_id, exc)
+                self.stats.counters["host_memory_errors"] += 1
+        return PageHints(declared=declared, alternates=tuple(a.lang for a in doc.alternates), site=remembered)
+
+    def _remember(self, site: str, locale: str | None) -> None:
+        if locale is None or self.memory is None:
+            return
+        self.memory.remember_chrome_locale(site, locale)
+        self.stats.counters["chrome_locale_remembered"] += 1
 
 
 def _tile(text: str, spans: list[Span]) -> list[tuple[int, int, Span | None]]:

@@ -1,6 +1,6 @@
 """Loaders for the language-ID development sets in ``../shared/dev-data/lid``.
 
-Used by the weight fitting (``fit.py``) and the benchmark (``bench/lid_eval.py``). Every
+Used by the weight fitting (``bench/lid_fit.py``) and the benchmark (``bench/lid_eval.py``). Every
 item carries a deterministic ``half`` (0 = fit, 1 = held out) so the weights are reported on
 data they never saw. The split key keeps translations of one source together: the NTREX line
 number, the English source string of a UI message, the word itself for lingua.
@@ -33,7 +33,7 @@ class Item:
 
 def default_root() -> Path:
     """``../shared/dev-data/lid`` next to the project checkout."""
-    return Path(__file__).resolve().parents[2].parent / "shared" / "dev-data" / "lid"
+    return Path(__file__).resolve().parents[1].parent / "shared" / "dev-data" / "lid"
 
 
 def _half(key: str) -> int:

@@ -1,8 +1,8 @@
 """Fit the Arabic-script log-linear model (``weights.json``) on half of the dev data.
 
-    python -m pipeline.langid.fit [--root ../shared/dev-data/lid] [--out weights.json]
+    .venv/bin/python -m bench.lid_fit [--root ../shared/dev-data/lid] [--out pipeline/langid/weights.json]
 
-Training examples are the ``half == 0`` items (see :mod:`.devdata`) whose gold language is
+Training examples are the ``half == 0`` items (see :mod:`bench.lid_devdata`) whose gold language is
 ar, fa, ps or ur: NTREX sentences and their 1-, 2- and 4-word prefixes, lingua single words
 and word pairs, and UI chrome strings. Each source group gets equal total weight (UI chrome
 three times that: short chrome is where the decision is hard and what the pipeline mostly
@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..scripts import script_runs
-from . import orthography
-from .devdata import Item, default_root, load_all
-from .ensemble import ARABIC_CANDIDATES, N_BUCKETS, WEIGHTS_PATH, arabic_inputs, effective_words
-from .models import FastTextModel, LangdetectModel, Py3LangidModel
-from .normalize import for_scoring, letter_count
+from bench.lid_devdata import Item, default_root, load_all
+from pipeline.langid import orthography
+from pipeline.langid.ensemble import ARABIC_CANDIDATES, N_BUCKETS, WEIGHTS_PATH, arabic_inputs, effective_words
+from pipeline.langid.models import FastTextModel, LangdetectModel, Py3LangidModel
+from pipeline.langid.normalize import for_scoring, letter_count
+from pipeline.scripts import script_runs
 
 GROUP_WEIGHT = {"ntrex": 1.0, "prefix": 1.0, "lingua": 1.0, "ui-chrome": 3.0}
 

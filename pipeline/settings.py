@@ -249,10 +249,6 @@ class Settings:
     def config_hash(self) -> str:
         return "sha256:" + _digest(self.output_settings())[:16]
 
-    def values(self) -> dict[str, object]:
-        """Every setting by dotted name, with its effective value."""
-        return {spec.name: spec.get(self) for spec in specs()}
-
 
 # -- the declarative machinery -------------------------------------------------------------------
 

@@ -20,13 +20,15 @@ document, so a re-upload of identical bytes costs one read and is reported as sk
 
 from __future__ import annotations
 
-from pipeline.orchestration.batches import plan_batches, process_batch, run_key
+from pipeline.orchestration.batches import batch_manifest_key, plan_batches, process_batch, run_key
 from pipeline.orchestration.discovery import (
     STATUS_FILTERS,
     Candidate,
+    Discovery,
     Selection,
     SelectionError,
     StoredOutcome,
+    discover,
     discover_pending,
     find_pending,
     landing_objects,
@@ -34,21 +36,25 @@ from pipeline.orchestration.discovery import (
     stored_outcomes,
 )
 from pipeline.orchestration.settings import JSON, MAX_BATCHES_LIMIT, Settings, Stores
-from pipeline.orchestration.summary import RunSummary, format_summary, summarize, write_manifest
+from pipeline.orchestration.summary import RunSummary, format_languages, format_summary, summarize, write_manifest
 
 __all__ = [
     "JSON",
     "MAX_BATCHES_LIMIT",
     "STATUS_FILTERS",
     "Candidate",
+    "Discovery",
     "RunSummary",
     "Selection",
     "SelectionError",
     "Settings",
     "StoredOutcome",
     "Stores",
+    "batch_manifest_key",
+    "discover",
     "discover_pending",
     "find_pending",
+    "format_languages",
     "format_summary",
     "landing_objects",
     "plan_batches",

@@ -11,7 +11,6 @@ from pipeline.config import PipelineConfig
 from pipeline.inputs import InputItem, object_uri
 from pipeline.orchestration.discovery import Candidate
 from pipeline.orchestration.settings import JSON, Settings, Stores
-from pipeline.records import pipeline_info
 from pipeline.runner import RUNS, Outcome, Runner
 from pipeline.store import Store, StoreError
 
@@ -44,7 +43,7 @@ def plan_batches(candidates: list[Candidate], settings: Settings, run: str) -> t
         batches.append(current)
     kept = batches[: settings.max_batches]
     deferred = sum(len(b) for b in batches[settings.max_batches :])
-    width = max(3, len(str(len(kept))))
+    width = len(str(len(kept)))  # "batch 03/12": labels sort in order and line up
     planned = [
         {
             "run": run,
@@ -75,6 +74,12 @@ def _human_bytes(n: int) -> str:
 # -- processing one batch --------------------------------------------------------------------------
 
 
+def batch_manifest_key(run: str, index: int) -> str:
+    """Where a batch's manifest goes: under ``runs/<run>/`` (stable across retries of the batch);
+    ``runs/<run>.json`` is the whole run's manifest, written by the summary from these."""
+    return f"{RUNS}/{run}/batch-{int(index):04d}.json"
+
+
 def _input_item(landing: Store, key: str, size: int) -> InputItem:
     def read(max_bytes: int | None) -> bytes:
         return landing.get(key, max_bytes=max_bytes)
@@ -92,7 +97,11 @@ def process_batch(
     config: PipelineConfig | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> JSON:
-    """Run one batch through the pipeline; returns its JSON summary.
+    """Run one batch through the pipeline; returns a bounded JSON summary of it.
+
+    The summary holds counts and where the batch manifest is, never per-document lists (a
+    scheduler keeps it in its database); documents, inputs and stage statistics are in the
+    batch manifest in the bucket, which :func:`~pipeline.orchestration.summary.summarize` reads.
 
     *retranslate* also reprocesses unchanged documents that an installed model can now
     translate better (``no_model`` segments, older model versions) — see :class:`Runner`.
@@ -103,9 +112,7 @@ def process_batch(
     """
     config = config or PipelineConfig.from_env(models_dir=settings.models_dir)
     items = [_input_item(stores.landing, k, s) for k, s in zip(batch["keys"], batch["sizes"], strict=True)]
-    # A batch is only part of a scheduler run: its manifest goes under runs/<run>/ (stable across
-    # retries), and runs/<run>.json is the whole run's manifest, written by the summary.
-    manifest_key = f"{RUNS}/{batch['run']}/batch-{int(batch['index']):04d}.json"
+    manifest_key = batch_manifest_key(batch["run"], batch["index"])
     from pipeline.translate.service import build_translation_stack
 
     translation = build_translation_stack(settings.models_dir, settings.memory_path)
@@ -125,7 +132,8 @@ def process_batch(
         "label": batch.get("label", ""),
         "manifest": stores.output.uri_for(manifest_key),
         "seconds": report.seconds,
-        "inputs": [item.uri for item in items],
-        **report.results(len(items)),
-        "pipeline": pipeline_info(config),
+        "counts": report.counts(len(items)),
+        "languages": report.languages(),
+        "translations": report.translations,
+        "translation_memory": report.memory,
     }

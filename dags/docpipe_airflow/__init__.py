@@ -115,7 +115,7 @@ def _log_outcome(outcome: Any) -> None:
 
 
 def label(text: str) -> None:
-    """Show *text* next to this task instance in the UI (the run's task list and grid).
+    """Show *text* next to this task instance in the UI (the run's task list).
 
     Tasks declare ``map_index_template=LABEL``, which Airflow renders after the task ran —
     also on failure and skip — and shows in the "Map Index" column, for unmapped tasks too.

@@ -390,6 +390,9 @@ def test_operator_reprocesses_one_document_from_the_form(standalone: Standalone,
             ),
         )
         _shot(standalone, driver, "01-dags")
+        description = standalone.api.get("/api/v2/dags/docpipe_reprocess")["description"]
+        driver.get(standalone.info["url"] + "/dags/docpipe_reprocess/details")
+        _wait(driver, "the DAG's description on its details tab", lambda d: description in _text(d))
 
         dialog = _open_trigger_form(standalone, driver)
         # Optional fields are not marked required (the form puts a "*" after required labels).

@@ -7,11 +7,14 @@ one run at a time, no catch-up:
    keeps objects that have no outcome yet or changed since theirs was written — the bucket is
    the state, not the Airflow database — then cuts them into batches;
 2. **process_batch** runs once per batch (mapped, in the ``translate`` pool, labelled
-   ``batch 001/012: 100 docs, 3.2 MB, landing/…``): bad documents go to ``errors/``, only
+   ``batch 03/12: 100 docs, 3.2 MB, landing/…``): bad documents go to ``errors/``, only
    store failures fail the task and are retried with exponential backoff;
 3. **summarize** writes ``runs/<run>.json``, returns the counts, and emits a
    ``cleaned_docs`` asset event whose extra carries them (written, skipped, failed, languages,
    translations, memory hits, destination, manifest).
+
+Each task's outcome is its label in the run's task list ("Map Index" column): what the
+listing found, each batch, and the run's counts.
 
 Configuration: see docs/airflow.md (connection ``aws_default``, Variables ``docpipe_*`` or
 env ``DOCPIPE_*``).
@@ -24,7 +27,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from airflow.sdk import dag, task
-from docpipe_airflow import DEFAULT_ARGS, make_plan, open_stores, process_batch, section, summarize
+from docpipe_airflow import (
+    DEFAULT_ARGS,
+    LABEL,
+    label,
+    log,
+    make_plan,
+    open_stores,
+    process_batch,
+    section,
+    summarize,
+)
 
 SCHEDULE = os.environ.get("DOCPIPE_INGEST_SCHEDULE", "*/15 * * * *")
 # Deployments that want ingestion on from the first start (docker-compose.yml) set this to false;
@@ -36,6 +49,8 @@ PAUSED = {"false": False, "true": True}.get(os.environ.get("DOCPIPE_INGEST_PAUSE
     dag_id="docpipe_ingest",
     schedule=SCHEDULE,
     start_date=datetime(2025, 1, 1, tzinfo=UTC),
+    description="Clean what landed in the bucket since the last run: language, translation to English, "
+    "boilerplate; records to clean/, failures to errors/, a manifest per run to runs/.",
     catchup=False,
     max_active_runs=1,
     is_paused_upon_creation=PAUSED,
@@ -44,19 +59,21 @@ PAUSED = {"false": False, "true": True}.get(os.environ.get("DOCPIPE_INGEST_PAUSE
     doc_md=__doc__,
 )
 def docpipe_ingest() -> None:
-    @task
+    @task(map_index_template=LABEL)
     def discover() -> list[dict[str, Any]]:
         """New or changed landing objects, batched; compared against the bucket, not Airflow state."""
-        from pipeline.orchestration import discover_pending
+        from pipeline.orchestration import discover
 
         settings, stores = open_stores()
         where = settings.orchestration
         with section(f"listing s3://{where.bucket}/{where.landing_prefix} against {stores.output.url}"):
-            candidates = discover_pending(stores, settings)
-        return make_plan(candidates, settings, force=False)
+            found = discover(stores, settings)
+            log.info("%s", found.describe())
+        label(found.describe())
+        return make_plan(found.candidates, settings, force=False)
 
     batches = discover()
-    summarize(batches=batches, results=process_batch.expand(batch=batches))
+    [batches, process_batch.expand(batch=batches)] >> summarize()
 
 
 docpipe_ingest()

@@ -13,8 +13,10 @@ with ``{"logical_date": null, "conf": {...}}``). The filters combine (AND):
 - **all_documents**: required to select everything when no other filter is given.
 
 Batches, retries, pool, manifest and the ``cleaned_docs`` event are the same as
-``docpipe_ingest``. The run is identified by its ``run_id`` and ``run_after`` (a run triggered
-with ``logical_date: null`` has no logical date).
+``docpipe_ingest``. A request that matches nothing still writes its manifest (with the ids
+that were not found); its ``summarize`` task is then skipped (no event) and labelled
+``nothing to process...`` in the run's task list. The run is identified by its ``run_id``
+and ``run_after`` (a run triggered with ``logical_date: null`` has no logical date).
 """
 
 from __future__ import annotations
@@ -24,24 +26,40 @@ from typing import Any
 
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
-from docpipe_airflow import DEFAULT_ARGS, log, make_plan, open_stores, process_batch, section, summarize
+from docpipe_airflow import (
+    DEFAULT_ARGS,
+    LABEL,
+    label,
+    log,
+    make_plan,
+    open_stores,
+    plural,
+    process_batch,
+    section,
+    summarize,
+)
 
 DOC_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{16}$"
+# Airflow refuses an invalid value with JSON Schema's message, which prints the failing schema:
+# this short description is what a person reads there, on one line, next to the bad value.
+DOC_ID_RULE = "a document id, like bbc-pashto-3f2a9c1e0b7d4e65"
 
 PARAMS = {
+    # Optional fields include "null": the form sends null for an emptied field and marks any Param
+    # whose type lacks "null" as required. Values are still validated (pattern, format, enum).
     "doc_ids": Param(
-        [],
-        type="array",
-        items={"type": "string", "pattern": DOC_ID_PATTERN},
+        None,
+        type=["null", "array"],
+        items={"description": DOC_ID_RULE, "type": "string", "pattern": DOC_ID_PATTERN},
         maxItems=10000,
         uniqueItems=True,
         title="Document ids",
-        description="One per line, e.g. bbc-pashto-3f2a9c1e0b7d4e65 (the name of clean/<doc_id>.json). "
-        "Empty: no restriction by id.",
+        description="One per line, e.g. bbc-pashto-3f2a9c1e0b7d4e65 (the name of clean/<doc_id>.json: "
+        "lowercase words joined by hyphens, a hyphen, 16 hex digits). Empty: no restriction by id.",
     ),
     "prefix": Param(
-        "",
-        type="string",
+        None,
+        type=["null", "string"],
         maxLength=512,
         pattern=r"^(?!/)(?!.*(^|/)\.\.(/|$))[^\\]*$",
         title="Key prefix",
@@ -54,7 +72,7 @@ PARAMS = {
         format="date",
         title="Processed since",
         description="Only documents whose stored record (clean/ or errors/) was written on or after this "
-        "date (UTC, YYYY-MM-DD). Empty: no restriction.",
+        "day (UTC). Empty: no restriction.",
     ),
     "status": Param(
         "any",
@@ -86,6 +104,8 @@ PARAMS = {
 
 @dag(
     dag_id="docpipe_reprocess",
+    description="Process chosen documents again (by id, key prefix, date or status), e.g. after "
+    "installing a translation model. Trigger it with the form.",
     schedule=None,
     start_date=datetime(2025, 1, 1, tzinfo=UTC),
     catchup=False,
@@ -95,7 +115,7 @@ PARAMS = {
     doc_md=__doc__,
 )
 def docpipe_reprocess() -> None:
-    @task
+    @task(map_index_template=LABEL)
     def select() -> list[dict[str, Any]]:
         """The landing objects matching the form, batched; unknown ids are reported, not fatal."""
         from pipeline.orchestration import Selection, SelectionError, select_for_reprocess
@@ -109,18 +129,23 @@ def docpipe_reprocess() -> None:
         where = settings.orchestration
         with section(f"selecting {selection.describe()} under s3://{where.bucket}/{where.landing_prefix}"):
             candidates, missing = select_for_reprocess(stores, settings, selection)
+            log.info("%s selected", plural(len(candidates), "landing object"))
             if missing:
                 log.warning("%d requested ids match no landing object: %s", len(missing), ", ".join(missing[:20]))
+        label(
+            f"{plural(len(candidates), 'document')} selected"
+            + (f"; {plural(len(missing), 'requested id')} not found" if missing else "")
+        )
         return make_plan(
             candidates,
             settings,
             force=bool(params.get("force", True)),
             retranslate=selection.status == "awaiting_model",  # unchanged inputs a model now covers
-            about={"selection": selection.describe(), "not_found": missing[:100], "not_found_count": len(missing)},
+            request={"selection": selection.describe(), "not_found": missing[:100], "not_found_count": len(missing)},
         )
 
     batches = select()
-    summarize(batches=batches, results=process_batch.expand(batch=batches))
+    [batches, process_batch.expand(batch=batches)] >> summarize()
 
 
 docpipe_reprocess()

@@ -269,14 +269,17 @@ def _dag_test(dag_id: str, conf: dict[str, Any]) -> dict[str, Any]:
         for ti in run.get_task_instances(session=session)
     }
     rows = session.execute(
-        select(XComModel.task_id, XComModel.map_index, XComModel.value).where(
-            XComModel.dag_id == dag_id, XComModel.run_id == run.run_id, XComModel.key == "return_value"
+        select(XComModel.task_id, XComModel.map_index, XComModel.key, XComModel.value).where(
+            XComModel.dag_id == dag_id, XComModel.run_id == run.run_id
         )
     ).all()
-    xcoms: dict[str, Any] = {}
-    for task_id, map_index, value in rows:
-        decoded = json.loads(value) if isinstance(value, str) else value
-        xcoms[f"{task_id}[{map_index}]" if map_index >= 0 else task_id] = decoded
+    xcoms: dict[str, Any] = {}  # return values
+    xcom_keys: dict[str, list[str]] = {}  # every key each task instance pushed
+    for task_id, map_index, key, value in rows:
+        name = f"{task_id}[{map_index}]" if map_index >= 0 else task_id
+        xcom_keys.setdefault(name, []).append(key)
+        if key == "return_value":
+            xcoms[name] = json.loads(value) if isinstance(value, str) else value
     events = [
         {"asset": e.asset.name, "extra": e.extra}
         for e in session.scalars(select(AssetEvent).where(AssetEvent.source_run_id == run.run_id))
@@ -287,6 +290,7 @@ def _dag_test(dag_id: str, conf: dict[str, Any]) -> dict[str, Any]:
         "logical_date": str(run.logical_date),
         "tasks": tis,
         "xcoms": xcoms,
+        "xcom_keys": {name: sorted(keys) for name, keys in xcom_keys.items()},
         "events": events,
     }
 

@@ -36,6 +36,7 @@ from pipeline.orchestration import (
     Settings,
     StoredOutcome,
     Stores,
+    discover,
     discover_pending,
     find_pending,
     plan_batches,
@@ -116,10 +117,13 @@ def test_batches_are_bounded_by_documents_bytes_and_count() -> None:
         ["landing/003.html"],  # 10 + 95 > batch_bytes
     ]
     assert deferred == 3  # the rest waits for the next run
-    assert batches[0]["label"].startswith("batch 001/2: 3 docs, 30 B, landing/000.html")
+    assert batches[0]["label"].startswith("batch 1/2: 3 docs, 30 B, landing/000.html")
     assert {b["run"] for b in batches} == {"20250101T000000Z-abcdef"}
     big, _ = plan_batches(_cands(500), settings, "r")
     assert [b["sizes"] for b in big] == [[500]]  # an oversized document gets a batch of its own
+    one_each = Settings().with_overrides({"orchestration.batch_docs": 1, "orchestration.max_batches": 20})
+    many, _ = plan_batches(_cands(*[1] * 12), one_each, "r")
+    assert [b["label"][:13] for b in many[:2]] == ["batch 01/12: ", "batch 02/12: "]  # padded to the total
 
 
 def test_settings_refuse_overlapping_areas_and_read_lookups() -> None:
@@ -175,26 +179,40 @@ def test_library_round_trip_detects_changes_and_selects(seaweed: SeaweedServer, 
     _upload(seaweed, bucket, "landing/sub/corrupt.bin", CORRUPT)
     _upload(seaweed, bucket, "landing/.hidden", b"not an input")
 
-    pending = discover_pending(stores, settings)
+    found = discover(stores, settings)
+    pending = found.candidates
     assert len(pending) == 4 and {c.reason for c in pending} == {"new"}
+    assert found.describe() == "4 landing objects listed, 0 stored outcomes: 0 already done, 4 new, 0 changed"
     batches, deferred = plan_batches(pending, settings, "20250101T000000Z-0a0b0c")
     assert (len(batches), deferred) == (2, 0)
     results = [process_batch(stores, settings, b) for b in batches]
     assert sum(r["counts"]["written"] for r in results) == 3
-    assert [d["uri"] for r in results for d in r["documents"]["failed"]] == [f"s3://{bucket}/landing/sub/corrupt.bin"]
+    # What a scheduler keeps per batch is bounded: counts and where the manifest is, no document lists.
+    assert all(
+        set(r) == {"index", "label", "manifest", "seconds", "counts", "languages", "translations", "translation_memory"}
+        for r in results
+    )
+    batch_manifests = [_json(seaweed, bucket, r["manifest"].split("/", 3)[3]) for r in results]
+    failed_uris = [d["uri"] for m in batch_manifests for d in m["documents"]["failed"]]
+    assert failed_uris == [f"s3://{bucket}/landing/sub/corrupt.bin"]
 
     summary, manifest = summarize(results, stores=stores, run="20250101T000000Z-0a0b0c", planned=2)
     jsonschema.validate(manifest, MANIFEST_SCHEMA)
     assert write_manifest(stores, manifest) == f"s3://{bucket}/runs/20250101T000000Z-0a0b0c.json"
     assert summary.counts == {"seen": 4, "written": 3, "skipped": 0, "failed": 1}
+    assert len(manifest["inputs"]) == 4 and len(manifest["documents"]["written"]) == 3  # read from the bucket
     assert summary.event_extra()["no_model"] > 0  # no model installed: segments await one
+    assert summary.headline() == "3 written, 0 skipped, 1 failed"
+    report = summary.report()
+    assert report["outcome"] == summary.headline() and "failed_documents" not in report
     assert "runs/20250101T000000Z-0a0b0c/batch-0001.json" in _keys(seaweed, bucket, "runs/")
 
-    partial, partial_manifest = summarize(results[:1], stores=stores, run="20250101T000000Z-0d0e0f", planned=2)
+    partial, partial_manifest = summarize(results[:1], stores=stores, run="20250101T000000Z-0a0b0c", planned=2)
     jsonschema.validate(partial_manifest, MANIFEST_SCHEMA)
     assert (partial.status, partial.failed_batches, partial_manifest["status"]) == ("incomplete", 1, "incomplete")
 
     assert discover_pending(stores, settings) == []  # everything has an outcome now: no scheduler state needed
+    assert discover(stores, settings).describe().endswith("4 already done, 0 new, 0 changed")
     time.sleep(1.1)  # S3 timestamps have one-second resolution
     _upload(seaweed, bucket, f"landing/{SEEDS[0].name}", SEEDS[0].read_bytes() + b"\nupdated\n")
     assert [(c.key, c.reason) for c in discover_pending(stores, settings)] == [(f"landing/{SEEDS[0].name}", "changed")]
@@ -212,6 +230,14 @@ def test_library_round_trip_detects_changes_and_selects(seaweed: SeaweedServer, 
     wanted = doc_id_for(f"s3://{bucket}/landing/{SEEDS[1].name}")
     chosen, missing = select_for_reprocess(stores, settings, Selection(doc_ids=(wanted, "gone-0123456789abcdef")))
     assert [c.doc_id for c in chosen] == [wanted] and missing == ["gone-0123456789abcdef"]
+
+    # A reprocess that matches nothing still gets a manifest saying what was asked and not found.
+    request = {"selection": {"doc_ids": ["gone-0123456789abcdef"]}, "not_found": missing, "not_found_count": 1}
+    empty, empty_manifest = summarize([], stores=stores, run="20250101T000000Z-0e0e0e", planned=0, context=request)
+    jsonschema.validate(empty_manifest, MANIFEST_SCHEMA)
+    assert (empty.status, empty.counts["seen"]) == ("completed", 0)
+    assert empty.headline() == "nothing to process: no landing object matches the selection; 1 requested id not found"
+    assert empty_manifest["pipeline"]["orchestrator"]["not_found"] == ["gone-0123456789abcdef"]
 
 
 # -- the DAG files ---------------------------------------------------------------------------------
@@ -313,11 +339,23 @@ def test_ingest_processes_landing_and_quarantines_corrupt(
     assert run["logical_date"] == "None"  # like a REST trigger with "logical_date": null
     mapped = {k: v for k, v in run["tasks"].items() if k.startswith("process_batch[")}
     assert len(mapped) == 3 and all(t["state"] == "success" for t in mapped.values())  # 6 docs, 2 per batch (Variable)
-    assert sorted(t["rendered_map_index"][:13] for t in mapped.values()) == [
-        "batch 001/3: ",
-        "batch 002/3: ",
-        "batch 003/3: ",
+    assert sorted(t["rendered_map_index"][:11] for t in mapped.values()) == [
+        "batch 1/3: ",
+        "batch 2/3: ",
+        "batch 3/3: ",
     ]
+    # Each task says what it did in its label (the "Map Index" column of the run's task list).
+    assert run["tasks"]["discover"]["rendered_map_index"] == (
+        "6 landing objects listed, 0 stored outcomes: 0 already done, 6 new, 0 changed"
+    )
+    assert run["tasks"]["summarize"]["rendered_map_index"] == "5 written, 0 skipped, 1 failed"
+    # One bounded XCom per task (no multiple_outputs); the run's plan once, from the first task.
+    assert {k: v for k, v in run["xcom_keys"].items() if k != "discover"} == {
+        **{name: ["return_value"] for name in mapped},
+        "summarize": ["return_value"],
+    }
+    assert run["xcom_keys"]["discover"] == ["plan", "return_value"]
+    assert all("documents" not in run["xcoms"][name] for name in mapped)
 
     keys = _keys(seaweed, dag_bucket)
     ids = [doc_id_for(f"s3://{dag_bucket}/landing/{seed.name}") for seed in SEEDS]
@@ -327,10 +365,11 @@ def test_ingest_processes_landing_and_quarantines_corrupt(
 
     summary = run["summary"]
     assert summary["counts"] == {"seen": 6, "written": 5, "skipped": 0, "failed": 1}
-    assert summary["failed_documents"][0]["doc_id"] == corrupt_id
+    assert summary["outcome"] == "5 written, 0 skipped, 1 failed" and "failed_documents" not in summary
     assert summary["translations"]["translated"] > 0  # the ar→en model is installed
     assert summary["languages"]["en"] == 5
     manifest = _json(seaweed, dag_bucket, summary["manifest"].split("/", 3)[3])
+    assert manifest["documents"]["failed"][0]["doc_id"] == corrupt_id  # per-document detail: in the bucket
     jsonschema.validate(manifest, MANIFEST_SCHEMA)
     assert manifest["pipeline"]["orchestrator"]["dag_id"] == "docpipe_ingest"
     assert manifest["status"] == "completed"
@@ -352,6 +391,8 @@ def test_second_ingest_processes_nothing(
     assert run["state"] == "success"
     assert run["tasks"]["process_batch"]["state"] == "skipped"  # zero batches: nothing mapped
     assert run["tasks"]["summarize"]["state"] == "skipped"  # no manifest, no event for an empty run
+    assert run["tasks"]["summarize"]["rendered_map_index"] == "nothing new to process"
+    assert run["tasks"]["discover"]["rendered_map_index"].endswith("6 already done, 0 new, 0 changed")
     assert run["events"] == []
     assert _keys(seaweed, dag_bucket) == before
 
@@ -378,6 +419,35 @@ def test_reprocess_ids_reprocesses_exactly_those(
     assert manifest["pipeline"]["orchestrator"]["selection"]["doc_ids"] == chosen
     assert summary["memory_hits"] > 0  # the ingest already translated these segments
     assert run["events"][0]["extra"]["written"] == 2
+    assert run["tasks"]["select"]["rendered_map_index"] == "2 documents selected"
+
+
+@pytest.mark.airflow
+@pytest.mark.slow
+def test_reprocess_matching_nothing_says_so_and_writes_its_manifest(
+    airflow_session: AirflowSession, seaweed: SeaweedServer, dag_bucket: str
+) -> None:
+    before = _keys(seaweed, dag_bucket)
+    # Emptied optional form fields arrive as null: accepted, not "required".
+    conf = {"doc_ids": ["gone-0123456789abcdef"], "prefix": None, "since": None}
+
+    run = _run(airflow_session, "docpipe_reprocess", conf)
+
+    assert run["state"] == "success", run["_log"][-5000:]
+    tasks = run["tasks"]
+    assert tasks["select"]["rendered_map_index"] == "0 documents selected; 1 requested id not found"
+    assert tasks["process_batch"]["state"] == "skipped"
+    assert tasks["summarize"]["state"] == "skipped"  # no event announcing zero documents...
+    assert tasks["summarize"]["rendered_map_index"] == (
+        "nothing to process: no landing object matches the selection; 1 requested id not found"
+    )
+    assert run["events"] == []
+    [manifest_key] = [k for k in set(_keys(seaweed, dag_bucket)) - set(before)]  # ...but a manifest
+    manifest = _json(seaweed, dag_bucket, manifest_key)
+    jsonschema.validate(manifest, MANIFEST_SCHEMA)
+    assert manifest["counts"]["seen"] == 0
+    assert manifest["pipeline"]["orchestrator"]["not_found"] == ["gone-0123456789abcdef"]
+    assert manifest["pipeline"]["orchestrator"]["run_id"] == run["run_id"]
 
 
 @pytest.mark.airflow
@@ -405,6 +475,8 @@ def test_reprocess_without_any_filter_fails_before_processing(airflow_session: A
     run = _run(airflow_session, "docpipe_reprocess", {})
     assert run["state"] == "failed"
     assert run["tasks"]["select"]["state"] == "failed"
+    assert run["tasks"]["summarize"]["state"] == "failed"  # the run's last task: its state is the run's
+    assert run["tasks"]["summarize"]["rendered_map_index"] == "no summary: select failed"
     assert "nothing selected" in run["_log"]
 
 
@@ -418,7 +490,30 @@ def test_unaddressable_landing_keys_get_an_error_record(seaweed: SeaweedServer, 
     batches, _ = plan_batches(pending, settings, "20250101T000000Z-0c0c0c")
     results = [process_batch(stores, settings, b) for b in batches]
     assert sum(r["counts"]["written"] for r in results) == 1
-    failed = [d for r in results for d in r["documents"]["failed"]]
+    failed = [d for r in results for d in _json(seaweed, bucket, r["manifest"].split("/", 3)[3])["documents"]["failed"]]
     assert [(d["stage"], d["uri"]) for d in failed] == [("read", f"s3://{bucket}/landing/ctrl-%01.txt")]
     assert _json(seaweed, bucket, f"errors/{failed[0]['doc_id']}.json")["stage"] == "read"
     assert discover_pending(stores, settings) == []  # the error record is its outcome: not retried forever
+
+
+def test_local_tool_prints_what_the_docs_show(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``make airflow``'s banner, with the docs' placeholders, is the block in docs/airflow.md."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("airflow_local", ROOT / "tools" / "airflow_local.py")
+    assert spec and spec.loader
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    monkeypatch.chdir(ROOT)
+    home = ROOT / ".airflow"
+    info = {
+        "url": "http://127.0.0.1:8080",
+        "password": "<password>",
+        "airflow_home": str(home),
+        "s3_endpoint": "http://127.0.0.1:<port>",
+        "bucket": "docpipe",
+        "s3_env": str(home / "s3.env"),
+        "log": str(home / "standalone.log"),
+    }
+    banner = tool.banner(info, given_endpoint=False).strip("\n")
+    assert f"```\n{banner}\n```" in (ROOT / "docs" / "airflow.md").read_text()

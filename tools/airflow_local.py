@@ -10,8 +10,9 @@ with the ``AWS_*`` credentials from the environment), runs ``airflow db migrate`
 ``translate`` pool, passes the ``aws_default`` connection and ``DOCPIPE_*`` settings through the
 environment, starts ``airflow standalone`` in its own process group, unpauses
 ``docpipe_ingest`` (unless ``--paused``) and ``docpipe_reprocess``, and prints the UI address
-and login. Ctrl-C stops everything. The line ``READY {json}`` on stdout is for scripts (the
-end-to-end test uses it).
+and login, and how to open the bucket: its endpoint and credentials are written to
+``<home>/s3.env`` (mode 0600). Ctrl-C stops everything. The line ``READY {json}`` on stdout is
+for scripts (the end-to-end tests use it).
 """
 
 from __future__ import annotations
@@ -89,6 +90,53 @@ def admin_password(home: Path) -> str:
     path.write_text(json.dumps({"admin": password}))
     path.chmod(0o600)
     return password
+
+
+def write_s3_env(home: Path, s3: dict[str, str], bucket: str) -> Path:
+    """``<home>/s3.env``: what a shell needs to read the bucket (AWS CLI, boto3, ``docpipe``).
+
+    SeaweedFS gets new random credentials on every start, so they are written here, readable
+    by the owner only, rather than printed.
+    """
+    path = home / "s3.env"
+    lines = [
+        "# S3 access to the docpipe bucket of tools/airflow_local.py; rewritten on every start.",
+        "# Use: . .airflow/s3.env   (then aws s3 ls, docpipe verify s3://..., boto3)",
+        f"export AWS_ENDPOINT_URL={s3['endpoint_url']}",
+        f"export AWS_ACCESS_KEY_ID={s3['access_key']}",
+        f"export AWS_SECRET_ACCESS_KEY={s3['secret_key']}",
+        f"export AWS_DEFAULT_REGION={s3.get('region', 'us-east-1')}",
+        f"export DOCPIPE_BUCKET={bucket}",
+    ]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write("\n".join(lines) + "\n")
+    path.chmod(0o600)  # an older file keeps its mode through O_TRUNC
+    return path
+
+
+def banner(info: dict[str, Any], given_endpoint: bool) -> str:
+    """What a person reads once everything is up (docs/airflow.md shows the same)."""
+    bucket, home = info["bucket"], Path(info["airflow_home"])
+    s3_env, passwords = _shown(Path(info["s3_env"])), _shown(home / "passwords.json")
+    return (
+        f"\nAirflow is up: {info['url']}  (login: admin / {info['password']}, kept in {passwords})\n"
+        f"S3 ({'given' if given_endpoint else 'SeaweedFS'}): {info['s3_endpoint']}  "
+        f"bucket {bucket}: landing/ → clean/, errors/, runs/\n"
+        f"S3 endpoint and credentials: {s3_env} (mode 0600). To look into the bucket:\n"
+        f"  . {s3_env}\n"
+        f"  aws s3 ls --recursive s3://{bucket}/runs/      # AWS CLI\n"
+        f"  .venv/bin/docpipe verify s3://{bucket}          # docpipe: checks every record\n"
+        f"logs: {_shown(Path(info['log']))}   Ctrl-C to stop\n"
+    )
+
+
+def _shown(path: Path) -> str:
+    """*path* relative to the checkout when it is inside it (``.airflow/s3.env``), else absolute."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def run_airflow(env: dict[str, str], *args: str) -> None:
@@ -245,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.seed:
             print(f"seeded {seed_landing(s3, args.bucket, 'landing')} documents into s3://{args.bucket}/landing/")
+        s3_env = write_s3_env(home, s3, args.bucket)
         env = airflow_environment(home, port, s3, args.bucket, args.pool_slots)
         password = admin_password(home)
         run_airflow(env, "db", "migrate")  # before standalone, so a broken database fails here, clearly
@@ -278,15 +327,10 @@ def main(argv: list[str] | None = None) -> int:
             "s3_endpoint": s3["endpoint_url"],
             "bucket": args.bucket,
             "log": str(log_path),
+            "s3_env": str(s3_env),
             "pid": standalone.pid,
         }
-        print(
-            f"\nAirflow is up: {info['url']}  (login: admin / {password})\n"
-            f"S3 ({'given' if args.s3_endpoint else 'SeaweedFS'}): {s3['endpoint_url']}  "
-            f"bucket {args.bucket}: landing/ → clean/, errors/, runs/\n"
-            f"logs: {log_path}   Ctrl-C to stop\n",
-            file=sys.stderr,
-        )
+        print(banner(info, bool(args.s3_endpoint)), file=sys.stderr)
         print("READY " + json.dumps(info), flush=True)
         while not STOPPING.wait(1):
             if standalone.poll() is not None:

@@ -29,6 +29,10 @@ log = logging.getLogger("docpipe.airflow")
 CLEANED_DOCS = Asset(name="cleaned_docs", uri="docpipe://cleaned_docs")
 
 TRANSLATE_POOL = os.environ.get("DOCPIPE_POOL", "translate")
+PLAN_KEY = "plan"  # the XCom with the run's plan, pushed by the first task
+BATCH_TASK = "process_batch"
+LABEL_VAR = "docpipe_label"
+LABEL = "{{ docpipe_label | default('') }}"  # see label()
 BATCH_TIMEOUT = timedelta(minutes=int(os.environ.get("DOCPIPE_BATCH_TIMEOUT_MINUTES", "120")))
 
 DEFAULT_ARGS: dict[str, Any] = {
@@ -114,19 +118,34 @@ def _log_outcome(outcome: Any) -> None:
         log.info("%s %s %s", outcome.status, outcome.doc_id, outcome.uri)
 
 
+def label(text: str) -> None:
+    """Show *text* next to this task instance in the UI (the run's task list).
+
+    Tasks declare ``map_index_template=LABEL``, which Airflow renders after the task ran —
+    also on failure and skip — and shows in the "Map Index" column, for unmapped tasks too.
+    So a run says what happened (``nothing to process``, ``3 written...``) without its logs.
+    """
+    get_current_context()[LABEL_VAR] = text  # type: ignore[literal-required]
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def make_plan(
     candidates: list[Any],
     settings: Settings,
     *,
     force: bool,
     retranslate: bool = False,
-    about: dict[str, Any] | None = None,
+    request: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The batches handed to the mapped task and the summary: plain JSON, one dict per batch.
+    """The batches handed to the mapped task: plain JSON, one dict per batch.
 
     The first task returns only this list (Airflow sizes a mapped task from a task's return
-    value); run-wide counts ride along in every batch, and *about* (what was asked for, for the
-    manifest) in the first one only, so a large selection is not copied into every XCom.
+    value). What the summary needs about the run as a whole — the docpipe run id, how many
+    batches, deferred documents and, for a reprocess, the *request* (selection, ids not
+    found) — is pushed once as the XCom ``plan``, not copied into every batch.
     """
     from pipeline.orchestration import plan_batches, run_key
 
@@ -135,10 +154,16 @@ def make_plan(
     run = run_key(dag_run.dag_id, context["run_id"], dag_run.run_after)
     batches, deferred = plan_batches(candidates, settings, run)
     for batch in batches:
-        batch.update(of=len(batches), pending=len(candidates), deferred=deferred, force=force, retranslate=retranslate)
-    if batches and about:
-        batches[0]["about"] = about
-    with section(f"plan: {len(candidates)} documents in {len(batches)} batches (run {run})"):
+        batch.update(force=force, retranslate=retranslate)
+    plan = {
+        "run": run,
+        "batches": len(batches),
+        "documents": len(candidates) - deferred,
+        "deferred": deferred,
+        "request": request,
+    }
+    context["ti"].xcom_push(key=PLAN_KEY, value=plan)
+    with section(f"plan: {plural(len(candidates), 'document')} in {plural(len(batches), 'batch')} (run {run})"):
         for batch in batches:
             log.info("%s", batch["label"])
         if deferred:
@@ -158,13 +183,15 @@ def make_plan(
     map_index_template="{{ task.op_kwargs['batch']['label'] }}",
     # A hung store call or model must end in a retry, not hold a pool slot forever.
     execution_timeout=BATCH_TIMEOUT,
+    multiple_outputs=False,  # one bounded XCom per batch, not one per key
 )
 def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
     """One mapped instance per batch: bad documents go to errors/, only store failures fail it."""
+    from pipeline.orchestration import format_languages
     from pipeline.orchestration import process_batch as run_batch
 
     settings, stores = open_stores()
-    with section(f"processing {len(batch['keys'])} documents into {stores.output.url}"):
+    with section(f"processing {plural(len(batch['keys']), 'document')} into {stores.output.url}"):
         result = run_batch(
             stores,
             settings,
@@ -176,45 +203,66 @@ def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
     c = result["counts"]
     with section("batch summary"):
         log.info("documents: %d processed, %d skipped, %d failed", c["written"], c["skipped"], c["failed"])
-        log.info("languages: %s", result["languages"])
+        log.info("documents containing each language: %s", format_languages(result["languages"]))
         log.info("translations: %s; memory: %s", result["translations"], result["translation_memory"])
         log.info("batch manifest: %s", result["manifest"])
     return result
 
 
-@task(trigger_rule=TriggerRule.ALL_DONE_MIN_ONE_SUCCESS, outlets=[CLEANED_DOCS])
-def summarize(batches: list[dict[str, Any]], results: Any) -> dict[str, Any]:
+@task(
+    # ALL_DONE: also after failed batches (an incomplete manifest) and after a mapped task that
+    # expanded to nothing (skipped), which every "...MIN_ONE_SUCCESS" rule would skip this for.
+    trigger_rule=TriggerRule.ALL_DONE,
+    outlets=[CLEANED_DOCS],
+    map_index_template=LABEL,
+    multiple_outputs=False,
+)
+def summarize() -> dict[str, Any]:
     """Write the run manifest, report, and emit a ``cleaned_docs`` event with the counts.
 
     Runs after every batch finished, failed ones included, so a partial run still gets an
     ``incomplete`` manifest; the task then fails (and with it the run) instead of emitting an
-    event. A run with nothing to do is skipped: no manifest, no event.
+    event. An ingest with nothing new is skipped: no manifest, no event. A reprocess that
+    matches nothing writes its manifest (what was asked, which ids were not found) and is
+    skipped, so no event announces zero documents; its label says so.
+
+    Wire it downstream of the first task and of ``process_batch``; it pulls the run's plan and
+    the batch results itself, so that when the first task failed it runs, says so and fails
+    (the run's state follows its last task) instead of failing to resolve an argument.
     """
     from pipeline.orchestration import format_summary, write_manifest
     from pipeline.orchestration import summarize as merge
 
-    if not batches:
-        raise AirflowSkipException("nothing to process")
-    first = batches[0]
     context = get_current_context()
+    ti = context["ti"]
+    first = [t for t in ti.task.upstream_task_ids if t != BATCH_TASK]
+    plan = next((p for p in ti.xcom_pull(task_ids=first, key=PLAN_KEY) if p), None)
+    if plan is None:  # fail too: this is the run's last task, so its state is the run's
+        label(f"no summary: {', '.join(first)} failed")
+        raise AirflowFailException(f"no summary: {', '.join(first)} failed before planning the run")
+    request = plan.get("request")
+    if not plan["batches"] and request is None:
+        label("nothing new to process")
+        raise AirflowSkipException("nothing new to process")
     dag_run = context["dag_run"]
     settings, stores = open_stores()
     summary, manifest = merge(
-        list(results[:]) if results else [],  # one slice request, not one per item
+        [r for r in ti.xcom_pull(task_ids=[BATCH_TASK]) if r] if plan["batches"] else [],
         stores=stores,
-        run=first["run"],
-        planned=len(batches),
-        deferred=first["deferred"],
+        run=plan["run"],
+        planned=plan["batches"],
+        deferred=plan["deferred"],
         context={
             "scheduler": "airflow",
             "dag_id": dag_run.dag_id,
             "run_id": context["run_id"],
             "run_after": dag_run.run_after.isoformat(),
-            **first.get("about", {}),
+            **(request or {}),
         },
         settings=settings,
     )
     write_manifest(stores, manifest)
+    label(summary.headline())
     with section(f"run {summary.run}: {summary.status}"):
         for line in format_summary(summary):
             log.info("%s", line)
@@ -222,5 +270,7 @@ def summarize(batches: list[dict[str, Any]], results: Any) -> dict[str, Any]:
         raise AirflowFailException(
             f"{summary.failed_batches} of {summary.batches} batches failed; manifest {summary.manifest}"
         )
+    if not summary.batches:
+        raise AirflowSkipException(f"{summary.headline()}; manifest {summary.manifest}")
     context["outlet_events"][CLEANED_DOCS].extra = summary.event_extra()
-    return summary.to_dict()
+    return summary.report()

@@ -25,16 +25,18 @@ from pipeline.orchestration.batches import plan_batches, process_batch, run_key
 from pipeline.orchestration.discovery import (
     STATUS_FILTERS,
     Candidate,
+    Discovery,
     Selection,
     SelectionError,
+    discover,
     discover_pending,
     find_pending,
     landing_objects,
     select_for_reprocess,
 )
 from pipeline.orchestration.settings import JSON, Stores
-from pipeline.orchestration.summary import RunSummary, format_summary, summarize, write_manifest
-from pipeline.outputs import StoredOutcome
+from pipeline.orchestration.summary import RunSummary, format_languages, format_summary, summarize, write_manifest
+from pipeline.outputs import StoredOutcome, batch_manifest_key
 from pipeline.settings import MAX_BATCHES_LIMIT, OrchestrationSettings, Settings
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "MAX_BATCHES_LIMIT",
     "STATUS_FILTERS",
     "Candidate",
+    "Discovery",
     "OrchestrationSettings",
     "RunSummary",
     "Selection",
@@ -49,8 +52,11 @@ __all__ = [
     "Settings",
     "StoredOutcome",
     "Stores",
+    "batch_manifest_key",
+    "discover",
     "discover_pending",
     "find_pending",
+    "format_languages",
     "format_summary",
     "landing_objects",
     "plan_batches",

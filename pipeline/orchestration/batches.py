@@ -11,7 +11,6 @@ from pipeline.inputs import InputItem, object_uri
 from pipeline.orchestration.discovery import Candidate
 from pipeline.orchestration.settings import JSON, Stores
 from pipeline.outputs import batch_manifest_key
-from pipeline.records import pipeline_info
 from pipeline.runner import Outcome, Runner
 from pipeline.settings import Settings
 from pipeline.store import Store, StoreError
@@ -47,7 +46,7 @@ def plan_batches(candidates: list[Candidate], settings: Settings, run: str) -> t
         batches.append(current)
     kept = batches[: limits.max_batches]
     deferred = sum(len(b) for b in batches[limits.max_batches :])
-    width = max(3, len(str(len(kept))))
+    width = len(str(len(kept)))  # "batch 03/12": labels sort in order and line up
     planned = [
         {
             "run": run,
@@ -85,7 +84,12 @@ def process_batch(
     retranslate: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> JSON:
-    """Run one batch through the pipeline under *settings* (the whole tree); returns its JSON summary.
+    """Run one batch through the pipeline under *settings* (the whole tree); returns a bounded
+    JSON summary of it.
+
+    The summary holds counts and where the batch manifest is, never per-document lists (a
+    scheduler keeps it in its database); documents, inputs and stage statistics are in the
+    batch manifest in the bucket, which :func:`~pipeline.orchestration.summary.summarize` reads.
 
     *retranslate* also reprocesses unchanged documents that an installed model can now
     translate better (``no_model`` segments, older model versions) — see :class:`Runner`.
@@ -117,7 +121,8 @@ def process_batch(
         "label": batch.get("label", ""),
         "manifest": stores.output.uri_for(manifest_key),
         "seconds": report.seconds,
-        "inputs": [item.uri for item in items],
-        **report.results(len(items)),
-        "pipeline": pipeline_info(settings),
+        "counts": report.counts(len(items)),
+        "languages": report.languages(),
+        "translations": report.translations,
+        "translation_memory": report.memory,
     }

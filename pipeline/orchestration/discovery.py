@@ -80,13 +80,41 @@ def find_pending(
     return pending
 
 
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """What one listing found: the pending candidates and how they compare with the rest."""
+
+    candidates: list[Candidate]
+    listed: int  # landing objects considered (dotfiles left out)
+    outcomes: int  # records found in clean/ and errors/
+
+    def count(self, reason: str) -> int:
+        return sum(1 for c in self.candidates if c.reason == reason)
+
+    def describe(self) -> str:
+        """One line for logs and task labels: listed, already done, new, changed."""
+        new, changed = self.count("new"), self.count("changed")
+        return (
+            f"{_plural(self.listed, 'landing object')} listed, {_plural(self.outcomes, 'stored outcome')}: "
+            f"{self.listed - new - changed} already done, {new} new, {changed} changed"
+        )
+
+
+def discover(stores: Stores, settings: Settings) -> Discovery:
+    """List the landing prefix and the output area; keep what is new or changed."""
+    objects = list(landing_objects(stores, settings))
+    outcomes = inventory(stores.output).outcomes()
+    candidates = find_pending(objects, outcomes, lambda key: object_uri(stores.landing, key))
+    return Discovery(candidates, len(objects), len(outcomes))
+
+
 def discover_pending(stores: Stores, settings: Settings) -> list[Candidate]:
     """New or changed landing objects, compared against what the output area holds."""
-    return find_pending(
-        landing_objects(stores, settings),
-        inventory(stores.output).outcomes(),
-        lambda key: object_uri(stores.landing, key),
-    )
+    return discover(stores, settings).candidates
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # -- reprocess selection -------------------------------------------------------------------------

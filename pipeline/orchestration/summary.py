@@ -1,7 +1,8 @@
-"""The run's summary: merging batch results into what an operator sees and the run manifest."""
+"""The run's summary: merging batch manifests into what an operator sees and the run manifest."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -18,7 +19,11 @@ from pipeline.settings import Settings
 
 @dataclass(slots=True)
 class RunSummary:
-    """What an operator sees at the end of a run (task return value, asset event, manifest)."""
+    """What an operator sees at the end of a run (task return value, asset event, manifest).
+
+    ``failed_documents`` is for logs; what a scheduler keeps (:meth:`report`,
+    :meth:`event_extra`) is bounded, and per-document lists stay in the manifest.
+    """
 
     run: str
     destination: str
@@ -34,9 +39,28 @@ class RunSummary:
     failed_documents: list[JSON] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    not_found: int = 0  # requested document ids that match no landing object (reprocess)
 
-    def to_dict(self) -> JSON:
-        return asdict(self)
+    def headline(self) -> str:
+        """The outcome in one line (a task label in the Airflow UI, the first log line)."""
+        c = self.counts
+        if self.batches == 0:
+            text = "nothing to process: no landing object matches the selection"
+        else:
+            text = f"{c['written']} written, {c['skipped']} skipped, {c['failed']} failed"
+            if self.failed_batches:
+                text += f"; {self.failed_batches} of {self.batches} batches failed"
+            if self.deferred:
+                text += f"; {self.deferred} deferred to the next run"
+        if self.not_found:
+            text += f"; {self.not_found} requested id{'' if self.not_found == 1 else 's'} not found"
+        return text
+
+    def report(self) -> JSON:
+        """The bounded summary a scheduler keeps (Airflow: the summary task's return value)."""
+        data = asdict(self)
+        data.pop("failed_documents")
+        return {"outcome": self.headline(), **data}
 
     def event_extra(self) -> JSON:
         """Small enough for an asset event: counts and where to look, not document lists."""
@@ -66,14 +90,18 @@ def summarize(
     context: Mapping[str, Any] | None = None,
     settings: Settings | None = None,
 ) -> tuple[RunSummary, JSON]:
-    """Merge batch results into the run summary and its manifest (``runs/<run>.json``).
+    """Merge the batches into the run summary and its manifest (``runs/<run>.json``).
 
-    ``planned`` batches were expected; fewer results means some batches failed, and the
-    manifest then says ``incomplete``. *context* (scheduler ids) is recorded under
-    ``pipeline.orchestrator`` since the manifest schema is closed at the top level. *settings*
-    name the pipeline when no batch ran (default: loaded from the environment).
+    *results* are what :func:`~pipeline.orchestration.batches.process_batch` returned; the
+    details (documents, inputs, stages) are read from each batch's manifest in the output
+    store. ``planned`` batches were expected; fewer results means some batches failed, and the
+    manifest then says ``incomplete``. *context* (scheduler ids, a reprocess request with its
+    ``not_found`` ids) is recorded under ``pipeline.orchestrator`` since the manifest schema is
+    closed at the top level. *settings* name the pipeline when no batch ran (default: loaded
+    from the environment).
     """
     done = [r for r in results if r]
+    context = dict(context or {})
     counts: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     translations: Counter[str] = Counter()
@@ -85,19 +113,20 @@ def summarize(
     models: set[str] = set()
     seconds = 0.0
     pipeline: JSON = {}
-    for result in sorted(done, key=lambda r: r["index"]):
-        counts.update(result["counts"])
-        languages.update(result["languages"])
-        translations.update(result["translations"])
-        memory.update(result.get("translation_memory") or {})
-        host_memory.update({k: v for k, v in (result.get("host_memory") or {}).items() if k != "sites"})
+    for index in sorted(int(r["index"]) for r in done):
+        batch = json.loads(stores.output.get(outputs.batch_manifest_key(run, index)))
+        counts.update(batch["counts"])
+        languages.update(batch["languages"])
+        translations.update(batch["translations"])
+        memory.update(batch.get("translation_memory") or {})
+        host_memory.update({k: v for k, v in (batch.get("host_memory") or {}).items() if k != "sites"})
         for status in documents:
-            documents[status].extend(result["documents"][status])
-        inputs.extend(result["inputs"])
-        models.update(result.get("models") or ())
-        seconds += float(result.get("seconds") or 0)
-        pipeline = pipeline or dict(result.get("pipeline") or {})
-        for name, stats in (result.get("stages") or {}).items():
+            documents[status].extend(batch["documents"][status])
+        inputs.extend(batch["inputs"])
+        models.update(batch.get("models") or ())
+        seconds += float(batch.get("seconds") or 0)
+        pipeline = pipeline or dict(batch.get("pipeline") or {})
+        for name, stats in (batch.get("stages") or {}).items():
             _merge_numbers(stages.setdefault(name, {}), stats)
     manifest_key = outputs.run_manifest_key(run)
     status = "completed" if len(done) == planned else "incomplete"
@@ -118,11 +147,12 @@ def summarize(
         failed_documents=documents["failed"],
         models=sorted(models),
         seconds=round(seconds, 3),
+        not_found=int(context.get("not_found_count") or 0),
     )
     if not pipeline:
         pipeline = pipeline_info(settings or Settings.load())
     pipeline["orchestrator"] = {
-        **dict(context or {}),
+        **context,
         "batches": planned,
         "failed_batches": summary.failed_batches,
         "deferred": deferred,
@@ -169,9 +199,9 @@ def format_summary(summary: RunSummary) -> list[str]:
     """Human lines for task logs."""
     c = summary.counts
     lines = [
-        f"run {summary.run}: {summary.status}",
+        f"run {summary.run}: {summary.status}: {summary.headline()}",
         f"documents: {c['seen']} seen, {c['written']} processed, {c['skipped']} skipped, {c['failed']} failed",
-        "languages: " + (", ".join(f"{k} {v}" for k, v in summary.languages.items()) or "none"),
+        f"documents containing each language: {format_languages(summary.languages)}",
         f"translations: {summary.translations.get('translated', 0)} made, "
         f"{summary.translations.get('no_model', 0)} awaiting a model, {summary.memory_hits} memory hits",
         f"batches: {summary.batches} ({summary.failed_batches} failed), {summary.deferred} documents deferred",
@@ -179,3 +209,9 @@ def format_summary(summary: RunSummary) -> list[str]:
     ]
     lines += [f"failed: {d['doc_id']} ({d['stage']}: {d['error_type']}) {d['uri']}" for d in summary.failed_documents]
     return lines
+
+
+def format_languages(languages: Mapping[str, int]) -> str:
+    """``en 5, ar 1``: documents per language; a document counts once for every language it
+    contains, so the numbers may add up to more than the documents."""
+    return ", ".join(f"{lang} {n}" for lang, n in languages.items()) or "none"

@@ -356,6 +356,7 @@ def _cmd_view(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"docpipe view: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
+    sock.listen(128)  # connections made from now on wait for the server instead of being refused
     port = sock.getsockname()[1]
     print(
         f"docpipe viewer for {logs.redact(app.state.destination_url)}: http://127.0.0.1:{port}/  (Ctrl-C to stop)",

@@ -7,7 +7,7 @@ plugin always reads the bucket the DAGs currently write to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -38,6 +38,12 @@ def create_app(
     """The app; *dependencies* guard every route (the plugin passes Airflow's auth check)."""
     app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None, dependencies=list(dependencies))
 
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.update(HEADERS)  # on every answer, FastAPI's own 404/422 included
+        return response
+
     def links(request: Request) -> Links:
         return Links(root=str(request.scope.get("root_path") or "").rstrip("/"))
 
@@ -50,7 +56,7 @@ def create_app(
             return _error(400, f"bad request: {exc}")
         if html is None:
             return _error(404, f"no {what}")
-        return HTMLResponse(html, headers=HEADERS)
+        return HTMLResponse(html)
 
     @app.get("/", response_class=HTMLResponse)
     async def runs(request: Request, before: str | None = None) -> Response:
@@ -85,7 +91,7 @@ def create_app(
 
 def _error(status: int, message: str) -> Response:
     body = f"<!doctype html><meta charset=utf-8><title>{status}</title><p>{show(redact(message))}</p>"
-    return HTMLResponse(body, status_code=status, headers=HEADERS)
+    return HTMLResponse(body, status_code=status)
 
 
 def app_for(url: str, **store_options: Any) -> FastAPI:

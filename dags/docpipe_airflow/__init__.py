@@ -215,5 +215,16 @@ def summarize(batches: list[dict[str, Any]], results: Any) -> dict[str, Any]:
         raise AirflowFailException(
             f"{summary.failed_batches} of {summary.batches} batches failed; manifest {summary.manifest}"
         )
-    context["outlet_events"][CLEANED_DOCS].extra = summary.event_extra()
-    return summary.to_dict()
+    viewer = _viewer_run_url(summary.run)
+    log.info("viewer: %s", viewer)
+    context["outlet_events"][CLEANED_DOCS].extra = {**summary.event_extra(), "viewer": viewer}
+    return {**summary.to_dict(), "viewer": viewer}
+
+
+def _viewer_run_url(run: str) -> str:
+    """The run's page in the records viewer plugin (plugins/docpipe_viewer.py)."""
+    from airflow.configuration import conf
+
+    from pipeline.viewer.links import run_url, viewer_base
+
+    return run_url(viewer_base(conf.get("api", "base_url", fallback=None)), run)

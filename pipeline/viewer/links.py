@@ -11,6 +11,11 @@ PLUGIN_PREFIX = "/docpipe"
 """Where the Airflow plugin mounts the viewer in the API server."""
 
 
+def viewer_base(api_base_url: str | None) -> str:
+    """The plugin's root under the API server's ``[api] base_url`` (a path alone when unset)."""
+    return (api_base_url or "").rstrip("/") + PLUGIN_PREFIX
+
+
 def run_url(base: str, run_key: str) -> str:
     """The viewer page of run *run_key* under *base* (``http://host:8080/docpipe`` or ``""``)."""
     return f"{base.rstrip('/')}/runs/{quote(run_key, safe='')}"

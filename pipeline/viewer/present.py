@@ -17,6 +17,7 @@ KEPT_ROLES = frozenset({"content", "heading"})
 """Roles whose text is the record's ``text``; ``title`` is metadata, every other role was stripped."""
 RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"})
 TRANSLATION_STATUSES = ("translated", "no_model", "failed")
+BAR_WIDTH = 150  # pixels of the longest bar; labels take 120 to its left
 
 _LANG_TAG = re.compile(r"und|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _CLASS_SAFE = re.compile(r"[^a-z0-9_-]+")
@@ -138,7 +139,7 @@ def bars(items: list[Bar]) -> JSON:
         {
             "label": b.label,
             "css": b.css,
-            "width": round(220 * b.value / top, 1),
+            "width": round(BAR_WIDTH * b.value / top, 1),
             "y": i * 22,
             "text": b.text or _fmt(b.value),
         }

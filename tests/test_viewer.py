@@ -19,7 +19,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
-from seaweed import S3Bucket
+from seaweed import S3Bucket, SeaweedServer
 from viewer_data import IMG_TEXT, SCRIPT_TEXT, build_destination, environment, make_inputs, uri_of
 
 from pipeline.cli import main
@@ -34,8 +34,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def dest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    """(work dir, destination dir): the demo inputs run twice (the second run forced on one file)."""
+def dest(tmp_path_factory: pytest.TempPathFactory, seaweed: SeaweedServer) -> Iterator[tuple[Path, Path]]:
+    """(work dir, destination dir): the demo inputs run twice (the second run forced on one file).
+
+    Asks for the session SeaweedFS first: once translation models ran in this process (their
+    threads), starting ``weed`` (a fork with a preexec_fn) can crash the child with SIGSEGV.
+    """
     work = tmp_path_factory.mktemp("viewer")
     out = Path(build_destination(work))
     time.sleep(1.1)  # run ids have one-second resolution

@@ -63,8 +63,8 @@ def create_app(
         return await page(lambda d: pages.runs_page(d, links(request), before=before), "runs")
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
-    async def run(request: Request, run_id: str) -> Response:
-        return await page(lambda d: pages.run_page(d, links(request), run_id), "such run")
+    async def run(request: Request, run_id: str, offset: int = 0) -> Response:
+        return await page(lambda d: pages.run_page(d, links(request), run_id, offset=offset), "such run")
 
     @app.get("/docs/{doc_id}", response_class=HTMLResponse)
     async def document(request: Request, doc_id: str) -> Response:

@@ -63,7 +63,11 @@ def _s3_page(store: S3Store, prefix: str, token: str | None, limit: int) -> Page
         request["ContinuationToken"] = token
     try:
         reply = store._client.list_objects_v2(**request)
-    except (ClientError, BotoCoreError) as exc:
+    except ClientError as exc:
+        if token and exc.response.get("Error", {}).get("Code") == "InvalidArgument":
+            raise ValueError("not a continuation token of this listing") from None
+        raise store._error("list", None, exc) from None
+    except BotoCoreError as exc:
         raise store._error("list", None, exc) from None
     strip = len(store._key_prefix)
     keys = sorted(obj["Key"][strip:] for obj in reply.get("Contents", ()) if not obj["Key"].endswith("/"))

@@ -39,22 +39,24 @@ def runs_page(dest: Destination, links: Links, *, before: str | None = None, lim
     return render("runs.html", links, destination=dest.url, runs=runs, next_before=next_before)
 
 
-def run_page(dest: Destination, links: Links, run_id: str) -> str | None:
+def run_page(dest: Destination, links: Links, run_id: str, *, offset: int = 0) -> str | None:
+    """A run: charts, failures, and its processed and skipped documents, 1,000 a page from *offset*."""
     manifest = dest.manifest(run_id)
     if manifest is None:
         return None
     manifest = _with_counts(manifest)
     documents = manifest.get("documents") or {}
     failed = _failed_entries(manifest)
-    lists = [
-        (status, [str(i) for i in documents.get(status) or () if isinstance(i, str)])
-        for status in ("written", "skipped")
+    listed = [
+        (label, str(i))
+        for status, label in (("written", "processed"), ("skipped", "skipped"))
+        for i in documents.get(status) or ()
+        if isinstance(i, str)
     ]
-    total = sum(len(ids) for _, ids in lists)
-    shown, budget = [], RUN_DOCUMENTS_SHOWN
-    for status, ids in lists:
-        shown.append(("processed" if status == "written" else status, ids[:budget]))
-        budget = max(budget - len(ids), 0)
+    offset = max(offset, 0)
+    window = listed[offset : offset + RUN_DOCUMENTS_SHOWN]
+    shown = [(label, [i for lbl, i in window if lbl == label]) for label in ("processed", "skipped")]
+    more = offset + RUN_DOCUMENTS_SHOWN if len(listed) > offset + RUN_DOCUMENTS_SHOWN else None
     return render(
         "run.html",
         links,
@@ -64,8 +66,10 @@ def run_page(dest: Destination, links: Links, run_id: str) -> str | None:
         failed=failed,
         failed_ids=[d["doc_id"] for d in failed],
         documents=shown,
-        more=max(total - RUN_DOCUMENTS_SHOWN, 0),
-        shown=RUN_DOCUMENTS_SHOWN,
+        offset=offset,
+        per_page=RUN_DOCUMENTS_SHOWN,
+        more=more,
+        total=len(listed),
         orchestrator=(manifest.get("pipeline") or {}).get("orchestrator") or {},
     )
 

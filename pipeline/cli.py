@@ -341,6 +341,9 @@ def _cmd_view(args: argparse.Namespace) -> int:
     from pipeline.store import StoreError
     from pipeline.viewer.app import app_for
 
+    if _missing_directory(args.dest):
+        print(f"docpipe view: no such directory: {args.dest}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         app = app_for(args.dest)
     except ValueError as exc:
@@ -373,6 +376,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from pipeline.viewer.reader import Destination
     from pipeline.viewer.report import write_report
 
+    if _missing_directory(args.dest):
+        print(f"docpipe report: no such directory: {args.dest}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         destination = Destination(open_store(args.dest))
         written = write_report(destination, Path(args.html), runs=args.runs)
@@ -383,8 +389,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"docpipe report: {logs.redact(str(exc))}", file=sys.stderr)
         return EXIT_INCOMPLETE
     missing = f" ({written.missing} named by a manifest but without a record)" if written.missing else ""
-    print(f"wrote {written.runs} runs and {written.documents} documents{missing} to {Path(args.html) / 'index.html'}")
+    runs = f"{written.runs} run{'' if written.runs == 1 else 's'}"
+    documents = f"{written.documents} document{'' if written.documents == 1 else 's'}"
+    print(f"wrote {runs} and {documents}{missing} to {Path(args.html) / 'index.html'}")
     return EXIT_OK
+
+
+def _missing_directory(dest: str) -> bool:
+    """A local destination that does not exist (a typo would otherwise show an empty viewer)."""
+    from pathlib import Path
+
+    return "://" not in dest and not Path(dest).expanduser().is_dir()
 
 
 # -- models ------------------------------------------------------------------------------------

@@ -280,6 +280,12 @@ def test_report_writes_the_same_pages_as_static_files(dest: tuple[Path, Path], t
     assert "Leave a comment" in text(doc)
 
 
+def test_view_and_report_refuse_a_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path / "nope"), "--html", str(tmp_path / "r")]) == 2
+    assert main(["view", str(tmp_path / "nope")]) == 2
+    assert "no such directory" in capsys.readouterr().err
+
+
 def test_view_command_serves_on_loopback(dest: tuple[Path, Path]) -> None:
     docpipe = shutil.which("docpipe", path=str(Path(sys.executable).parent))
     assert docpipe

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,10 @@ from .listing import list_all, list_page
 JSON = dict[str, Any]
 
 RUN_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}")
-MAX_OBJECT_BYTES = 64 * 1024 * 1024  # a record of a 16 MiB page is a few times its size
+MAX_OBJECT_BYTES = 64 * 1024 * 1024
+READ_THREADS = (
+    8  # concurrent reads for a page of manifests or records  # a record of a 16 MiB page is a few times its size
+)
 
 
 def is_run_id(value: str) -> bool:
@@ -68,6 +72,13 @@ class Destination:
     def url(self) -> str:
         return self.store.url  # never carries credentials (Store contract)
 
+    def _json_many(self, keys: list[str]) -> list[JSON | None]:
+        """Several objects at once (S3 round trips overlap; boto3 clients are thread-safe)."""
+        if len(keys) < 2:
+            return [self._json(k) for k in keys]
+        with ThreadPoolExecutor(min(len(keys), READ_THREADS)) as pool:
+            return list(pool.map(self._json, keys))
+
     def _json(self, key: str) -> JSON | None:
         try:
             data = json.loads(self.store.get(key, max_bytes=MAX_OBJECT_BYTES))
@@ -90,10 +101,8 @@ class Destination:
         if before:
             ids = [i for i in ids if i < before]
         page = ids[:limit]
-        manifests = []
-        for run_id in page:
-            manifest = self.manifest(run_id)
-            manifests.append(manifest or {"run_id": run_id, "status": "unreadable"})
+        read = self._json_many([key_for("run", run_id) for run_id in page])
+        manifests = [m or {"run_id": run_id, "status": "unreadable"} for run_id, m in zip(page, read, strict=True)]
         return manifests, (page[-1] if len(ids) > limit else None)
 
     def manifest(self, run_id: str) -> JSON | None:
@@ -124,7 +133,8 @@ class Destination:
     def failed(self, *, token: str | None = None, limit: int = 50) -> Listed:
         """A page of error records (the ``failed`` selection of the reprocess DAG)."""
         names, next_token = self.ids("error", token=token, limit=limit)
-        items = [Stored("error", n, d) for n in names if (d := self._json(key_for("error", n))) is not None]
+        read = self._json_many([key_for("error", n) for n in names])
+        items = [Stored("error", n, d) for n, d in zip(names, read, strict=True) if d is not None]
         return Listed(items, next_token, len(names))
 
     def awaiting_model(self, *, token: str | None = None, limit: int = 50) -> Listed:
@@ -134,26 +144,23 @@ class Destination:
         of one listing page (``scanned``) and shows those that match.
         """
         page = list_page(self.store, AREAS["clean"], token=token, limit=limit * 2)  # .json and .txt
-        items: list[Stored] = []
-        scanned = 0
-        for name in (name_of("clean", key) for key in page.keys):
-            if not name:
-                continue
-            scanned += 1
-            data = self._json(key_for("clean", name))
-            if data is not None and no_model_languages(data):
-                items.append(Stored("clean", name, data))
-        return Listed(items, page.next_token, scanned)
+        names = [n for n in (name_of("clean", key) for key in page.keys) if n]
+        read = self._json_many([key_for("clean", n) for n in names])
+        items = [
+            Stored("clean", n, d) for n, d in zip(names, read, strict=True) if d is not None and no_model_languages(d)
+        ]
+        return Listed(items, page.next_token, len(names))
 
     # -- find ----------------------------------------------------------------------------------
 
-    def find(self, query: str, *, from_run: str | None = None, max_runs: int = 200, limit: int = 100) -> Found:
+    def find(self, query: str, *, from_run: str | None = None, max_runs: int = 100, limit: int = 100) -> Found:
         """Documents by id (exact or prefix), by source URI (exact or substring) or page URL.
 
         A full ``s3://``/``file://`` URI gives its id directly (ids are a hash of the URI). A
         substring — or an ``http(s)`` URL, whose host and path are looked for in the source
         URIs — is searched in the ``inputs`` of the manifests, newest first, *max_runs* at a
-        time; :attr:`Found.next_run` continues with older runs.
+        time; :attr:`Found.next_run` continues with older runs. A query that matched ids is
+        not searched in the manifests unless *from_run* asks for it.
         """
         found = Found(query.strip())
         q = found.query
@@ -168,23 +175,38 @@ class Destination:
         if q.startswith(("s3://", "file://")):
             found.documents.setdefault(doc_id_for(q), "source URI")
         needle = re.sub(r"^https?://(www\.)?", "", q) if re.match(r"https?://", q) else q
-        if len(found.documents) < limit:
-            self._scan_inputs(found, needle, from_run, max_runs, limit)
-        for doc_id in found.documents:
-            found.stored[doc_id] = self.document(doc_id) if len(found.stored) < limit else None
+        runs = [i for i in self.run_ids() if from_run is None or i <= from_run]
+        if not found.documents or from_run:  # an id (or its start) needs no manifest scan
+            self._scan_inputs(found, needle, runs, max_runs, limit)
+        else:
+            found.next_run = runs[0] if runs else None
+        shown = list(found.documents)[:limit]
+        stored = self._documents(shown)
+        found.stored = {doc_id: stored.get(doc_id) for doc_id in found.documents}
         return found
 
-    def _scan_inputs(self, found: Found, needle: str, from_run: str | None, max_runs: int, limit: int) -> None:
-        ids = [i for i in self.run_ids() if from_run is None or i <= from_run]
-        for run_id in ids[:max_runs]:
-            manifest = self.manifest(run_id) or {}
+    def _documents(self, doc_ids: list[str]) -> dict[str, Stored]:
+        """Records (else error records) of several documents, read concurrently."""
+        valid = [d for d in doc_ids if is_valid_doc_id(d)]
+        out = {
+            d: Stored("clean", d, r)
+            for d, r in zip(valid, self._json_many([key_for("clean", d) for d in valid]), strict=True)
+            if r
+        }
+        missing = [d for d in valid if d not in out]
+        errors = self._json_many([key_for("error", d) for d in missing])
+        out.update({d: Stored("error", d, r) for d, r in zip(missing, errors, strict=True) if r})
+        return out
+
+    def _scan_inputs(self, found: Found, needle: str, runs: list[str], max_runs: int, limit: int) -> None:
+        for manifest in self._json_many([key_for("run", run_id) for run_id in runs[:max_runs]]):
             found.scanned_runs += 1
-            for uri in manifest.get("inputs") or ():
+            for uri in (manifest or {}).get("inputs") or ():
                 if isinstance(uri, str) and needle in uri:
                     found.documents.setdefault(doc_id_for(uri), f"source URI ({uri})")
             if len(found.documents) >= limit:
                 break
-        rest = ids[found.scanned_runs :]
+        rest = runs[found.scanned_runs :]
         found.next_run = rest[0] if rest else None
 
 

@@ -182,7 +182,7 @@ class Destination:
             found.next_run = runs[0] if runs else None
         shown = list(found.documents)[:limit]
         stored = self._documents(shown)
-        found.stored = {doc_id: stored.get(doc_id) for doc_id in found.documents}
+        found.stored = {doc_id: stored.get(doc_id) for doc_id in shown}  # None: named, but no record
         return found
 
     def _documents(self, doc_ids: list[str]) -> dict[str, Stored]:

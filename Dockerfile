@@ -29,6 +29,7 @@ COPY --chown=airflow:0 pipeline /opt/docpipe/pipeline
 RUN pip install --no-cache-dir --no-deps /opt/docpipe \
  && mkdir -p /opt/airflow/models /opt/airflow/memory
 COPY --chown=airflow:0 dags /opt/airflow/dags
+COPY --chown=airflow:0 plugins /opt/airflow/plugins
 ENV DOCPIPE_MODELS_DIR=/opt/airflow/models \
     DOCPIPE_TRANSLATION_MEMORY=/opt/airflow/memory/translation-memory.sqlite3 \
     AIRFLOW__CORE__LOAD_EXAMPLES=False

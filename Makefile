@@ -19,9 +19,10 @@ bootstrap:
 setup-runtime: bootstrap
 	$(UV) sync --frozen --no-dev --inexact --python $(VENV)/bin/python
 
-# Debian packages the tests need: a real browser for the UI tests, PostgreSQL and Redis for the
-# Celery executor. Installed only when missing; needs root (CI and the dev machines run as root).
-SYSTEM_PACKAGES := chromium chromium-driver postgresql redis-server
+# Debian packages the tests need: a real browser for the UI tests, Noto fonts for the viewer's Arabic,
+# Pashto, Urdu and Bengali text, PostgreSQL and Redis for the Celery executor. Installed only when
+# missing; needs root (CI and the dev machines run as root).
+SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-core postgresql redis-server
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -19,6 +19,7 @@ COMMANDS = [
     ["lid_speed.py"],
     ["-m", "bench.boilerplate_eval"],
     ["translation_bench.py", "--quick"],
+    ["viewer_bench.py"],
 ]
 
 

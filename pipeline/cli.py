@@ -145,6 +145,35 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--inputs", nargs="+", metavar="INPUT", help="the inputs every one of which needs an outcome")
     verify.set_defaults(handler=_cmd_verify)
 
+    view = commands.add_parser(
+        "view",
+        help="browse runs and records in a web browser (read-only, loopback)",
+        description="Serve a read-only viewer of DEST's runs and records on 127.0.0.1: runs with charts, "
+        "each document line by line with its roles, languages and translations, failures, search.",
+        epilog="examples:\n  docpipe view ./out                      # then open http://127.0.0.1:8765/\n"
+        "  docpipe view s3://bucket/docpipe --port 9000\n\nSee docs/viewer.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    view.add_argument("dest", metavar="DEST", help="directory or s3://bucket/prefix that runs wrote to")
+    view.add_argument("--port", type=int, default=8765, metavar="PORT", help="port on 127.0.0.1 (default 8765; 0: any)")
+    view.set_defaults(handler=_cmd_view)
+
+    report = commands.add_parser(
+        "report",
+        help="write the viewer's pages as static HTML files",
+        description="Write the viewer's pages for DEST's newest runs (runs, documents, failed, awaiting a model) "
+        "as static HTML files into DIR, with relative links, to attach or share.",
+        epilog="examples:\n  docpipe report ./out --html report/\n"
+        "  docpipe report s3://bucket/docpipe --html /tmp/r --runs 5",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("dest", metavar="DEST", help="directory or s3://bucket/prefix that runs wrote to")
+    report.add_argument("--html", required=True, metavar="DIR", help="folder to write the pages into")
+    report.add_argument(
+        "--runs", type=_positive_int, default=20, metavar="N", help="newest runs to include (default 20)"
+    )
+    report.set_defaults(handler=_cmd_report)
+
     models = commands.add_parser(
         "models",
         help="install, list and remove offline translation models",
@@ -333,6 +362,78 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     verdict = "ok" if report.ok else f"{len(report.problems)} problems"
     print(f"{verdict}: {report.clean} clean, {report.errors} errors, {report.runs} runs{inputs}")
     return EXIT_OK if report.ok else EXIT_INCOMPLETE
+
+
+# -- view / report -----------------------------------------------------------------------------
+
+
+def _cmd_view(args: argparse.Namespace) -> int:
+    import socket
+
+    import uvicorn
+
+    from pipeline.store import StoreError
+    from pipeline.viewer.app import app_for
+
+    if _missing_directory(args.dest):
+        print(f"docpipe view: no such directory: {args.dest}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        app = app_for(args.dest)
+    except ValueError as exc:
+        print(f"docpipe view: {logs.redact(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"docpipe view: {logs.redact(str(exc))}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", args.port))  # loopback only: the viewer has no login of its own
+    except OSError as exc:
+        print(f"docpipe view: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    sock.listen(128)  # connections made from now on wait for the server instead of being refused
+    port = sock.getsockname()[1]
+    print(
+        f"docpipe viewer for {logs.redact(app.state.destination_url)}: http://127.0.0.1:{port}/  (Ctrl-C to stop)",
+        flush=True,
+    )
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pipeline.store import StoreError, open_store
+    from pipeline.viewer.reader import Destination
+    from pipeline.viewer.report import write_report
+
+    if _missing_directory(args.dest):
+        print(f"docpipe report: no such directory: {args.dest}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        destination = Destination(open_store(args.dest))
+        written = write_report(destination, Path(args.html), runs=args.runs)
+    except ValueError as exc:
+        print(f"docpipe report: {logs.redact(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except (StoreError, OSError) as exc:
+        print(f"docpipe report: {logs.redact(str(exc))}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    missing = f" ({written.missing} named by a manifest but without a record)" if written.missing else ""
+    runs = f"{written.runs} run{'' if written.runs == 1 else 's'}"
+    documents = f"{written.documents} document{'' if written.documents == 1 else 's'}"
+    print(f"wrote {runs} and {documents}{missing} to {Path(args.html) / 'index.html'}")
+    return EXIT_OK
+
+
+def _missing_directory(dest: str) -> bool:
+    """A local destination that does not exist (a typo would otherwise show an empty viewer)."""
+    from pathlib import Path
+
+    return "://" not in dest and not Path(dest).expanduser().is_dir()
 
 
 # -- models ------------------------------------------------------------------------------------

@@ -378,6 +378,7 @@ def test_ingest_processes_landing_and_quarantines_corrupt(
     assert event["asset"] == "cleaned_docs"
     assert event["extra"]["written"] == 5 and event["extra"]["failed"] == 1
     assert event["extra"]["manifest"] == summary["manifest"]
+    assert event["extra"]["viewer"] == summary["viewer"] == f"/docpipe/runs/{manifest['run_id']}"  # the viewer plugin
     assert "::group::" in run["_log"]  # task logs are grouped into sections
 
 

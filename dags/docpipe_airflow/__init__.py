@@ -272,5 +272,16 @@ def summarize() -> dict[str, Any]:
         )
     if not summary.batches:
         raise AirflowSkipException(f"{summary.headline()}; manifest {summary.manifest}")
-    context["outlet_events"][CLEANED_DOCS].extra = summary.event_extra()
-    return summary.report()
+    viewer = _viewer_run_url(summary.run)
+    log.info("viewer: %s", viewer)
+    context["outlet_events"][CLEANED_DOCS].extra = {**summary.event_extra(), "viewer": viewer}
+    return {**summary.report(), "viewer": viewer}
+
+
+def _viewer_run_url(run: str) -> str:
+    """The run's page in the records viewer plugin (plugins/docpipe_viewer.py)."""
+    from airflow.configuration import conf
+
+    from pipeline.viewer.links import run_url, viewer_base
+
+    return run_url(viewer_base(conf.get("api", "base_url", fallback=None)), run)

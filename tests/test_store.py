@@ -624,3 +624,22 @@ def test_seaweed_restart_keeps_data_and_ports(own_server: SeaweedServer) -> None
     own_server.kill()  # crash, then recover on the same ports
     own_server.start()
     assert s3.get("survives") == b"restart"
+
+
+def test_list_page_walks_one_level_in_pages(store: Store) -> None:
+    """Paged listing (the viewer's big-destination path): keys directly under a prefix, in order."""
+    for name in ("c", "a", "e", "b", "d"):
+        store.put(f"runs/{name}.json", b"{}")
+    store.put("runs/a/batch-0000.json", b"{}")  # deeper: not part of the page
+    seen: list[str] = []
+    token = None
+    for _ in range(5):
+        page = store.list_page("runs/", token=token, limit=2)
+        assert len(page.keys) <= 2
+        seen += page.keys
+        token = page.next_token
+        if token is None:
+            break
+    assert seen == [f"runs/{n}.json" for n in "abcde"]
+    with pytest.raises(ValueError):
+        store.list_page("runs/", limit=0)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .base import ObjectInfo, ObjectNotFound, ObjectTooLarge, Store, StoreError
+from .base import ListPage, ObjectInfo, ObjectNotFound, ObjectTooLarge, Store, StoreError
 from .keys import safe_key, validate_key, validate_prefix
 from .local import LocalStore
 from .s3 import S3Store
 
 __all__ = [
+    "ListPage",
     "LocalStore",
     "ObjectInfo",
     "ObjectNotFound",

@@ -50,6 +50,14 @@ class ObjectInfo:
     modified: float | None  # POSIX timestamp
 
 
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of a listing: keys directly under a prefix, and an opaque token to go on from."""
+
+    keys: list[str]
+    next_token: str | None  # None: this was the last page
+
+
 @runtime_checkable
 class Store(Protocol):
     """A flat key → bytes namespace. Keys are ``/``-separated and relative ("clean/a.json")."""
@@ -81,6 +89,12 @@ class Store(Protocol):
         """
         ...
 
+    def list_page(self, prefix: str, token: str | None = None, limit: int = 50) -> ListPage:
+        """Keys directly under *prefix* (no deeper ``/``), in key order, at most *limit*, from
+        *token* on (a page's ``next_token``; ValueError for one this listing did not give).
+        What keeps a listing page cheap on a prefix holding millions of objects."""
+        ...
+
     def delete(self, key: str) -> None:
         """Remove an object; deleting a missing key is not an error (as on S3)."""
         ...
@@ -94,6 +108,12 @@ class Store(Protocol):
         how many objects went. Called at the start of every run; a no-op where writes leave
         nothing behind."""
         ...
+
+
+def check_limit(limit: int) -> None:
+    """A listing page holds at least one key."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
 
 
 def check_max_bytes(max_bytes: int | None) -> None:

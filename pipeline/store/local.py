@@ -17,9 +17,19 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import suppress
+from itertools import islice
 from pathlib import Path
 
-from .base import STALE_TEMP_SECONDS, ObjectInfo, ObjectNotFound, ObjectTooLarge, StoreError, check_max_bytes
+from .base import (
+    STALE_TEMP_SECONDS,
+    ListPage,
+    ObjectInfo,
+    ObjectNotFound,
+    ObjectTooLarge,
+    StoreError,
+    check_limit,
+    check_max_bytes,
+)
 from .keys import validate_key, validate_prefix
 
 log = logging.getLogger(__name__)
@@ -211,6 +221,17 @@ class LocalStore:
         start = self.root.joinpath(*base.split("/")) if base else self.root
         self._check_inside(start)
         yield from self._walk(start, f"{base}/" if base else "", prefix, skipped)
+
+    def list_page(self, prefix: str, token: str | None = None, limit: int = 50) -> ListPage:
+        """Walked from the start and cut; the token is the last key shown."""
+        check_limit(limit)
+        keys = (info.key for info in self.list(prefix) if "/" not in info.key[len(prefix) :])
+        if token:
+            keys = (key for key in keys if key > token)
+        page = list(islice(keys, limit + 1))
+        more = len(page) > limit
+        page = page[:limit]
+        return ListPage(page, page[-1] if more and page else None)
 
     def _walk(self, directory: Path | str, rel: str, prefix: str, skipped: list[str] | None) -> Iterator[ObjectInfo]:
         try:

@@ -32,7 +32,16 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
-from .base import STALE_TEMP_SECONDS, ObjectInfo, ObjectNotFound, ObjectTooLarge, StoreError, check_max_bytes
+from .base import (
+    STALE_TEMP_SECONDS,
+    ListPage,
+    ObjectInfo,
+    ObjectNotFound,
+    ObjectTooLarge,
+    StoreError,
+    check_limit,
+    check_max_bytes,
+)
 from .keys import validate_key, validate_prefix
 
 log = logging.getLogger(__name__)
@@ -218,6 +227,30 @@ class S3Store:
 
     def exists(self, key: str) -> bool:
         return self.head(key) is not None
+
+    def list_page(self, prefix: str, token: str | None = None, limit: int = 50) -> ListPage:
+        """One ``ListObjectsV2`` request (``MaxKeys``, ``Delimiter``, the server's continuation token)."""
+        validate_prefix(prefix)
+        check_limit(limit)
+        request: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Prefix": self._key_prefix + prefix,
+            "Delimiter": "/",
+            "MaxKeys": min(limit, 1000),
+        }
+        if token:
+            request["ContinuationToken"] = token
+        try:
+            reply = self._client.list_objects_v2(**request)
+        except ClientError as exc:
+            if token and exc.response.get("Error", {}).get("Code") == "InvalidArgument":
+                raise ValueError("not a continuation token of this listing") from None
+            raise self._error("list", None, exc) from None
+        except BotoCoreError as exc:
+            raise self._error("list", None, exc) from None
+        strip = len(self._key_prefix)
+        keys = sorted(obj["Key"][strip:] for obj in reply.get("Contents", ()) if not obj["Key"].endswith("/"))
+        return ListPage(keys, reply.get("NextContinuationToken") if reply.get("IsTruncated") else None)
 
     def delete(self, key: str) -> None:
         s3_key = self._key(key)

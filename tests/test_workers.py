@@ -99,7 +99,7 @@ def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path) -> None:
     children = _children(proc.pid)
     assert len(children) >= 2, "the run did not start its workers"
     proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=60)
+    _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr, stderr
     manifest = json.loads(next((out / "runs").iterdir()).read_bytes())

@@ -18,6 +18,7 @@ COMMANDS = [
     ["lid_speed.py"],
     ["-m", "bench.boilerplate_eval"],
     ["translation_bench.py", "--quick"],
+    ["throughput.py"],
 ]
 
 

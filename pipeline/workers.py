@@ -3,15 +3,14 @@
 A run's steps split in two at the boilerplate step (:data:`SPLIT_AT`):
 
 * the **front** (decode, layout, language, translate) depends on nothing but the document and
-  the settings: it is where the time goes (rendering HTML and language ID are ~95 % of a run on
-  HTML), and it runs in ``workers`` processes, one batch per task, each worker loading the
-  models once;
+  the settings: it is where the time goes (~88 % of a one-process run on HTML pages), and it
+  runs in ``workers`` processes, one batch per task, each worker loading the models once;
 * the **back** (boilerplate, assemble) runs in the parent, batch after batch in input order,
   because the boilerplate step reads *and* updates the per-site memory: batch *k* is classified
   with what batches 0…*k* taught it. Keeping that one object in one process makes its
   behaviour — and therefore every output byte — identical to ``--workers 1`` by construction,
-  with no snapshots to ship. On HTML the back is ~1 % of the work (measured in
-  docs/performance.md), so it does not limit the speed-up.
+  with no snapshots to ship. On HTML the back is ~1 % of the work; writing records is the
+  parent's larger share (docs/performance.md).
 
 Workers are started with ``spawn``: a forked child would inherit the parent's threads (the
 progress bar's refresher, CTranslate2's thread pools, whose fork hazard

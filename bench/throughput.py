@@ -2,7 +2,8 @@
 ``--workers N``, and start-up on one page; peak RSS of every process.
 
 Each measurement is a whole process (imports, model loading, writing records), as a user
-would time it. The rounds are interleaved and repeated, and medians are reported with the
+would time it, in wall seconds and in CPU seconds (user + system, workers included). The
+rounds are interleaved and repeated, and medians are reported with the
 load average, because on a shared machine one run says little. Translation models are kept
 out (an empty models directory, no translation memory): this times the HTML path.
 
@@ -79,22 +80,27 @@ def _vm_hwm(pid: int) -> int:
 
 
 def timed(command: list[str], env: dict[str, str]) -> dict[str, object]:
-    """Wall seconds of *command* and the peak RSS of the main process and of each child."""
+    """Wall and CPU seconds of *command* (CPU: user + system of it and its workers, which the
+    load of other processes on a shared machine distorts far less than wall time) and the peak
+    RSS of the main process and of each worker."""
     peaks: dict[int, int] = {}
     stop = threading.Event()
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    watcher = threading.Thread(target=peak_rss_tree, args=(proc, stop, peaks), daemon=True)
-    watcher.start()
-    _, stderr = proc.communicate()
-    seconds = time.perf_counter() - started
-    stop.set()
-    watcher.join()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed: {stderr.decode(errors='replace')[-2000:]}")
+    with tempfile.TemporaryFile() as stderr:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        watcher = threading.Thread(target=peak_rss_tree, args=(proc, stop, peaks), daemon=True)
+        watcher.start()
+        _, status, usage = os.wait4(proc.pid, 0)  # the usage includes the workers it waited for
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stop.set()
+        watcher.join()
+        if proc.returncode != 0:
+            stderr.seek(0)
+            raise RuntimeError(f"{' '.join(command)} failed: {stderr.read().decode(errors='replace')[-2000:]}")
     main = peaks.pop(proc.pid, 0)
-    return {"seconds": round(seconds, 3), "peak_rss_mb": round(main / 2**20, 1),
-            "worker_peak_rss_mb": [round(v / 2**20, 1) for v in peaks.values()]}
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_rss_mb": round(main / 2**20, 1), "worker_peak_rss_mb": [round(v / 2**20, 1) for v in peaks.values()]}
 
 
 def main() -> int:
@@ -144,6 +150,7 @@ def main() -> int:
             loads.append(os.getloadavg()[0])
 
     median = {name: statistics.median(float(m["seconds"]) for m in ms) for name, ms in rounds.items()}
+    cpu = {name: statistics.median(float(m["cpu_seconds"]) for m in ms) for name, ms in rounds.items()}
     wn = f"docpipe_workers_{args.workers}"
     worker_rss = [rss for m in rounds[wn] for rss in m["worker_peak_rss_mb"]]  # type: ignore[union-attr]
     result = {
@@ -153,11 +160,14 @@ def main() -> int:
         "workers": args.workers,
         "load_average_1min": loads,
         "median_seconds": median,
+        "median_cpu_seconds": cpu,
         "pages_per_second": {
             name: round(args.pages / median[name], 2) for name in ("trafilatura", "docpipe_workers_1", wn)
         },
         "ratios": {
             "docpipe_workers_1_over_trafilatura": round(median["docpipe_workers_1"] / median["trafilatura"], 2),
+            "cpu_docpipe_workers_1_over_trafilatura": round(cpu["docpipe_workers_1"] / cpu["trafilatura"], 2),
+            f"cpu_docpipe_workers_{args.workers}_over_1": round(cpu[wn] / cpu["docpipe_workers_1"], 2),
             f"speedup_workers_{args.workers}_over_1": round(median["docpipe_workers_1"] / median[wn], 2),
         },
         "peak_rss_mb": {
@@ -171,7 +181,7 @@ def main() -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    summary = ("median_seconds", "ratios", "peak_rss_mb", "load_average_1min")
+    summary = ("median_seconds", "median_cpu_seconds", "ratios", "peak_rss_mb", "load_average_1min")
     print(json.dumps({k: result[k] for k in summary}, indent=2))
     return 0
 

@@ -141,7 +141,9 @@ class Runner:
 
         With ``workers`` > 1 the front stages run in worker processes (:mod:`pipeline.workers`);
         reading, skipping, the per-site memory, writing and the manifest stay here, in input
-        order, so the outputs are those of one process.
+        order, so the outputs are those of one process. Each worker builds its translation stack
+        from ``config.translation``; the *translation* given to this runner then serves only the
+        skip check and the manifest's model list.
         """
         started = time.time()
         run_id = _new_run_id(started)

@@ -137,7 +137,10 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _run_in_worker(docs: list[Document]) -> FrontResult:
-    return run_front(_front, docs, _memory_stats)
+    result = run_front(_front, docs, _memory_stats)
+    for doc in [*result.docs, *(failure.doc for failure in result.failures)]:
+        doc.raw = b""  # only decoding reads the bytes; not sending them back halves the pickling
+    return result
 
 
 class FrontPool:

@@ -164,7 +164,7 @@ class Runner:
             prepared = (self._prepare(batch, existing) for batch in batches)
             workers = worker_count(self.config, len(batches))
             if workers > 1:
-                pool = FrontPool(self.config, workers)
+                pool = FrontPool(self.config, workers, front=len(front))
                 fronts = pool.map(prepared, lambda batch: batch.docs)
             else:
                 fronts = ((batch, run_front(front, batch.docs, self.translation.memory_stats)) for batch in prepared)

@@ -1,6 +1,7 @@
 """The per-document stages of a run, in this process or in a pool of worker processes.
 
-A run's steps split in two at the boilerplate step (:data:`SPLIT_AT`):
+A run's steps split in two at the first step that holds the run's per-site memory
+(:func:`split_steps`; today the boilerplate step):
 
 * the **front** (decode, layout, language, translate) depends on nothing but the document and
   the settings: it is where the time goes (~88 % of a one-process run on HTML pages), and it
@@ -36,14 +37,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from pipeline.boilerplate.host_memory import HostMemory
 from pipeline.document import Document
 from pipeline.settings import Settings, available_cpus
 from pipeline.stages.base import Failure, Pipeline, Step, StepStats
 
 log = logging.getLogger(__name__)
-
-SPLIT_AT = "boilerplate"
-"""The first step that uses the run's per-site memory; it and the steps after it run in the parent."""
 
 START_METHOD = "spawn"
 PARENT_POLL_SECONDS = 0.5
@@ -55,9 +54,10 @@ class WorkerDied(RuntimeError):
 
 
 def split_steps(steps: list[Step]) -> tuple[list[Step], list[Step]]:
-    """(front, back) of a pipeline's steps, cut at :data:`SPLIT_AT`."""
-    names = [step.name for step in steps]
-    cut = names.index(SPLIT_AT) if SPLIT_AT in names else len(steps)
+    """(front, back) of a pipeline's steps: the back starts at the first step holding a
+    :class:`HostMemory`, whose state each batch reads and updates in input order. Without a
+    memory (``host_memory`` off) every step is front and runs in the workers."""
+    cut = next((i for i, step in enumerate(steps) if isinstance(getattr(step, "memory", None), HostMemory)), len(steps))
     return steps[:cut], steps[cut:]
 
 
@@ -101,7 +101,7 @@ _front: list[Step] = []
 _memory_stats: Callable[[], dict[str, int]] = dict
 
 
-def _init_worker(config: Settings, parent: int, log_queue: Any, levels: dict[str, int]) -> None:
+def _init_worker(config: Settings, front: int, parent: int, log_queue: Any, levels: dict[str, int]) -> None:
     """Load the models once per worker; send log records to the parent; die with the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     root = logging.getLogger()
@@ -115,7 +115,7 @@ def _init_worker(config: Settings, parent: int, log_queue: Any, levels: dict[str
 
     global _front, _memory_stats
     stack = build_translation_stack(_share_threads(config).translation)
-    _front, _ = split_steps(build_pipeline(config, stack.translator, None).steps)
+    _front = build_pipeline(config, stack.translator, None).steps[:front]  # the parent's cut
     _memory_stats = stack.memory_stats
 
 
@@ -146,7 +146,8 @@ def _run_in_worker(docs: list[Document]) -> FrontResult:
 class FrontPool:
     """``workers`` spawned processes running the front steps, one batch per task, results in order."""
 
-    def __init__(self, config: Settings, workers: int) -> None:
+    def __init__(self, config: Settings, workers: int, front: int) -> None:
+        """*front*: how many of the pipeline's first steps the workers run (the parent's cut)."""
         context = multiprocessing.get_context(START_METHOD)
         self._log_queue = context.Queue()
         root = logging.getLogger()
@@ -156,7 +157,7 @@ class FrontPool:
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(config, os.getpid(), self._log_queue, _logger_levels()),
+            initargs=(config, front, os.getpid(), self._log_queue, _logger_levels()),
         )
         self.workers = workers
 

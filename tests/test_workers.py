@@ -145,8 +145,12 @@ def test_worker_count_rules(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_split_keeps_the_per_site_memory_in_the_parent() -> None:
+    from pipeline.boilerplate.host_memory import HostMemory
     from pipeline.stages import build_pipeline
 
-    front, back = split_steps(build_pipeline(Settings.load(lookup=lambda _: None)).steps)
+    settings = Settings.load(lookup=lambda _: None)
+    front, back = split_steps(build_pipeline(settings, host_memory=HostMemory()).steps)
     assert [s.name for s in front] == ["decode", "layout", "language", "translate"]
     assert [s.name for s in back] == ["boilerplate", "assemble"]
+    front, back = split_steps(build_pipeline(settings.with_overrides({"host_memory": False})).steps)
+    assert (len(front), back) == (6, [])  # no memory: every step can run in the workers

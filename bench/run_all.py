@@ -20,6 +20,7 @@ COMMANDS = [
     ["-m", "bench.boilerplate_eval"],
     ["translation_bench.py", "--quick"],
     ["viewer_bench.py"],
+    ["throughput.py"],
 ]
 
 

@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--batch-size", type=_positive_int, metavar="N", help="documents per batch (default 32)")
     run.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="processes running the stages, a batch each (default: $DOCPIPE_WORKERS or the CPUs available)",
+    )
+    run.add_argument(
         "--no-host-memory",
         dest="host_memory",
         action="store_false",
@@ -255,7 +261,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"docpipe run: cannot read inputs: {logs.redact(str(exc))}", file=sys.stderr)
         return EXIT_INCOMPLETE
     settings = _settings("run", {
-        "batch_size": args.batch_size, "host_memory": args.host_memory, "translation.models_dir": args.models_dir,
+        "batch_size": args.batch_size, "workers": args.workers, "host_memory": args.host_memory,
+        "translation.models_dir": args.models_dir,
     })
     show_progress = not args.no_progress and sys.stderr.isatty()
     with RunProgress(total=len(items), enabled=show_progress) as progress:

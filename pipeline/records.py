@@ -14,13 +14,14 @@ import time
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from pipeline.document import Document, Source
 from pipeline.settings import SCHEMA_VERSION, Settings, pipeline_version
 from pipeline.stages.base import Failure
+
+if TYPE_CHECKING:  # validation is for `verify` and tests; a run does not pay for importing jsonschema
+    from jsonschema import Draft202012Validator
 
 
 def processed_at() -> str:
@@ -114,6 +115,8 @@ def dumps(record: dict[str, Any]) -> bytes:
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(resources.files("pipeline.schema").joinpath(f"{name}.schema.json").read_text("utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)

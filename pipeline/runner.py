@@ -15,7 +15,7 @@ import logging
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +27,10 @@ from pipeline.inputs import InputItem
 from pipeline.langtags import model_language
 from pipeline.records import clean_record, error_record, pipeline_info, processed_at
 from pipeline.settings import Settings, pipeline_version
-from pipeline.stages import Failure, Pipeline, build_pipeline
+from pipeline.stages import Failure, Pipeline, StepStats, build_pipeline
 from pipeline.store import ObjectNotFound, ObjectTooLarge, Store, StoreError
 from pipeline.translate.service import TranslationStack, build_translation_stack
+from pipeline.workers import FrontPool, FrontResult, WorkerDied, merge_stats, run_front, split_steps, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,15 @@ class RunReport:
 ProgressCallback = Callable[[Outcome], None]
 
 
+@dataclass(slots=True)
+class _Batch:
+    """A batch after reading: documents for the stages, unchanged ones, unreadable ones."""
+
+    docs: list[Document] = field(default_factory=list)
+    skipped: list[Outcome] = field(default_factory=list)
+    read_failures: list[Failure] = field(default_factory=list)
+
+
 class Runner:
     """Processes inputs into a destination store."""
 
@@ -127,33 +137,64 @@ class Runner:
 
     def run(self, items: list[InputItem], manifest_key: str | None = None) -> RunReport:
         """Process *items*; the manifest goes to ``runs/<run_id>.json`` unless *manifest_key*
-        names another key (an orchestrator's batch manifest that must stay stable across retries)."""
+        names another key (an orchestrator's batch manifest that must stay stable across retries).
+
+        With ``workers`` > 1 the front stages run in worker processes (:mod:`pipeline.workers`);
+        reading, skipping, the per-site memory, writing and the manifest stay here, in input
+        order, so the outputs are those of one process. Each worker builds its translation stack
+        from ``config.translation``; the *translation* given to this runner then serves only the
+        skip check and the manifest's model list.
+        """
         started = time.time()
         run_id = _new_run_id(started)
         host_memory = outputs.open_host_memory(self.destination, self.config)
         pipeline = build_pipeline(self.config, self.translation.translator, host_memory)
+        front, back = split_steps(pipeline.steps)
+        front_stats = {step.name: StepStats(step.name) for step in front}
+        memory_used: Counter[str] = Counter()
         outcomes: list[Outcome] = []
         error: str | None = None
+        interrupted = False
+        pool: FrontPool | None = None
         try:
             self.destination.sweep_temp_files()  # a killed run's leftovers
             existing = outputs.inventory(self.destination).doc_ids()
-            for offset in range(0, len(items), self.config.batch_size):
-                batch = items[offset : offset + self.config.batch_size]
-                outcomes.extend(self._run_batch(pipeline, batch, existing))
+            size = self.config.batch_size
+            batches = [items[offset : offset + size] for offset in range(0, len(items), size)]
+            prepared = (self._prepare(batch, existing) for batch in batches)
+            workers = worker_count(self.config, len(batches))
+            if workers > 1:
+                pool = FrontPool(self.config, workers, front=len(front))
+                fronts = pool.map(prepared, lambda batch: batch.docs)
+            else:
+                fronts = ((batch, run_front(front, batch.docs, self.translation.memory_stats)) for batch in prepared)
+            for batch, result in fronts:
+                for name, stats in result.stats.items():
+                    merge_stats(front_stats[name], stats)
+                memory_used.update(result.memory)
+                before = Counter(self.translation.memory_stats())  # the back steps may translate too
+                outcomes.extend(self._finish_batch(batch, result, Pipeline(back), existing))
+                memory_used.update(Counter(self.translation.memory_stats()) - before)
                 if host_memory is not None:  # after the records: they matter more than the memory
                     host_memory.flush()
-        except StoreError as exc:
+        except (StoreError, WorkerDied) as exc:
             error = f"{type(exc).__name__}: {exc}"
             log.error("run %s stopped: %s", run_id, error)
+        except KeyboardInterrupt:
+            error, interrupted = "interrupted", True
+        finally:
+            if pool is not None:
+                pool.close(wait=error is None)
+        stages = {**{name: stats.to_dict() for name, stats in front_stats.items()}, **Pipeline(back).stats()}
         report = RunReport(
             run_id=run_id,
             destination=self.destination.url,
             outcomes=outcomes,
             seconds=round(time.time() - started, 3),
-            stages=pipeline.stats(),
-            translations=_translation_counts(pipeline),
+            stages=stages,
+            translations=_translation_counts([*front_stats.values(), *(step.stats for step in back)]),
             manifest_key=manifest_key or outputs.run_manifest_key(run_id),
-            memory=self.translation.memory_stats(),
+            memory={key: memory_used.get(key, 0) for key in self.translation.memory_stats()},
             host_memory=host_memory.summary() if host_memory is not None else {},
             models=self.translation.installed_models(),
             completed=error is None,
@@ -175,32 +216,38 @@ class Runner:
         except StoreError as exc:
             report.completed = False
             report.error = report.error or f"manifest not written: {exc}"
+        if interrupted:  # the manifest says how far the run got; the caller still sees Ctrl-C
+            raise KeyboardInterrupt
         return report
 
     # -- one batch -------------------------------------------------------------------------
 
-    def _run_batch(self, pipeline: Pipeline, batch: list[InputItem], existing: set[str]) -> list[Outcome]:
-        outcomes: list[Outcome] = []
-        docs: list[Document] = []
-        read_failures: list[Failure] = []
+    def _prepare(self, batch: list[InputItem], existing: set[str]) -> _Batch:
+        """Read a batch's inputs and set aside the unchanged ones (this process, before the stages)."""
+        prepared = _Batch()
         for item in batch:
             doc, failure = self._load(item)
             if failure is not None:
-                read_failures.append(failure)
+                prepared.read_failures.append(failure)
             elif not self.force and doc.doc_id in existing and self._unchanged(doc):
-                outcome = Outcome(item.uri, doc.doc_id, "skipped")
-                outcomes.append(outcome)
-                self.on_outcome(outcome)
+                prepared.skipped.append(Outcome(item.uri, doc.doc_id, "skipped"))
             else:
-                docs.append(doc)
-        done, failures = pipeline.run(docs)
+                prepared.docs.append(doc)
+        return prepared
+
+    def _finish_batch(self, batch: _Batch, front: FrontResult, back: Pipeline, existing: set[str]) -> list[Outcome]:
+        """The back stages (the per-site memory) here, then the outcomes, written in input order."""
+        done, back_failures = back.run(front.docs)
+        outcomes = list(batch.skipped)
+        for outcome in batch.skipped:
+            self.on_outcome(outcome)
         when = processed_at()
         for doc in done:
             outputs.write_clean(self.destination, clean_record(doc, self.config, when), replaces=doc.doc_id in existing)
             outcome = Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages)
             outcomes.append(outcome)
             self.on_outcome(outcome)
-        for failure in read_failures + failures:
+        for failure in batch.read_failures + front.failures + back_failures:
             self._write_error(failure, when, replaces=failure.doc.doc_id in existing)
             outcome = Outcome(failure.doc.source.uri, failure.doc.doc_id, "failed", failure.stage, failure.error_type)
             outcomes.append(outcome)
@@ -263,12 +310,12 @@ class Runner:
         outputs.write_error(self.destination, error_record(failure, self.config, when), replaces=replaces)
 
 
-def _translation_counts(pipeline: Pipeline) -> dict[str, int]:
+def _translation_counts(stats: Iterable[StepStats]) -> dict[str, int]:
     """Segments per translation outcome (``translated``, ``no_model``, ``no_model:ps``, ...)."""
     counts: Counter[str] = Counter()
-    for step in pipeline.steps:
+    for step in stats:
         if step.name == "translate":
-            counts.update(step.stats.counters)
+            counts.update(step.counters)
     return dict(sorted(counts.items()))
 
 

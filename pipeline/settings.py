@@ -212,6 +212,11 @@ class Settings:
     batch_size: int = option(
         32, env="DOCPIPE_BATCH_SIZE", output=False, help="Documents that go through the stages together."
     )
+    workers: int | None = option(
+        None, env="DOCPIPE_WORKERS", output=False,
+        help="Processes that run the stages, one batch each (default: the CPUs this process may use; 1 inside "
+        "an Airflow task, whose worker slots already run batches in parallel: slots × workers processes).",
+    )
     translation: TranslationSettings = field(default_factory=TranslationSettings, metadata=SECTION)
     orchestration: OrchestrationSettings = field(default_factory=OrchestrationSettings, metadata=SECTION)
 
@@ -219,6 +224,12 @@ class Settings:
         _check(self.max_document_bytes >= 1, "max_document_bytes", self.max_document_bytes, "a whole number ≥ 1")
         _check(self.max_document_seconds > 0, "max_document_seconds", self.max_document_seconds, "a number > 0")
         _check(self.batch_size >= 1, "batch_size", self.batch_size, "a whole number ≥ 1")
+        _check(self.workers is None or self.workers >= 1, "workers", self.workers, "a whole number ≥ 1")
+
+    @property
+    def worker_count(self) -> int:
+        """``workers``, or the CPUs available to this process (its affinity mask, not the machine's)."""
+        return self.workers or available_cpus()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -432,6 +443,14 @@ def _resource_files(package: str) -> Iterator[Any]:
     for entry in resources.files(package).iterdir():
         if entry.is_file() and entry.name.endswith(".json"):
             yield entry
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (``taskset``, cgroup cpusets), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def pipeline_version() -> str:

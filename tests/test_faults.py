@@ -106,17 +106,44 @@ def wait_for(predicate: Callable[[], bool], proc: subprocess.Popen[str], timeout
 # -- SIGKILL -------------------------------------------------------------------------------
 
 
+def child_pids(pid: int) -> list[int]:
+    """Live processes whose parent is *pid* (the run's worker processes)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split() if entry.name.isdigit() else []
+        except OSError:
+            continue
+        if fields and int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 @pytest.mark.slow
-@pytest.mark.timeout(240)
-def test_sigkill_mid_batch_then_rerun_completes(tmp_path: Path) -> None:
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigkill_mid_batch_then_rerun_completes(tmp_path: Path, workers: str) -> None:
     inputs = make_inputs(tmp_path / "in", copies=60)  # 301 documents
     out = tmp_path / "out"
-    proc = start_run(tmp_path / "in", str(out), None, "--batch-size", "5")
+    proc = start_run(tmp_path / "in", str(out), None, "--batch-size", "5", "--workers", workers)
     clean = out / "clean"
     wait_for(lambda: clean.is_dir() and sum(1 for _ in os.scandir(clean)) >= 100, proc)
+    children = child_pids(proc.pid)
+    assert len(children) >= 2 if workers == "2" else children == []  # 2 workers (+ multiprocessing's tracker)
     os.kill(proc.pid, signal.SIGKILL)
     code, _, _ = finish(proc)
     assert code == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in children):  # orphaned workers notice and leave
+        assert time.monotonic() < deadline, "worker processes outlived the killed run"
+        time.sleep(0.1)
 
     store = LocalStore(out)
     done = outcome_keys(store)
@@ -127,7 +154,7 @@ def test_sigkill_mid_batch_then_rerun_completes(tmp_path: Path) -> None:
     leftovers = [p.name for p in out.rglob(".docpipe-tmp-*")]
     assert len(leftovers) <= 2, leftovers  # at most the file(s) being written at the kill
 
-    code, stdout, stderr = finish(start_run(tmp_path / "in", str(out), None, "--batch-size", "5"))
+    code, stdout, stderr = finish(start_run(tmp_path / "in", str(out), None, "--batch-size", "5", "--workers", workers))
     assert code == 0, stderr
     summary = json.loads(stdout)
     assert summary["completed"] and summary["seen"] == len(inputs)
@@ -143,8 +170,9 @@ def test_sigkill_mid_batch_then_rerun_completes(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_store_down_mid_run_reports_incomplete_and_rerun_fills_the_gap(
-    tmp_path: Path, seaweed_factory: Callable[..., SeaweedServer], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, seaweed_factory: Callable[..., SeaweedServer], monkeypatch: pytest.MonkeyPatch, workers: str
 ) -> None:
     server = seaweed_factory()
     env = {
@@ -163,7 +191,7 @@ def test_store_down_mid_run_reports_incomplete_and_rerun_fills_the_gap(
         response = client.list_objects_v2(Bucket=server.bucket, Prefix="out/clean/")
         return int(response.get("KeyCount", 0))
 
-    proc = start_run(tmp_path / "in", dest, env, "--batch-size", "5")
+    proc = start_run(tmp_path / "in", dest, env, "--batch-size", "5", "--workers", workers)
     wait_for(lambda: written() >= 40, proc, timeout=120)
     server.stop()
     code, stdout, stderr = finish(proc)
@@ -177,7 +205,7 @@ def test_store_down_mid_run_reports_incomplete_and_rerun_fills_the_gap(
     store = S3Store(server.bucket, "out")
     before = outcome_keys(store)
     assert all(len(k) == 1 for k in before.values())
-    code, stdout, stderr = finish(start_run(tmp_path / "in", dest, env, "--batch-size", "5"))
+    code, stdout, stderr = finish(start_run(tmp_path / "in", dest, env, "--batch-size", "5", "--workers", workers))
     assert code == 0, stderr
     second = json.loads(stdout)
     assert second["completed"] is True

@@ -31,6 +31,7 @@ OTHER_VALUES: dict[str, object] = {
     "max_document_bytes": 1234,
     "max_document_seconds": 5.0,
     "batch_size": 3,
+    "workers": 3,
     "translation.models_dir": "/srv/models",
     "translation.memory": "off",
     "translation.argos_index_url": "http://127.0.0.1:9/index.json",

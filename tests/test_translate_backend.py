@@ -305,7 +305,9 @@ def test_settings_from_env_and_cuda_fallback(monkeypatch: pytest.MonkeyPatch, ca
     assert ct.resolve_runtime(TranslationSettings())[2:] == (8, 4)
     assert ct.resolve_runtime(TranslationSettings(intra_threads=2))[2:] == (16, 2)
     monkeypatch.undo()
-    if ct.ctranslate2.get_cuda_device_count() == 0:
+    import ctranslate2  # ctranslate imports it only when a model or device is needed
+
+    if ctranslate2.get_cuda_device_count() == 0:
         monkeypatch.setattr(ct, "_WARNED", [])
         assert ct.resolve_runtime(TranslationSettings(device="cuda"))[:2] == ("cpu", "int8")
         assert ct.resolve_runtime(TranslationSettings(device="cuda"))[:2] == ("cpu", "int8")

@@ -104,6 +104,8 @@ def process_batch(
     manifest_key = batch_manifest_key(batch["run"], int(batch["index"]))
     from pipeline.translate.service import build_translation_stack
 
+    if settings.workers is None:  # Airflow's worker slots already run batches in parallel
+        settings = settings.with_overrides({"workers": 1})
     translation = build_translation_stack(settings.translation)
     runner = Runner(
         stores.output,

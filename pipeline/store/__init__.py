@@ -6,13 +6,15 @@ Use :func:`open_store` with a URL and the :class:`Store` protocol; build keys wi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .base import ListPage, ObjectInfo, ObjectNotFound, ObjectTooLarge, Store, StoreError
 from .keys import safe_key, validate_key, validate_prefix
 from .local import LocalStore
-from .s3 import S3Store
+
+if TYPE_CHECKING:
+    from .s3 import S3Store
 
 __all__ = [
     "ListPage",
@@ -28,6 +30,15 @@ __all__ = [
     "validate_key",
     "validate_prefix",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``S3Store`` imports boto3 (~1 s) only when asked for: a local run never needs it."""
+    if name == "S3Store":
+        from .s3 import S3Store
+
+        return S3Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(url: str, **options: Any) -> Store:
@@ -50,6 +61,8 @@ def open_store(url: str, **options: Any) -> Store:
             raise ValueError("s3:// URLs take no query or fragment")
         if not parts.netloc:
             raise ValueError("s3:// URL needs a bucket: s3://bucket/prefix")
+        from .s3 import S3Store
+
         return S3Store(parts.netloc, parts.path.strip("/"), **options)
     if scheme == "file":
         if parts.netloc not in ("", "localhost"):

@@ -19,15 +19,17 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import ctranslate2
-import sentencepiece as spm
+from typing import TYPE_CHECKING
 
 from pipeline.langtags import base_language, model_language, normalize_tag
 from pipeline.settings import TranslationSettings
 from pipeline.translate.base import NoModelError
 from pipeline.translate.packages import PackageInfo, list_installed, models_dir
 from pipeline.translate.sentences import rejoin, split_sentences
+
+if TYPE_CHECKING:  # the runtimes load with the first model: a run that translates nothing never imports them
+    import ctranslate2
+    import sentencepiece as spm
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ def resolve_runtime(settings: TranslationSettings) -> tuple[str, str, int, int]:
     """
     device = settings.device
     if device in ("cuda", "auto"):
+        import ctranslate2
+
         gpus = ctranslate2.get_cuda_device_count()
         if gpus == 0 and device == "cuda" and not _WARNED:
             _WARNED.append(True)
@@ -108,6 +112,8 @@ def load_translator(model_path: str | os.PathLike[str], settings: TranslationSet
         with _CACHE_LOCK:
             if key in _CACHE:
                 return _CACHE[key]
+        import ctranslate2
+
         translator = ctranslate2.Translator(
             str(model_path), device=device, compute_type=compute, inter_threads=inter, intra_threads=intra
         )
@@ -145,6 +151,8 @@ def _load(info: PackageInfo, settings: TranslationSettings) -> _Loaded:
     with _CACHE_LOCK:
         sp = _SP_CACHE.get(sp_key)
     if sp is None:
+        import sentencepiece as spm
+
         sp = spm.SentencePieceProcessor(model_file=sp_key)
         with _CACHE_LOCK:
             sp = _SP_CACHE.setdefault(sp_key, sp)

@@ -1,0 +1,190 @@
+"""Throughput, side by side on the same HTML files: bare trafilatura, ``docpipe run --workers 1``,
+``--workers N``, and start-up on one page; peak RSS of every process.
+
+Each measurement is a whole process (imports, model loading, writing records), as a user
+would time it, in wall seconds and in CPU seconds (user + system, workers included). The
+rounds are interleaved and repeated, and medians are reported with the
+load average, because on a shared machine one run says little. Translation models are kept
+out (an empty models directory, no translation memory): this times the HTML path.
+
+    .venv/bin/python bench/throughput.py                     # 300 wcxb pages, 3 rounds
+    .venv/bin/python bench/throughput.py --pages 100 --rounds 2
+
+Writes bench/results/throughput.json. Targets (issue 18): --workers 2 ≥ 1.8× --workers 1 on 2
+cores; docpipe --workers 1 ≤ 1.5× trafilatura; start-up ≤ 1 s; ≤ 400 MB per worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT.parent / "shared" / "dev-data" / "boilerplate" / "wcxb-dev-articles" / "html"
+RESULTS = ROOT / "bench" / "results" / "throughput.json"
+BIN = Path(sys.executable).parent
+ONE_PAGE = "0001.html"  # an English article
+
+TRAFILATURA_LOOP = """
+import sys
+from pathlib import Path
+from trafilatura import bare_extraction
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    bare_extraction(path.read_text("utf-8", errors="replace"), with_metadata=True)
+"""
+
+
+def peak_rss_tree(proc: subprocess.Popen[bytes], stop: threading.Event, peaks: dict[int, int]) -> None:
+    """Poll the peak RSS (VmHWM) of *proc* and its children until *stop*."""
+    while not stop.is_set():
+        for pid in [proc.pid, *_children(proc.pid)]:
+            hwm = _vm_hwm(pid)
+            if hwm:
+                peaks[pid] = max(peaks.get(pid, 0), hwm)
+        stop.wait(0.05)
+
+
+def _children(pid: int) -> list[int]:
+    """Worker processes of *pid* (spawned pool workers, not multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == pid and b"spawn_main" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _vm_hwm(pid: int) -> int:
+    try:
+        for line in (Path("/proc") / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def timed(command: list[str], env: dict[str, str]) -> dict[str, object]:
+    """Wall and CPU seconds of *command* (CPU: user + system of it and its workers, which the
+    load of other processes on a shared machine distorts far less than wall time) and the peak
+    RSS of the main process and of each worker."""
+    peaks: dict[int, int] = {}
+    stop = threading.Event()
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as stderr:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        watcher = threading.Thread(target=peak_rss_tree, args=(proc, stop, peaks), daemon=True)
+        watcher.start()
+        _, status, usage = os.wait4(proc.pid, 0)  # the usage includes the workers it waited for
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stop.set()
+        watcher.join()
+        if proc.returncode != 0:
+            stderr.seek(0)
+            raise RuntimeError(f"{' '.join(command)} failed: {stderr.read().decode(errors='replace')[-2000:]}")
+    main = peaks.pop(proc.pid, 0)
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_rss_mb": round(main / 2**20, 1), "worker_peak_rss_mb": [round(v / 2**20, 1) for v in peaks.values()]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=300, help="wcxb pages (default all 300)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved repetitions (default 3)")
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)), help="N (default: CPUs)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    if not PAGES.is_dir():
+        print(f"skip: {PAGES} not present (the wcxb dev pages, see /work/shared/README.md)")
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="docpipe-throughput-") as tmp_name:
+        tmp = Path(tmp_name)
+        pages, one = tmp / "pages", tmp / "one"
+        pages.mkdir()
+        one.mkdir()
+        for path in sorted(PAGES.glob("*.html.gz"))[: args.pages]:
+            (pages / path.name.removesuffix(".gz")).write_bytes(gzip.decompress(path.read_bytes()))
+        shutil.copy(pages / ONE_PAGE, one / ONE_PAGE)
+        (tmp / "models").mkdir()
+        env = {**os.environ, "DOCPIPE_MODELS_DIR": str(tmp / "models"), "DOCPIPE_TRANSLATION_MEMORY": "off",
+               "DOCPIPE_WORKERS": ""}
+        env.pop("ARGOS_PACKAGES_DIR", None)
+        docpipe = str(BIN / "docpipe")
+
+        def run(inputs: Path, workers: int, name: str) -> dict[str, object]:
+            out = tmp / f"out-{name}"
+            shutil.rmtree(out, ignore_errors=True)
+            return timed([docpipe, "run", str(inputs), "--out", str(out), "--no-progress",
+                          "--workers", str(workers)], env)
+
+        cases = {
+            "trafilatura": lambda: timed([sys.executable, "-c", TRAFILATURA_LOOP, str(pages)], env),
+            "docpipe_workers_1": lambda: run(pages, 1, "w1"),
+            f"docpipe_workers_{args.workers}": lambda: run(pages, args.workers, "wn"),
+            "startup_one_page": lambda: run(one, 1, "one"),
+            "help": lambda: timed([docpipe, "--help"], env),
+        }
+        rounds: dict[str, list[dict[str, object]]] = {name: [] for name in cases}
+        loads = [os.getloadavg()[0]]
+        for r in range(args.rounds):
+            for name, case in cases.items():
+                rounds[name].append(case())
+                print(f"round {r + 1} {name}: {rounds[name][-1]}", flush=True)
+            loads.append(os.getloadavg()[0])
+
+    median = {name: statistics.median(float(m["seconds"]) for m in ms) for name, ms in rounds.items()}
+    cpu = {name: statistics.median(float(m["cpu_seconds"]) for m in ms) for name, ms in rounds.items()}
+    wn = f"docpipe_workers_{args.workers}"
+    worker_rss = [rss for m in rounds[wn] for rss in m["worker_peak_rss_mb"]]  # type: ignore[union-attr]
+    result = {
+        "pages": args.pages,
+        "rounds": args.rounds,
+        "cpus": len(os.sched_getaffinity(0)),
+        "workers": args.workers,
+        "load_average_1min": loads,
+        "median_seconds": median,
+        "median_cpu_seconds": cpu,
+        "pages_per_second": {
+            name: round(args.pages / median[name], 2) for name in ("trafilatura", "docpipe_workers_1", wn)
+        },
+        "ratios": {
+            "docpipe_workers_1_over_trafilatura": round(median["docpipe_workers_1"] / median["trafilatura"], 2),
+            "cpu_docpipe_workers_1_over_trafilatura": round(cpu["docpipe_workers_1"] / cpu["trafilatura"], 2),
+            f"cpu_docpipe_workers_{args.workers}_over_1": round(cpu[wn] / cpu["docpipe_workers_1"], 2),
+            f"speedup_workers_{args.workers}_over_1": round(median["docpipe_workers_1"] / median[wn], 2),
+        },
+        "peak_rss_mb": {
+            "trafilatura": max(float(m["peak_rss_mb"]) for m in rounds["trafilatura"]),
+            "docpipe_workers_1": max(float(m["peak_rss_mb"]) for m in rounds["docpipe_workers_1"]),
+            f"{wn}_parent": max(float(m["peak_rss_mb"]) for m in rounds[wn]),
+            f"{wn}_per_worker_max": max(worker_rss) if worker_rss else None,
+            "startup_one_page": max(float(m["peak_rss_mb"]) for m in rounds["startup_one_page"]),
+        },
+        "rounds_detail": rounds,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    summary = ("median_seconds", "median_cpu_seconds", "ratios", "peak_rss_mb", "load_average_1min")
+    print(json.dumps({k: result[k] for k in summary}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""The per-document stages of a run, in this process or in a pool of worker processes.
+
+A run's steps split in two at the first step that holds the run's per-site memory
+(:func:`split_steps`; today the boilerplate step):
+
+* the **front** (decode, layout, language, translate) depends on nothing but the document and
+  the settings: it is where the time goes (~88 % of a one-process run on HTML pages), and it
+  runs in ``workers`` processes, one batch per task, each worker loading the models once;
+* the **back** (boilerplate, assemble) runs in the parent, batch after batch in input order,
+  because the boilerplate step reads *and* updates the per-site memory: batch *k* is classified
+  with what batches 0…*k* taught it. Keeping that one object in one process makes its
+  behaviour — and therefore every output byte — identical to ``--workers 1`` by construction,
+  with no snapshots to ship. On HTML the back is ~1 % of the work; writing records is the
+  parent's larger share (docs/performance.md).
+
+Workers are started with ``spawn``: a forked child would inherit the parent's threads (the
+progress bar's refresher, CTranslate2's thread pools, whose fork hazard
+``pipeline.translate.ctranslate._reset_after_fork`` has to work around) and locks held by them
+at fork time; a spawned one starts clean and loads its own models. Batches go to the workers
+exactly as they would run in one process (the same documents together), so translation
+batching — and with it CTranslate2's output — does not change either.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pipeline.boilerplate.host_memory import HostMemory
+from pipeline.document import Document
+from pipeline.settings import Settings, available_cpus
+from pipeline.stages.base import Failure, Pipeline, Step, StepStats
+
+log = logging.getLogger(__name__)
+
+START_METHOD = "spawn"
+PARENT_POLL_SECONDS = 0.5
+T = TypeVar("T")
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without answering (killed, out of memory): the run is incomplete."""
+
+
+def split_steps(steps: list[Step]) -> tuple[list[Step], list[Step]]:
+    """(front, back) of a pipeline's steps: the back starts at the first step holding a
+    :class:`HostMemory`, whose state each batch reads and updates in input order. Without a
+    memory (``host_memory`` off) every step is front and runs in the workers."""
+    cut = next((i for i, step in enumerate(steps) if isinstance(getattr(step, "memory", None), HostMemory)), len(steps))
+    return steps[:cut], steps[cut:]
+
+
+@dataclass(slots=True)
+class FrontResult:
+    """What the front steps made of one batch: surviving documents, failures, and the work done."""
+
+    docs: list[Document]
+    failures: list[Failure]
+    stats: dict[str, StepStats] = field(default_factory=dict)
+    memory: Counter[str] = field(default_factory=Counter)  # translation-memory hits/misses of this batch
+
+
+def run_front(steps: list[Step], docs: list[Document], memory_stats: Callable[[], dict[str, int]]) -> FrontResult:
+    """Run *steps* over *docs* like :meth:`Pipeline.run`; the steps' stats are handed back and reset."""
+    before = Counter(memory_stats())
+    alive, failures = Pipeline(steps).run(docs)
+    stats = {step.name: step.stats for step in steps}
+    for step in steps:
+        step.stats = StepStats(step.name)
+    used = Counter(memory_stats())
+    used.subtract(before)
+    return FrontResult(alive, failures, stats, +used)
+
+
+def merge_stats(into: StepStats, other: StepStats) -> None:
+    into.documents += other.documents
+    into.failed += other.failed
+    into.seconds += other.seconds
+    into.counters.update(other.counters)
+
+
+def worker_count(config: Settings, batches: int) -> int:
+    """Processes worth starting: no more than the setting, nor than there are batches to share."""
+    return max(1, min(config.worker_count, batches))
+
+
+# -- the pool ------------------------------------------------------------------------------------
+
+_front: list[Step] = []
+_memory_stats: Callable[[], dict[str, int]] = dict
+
+
+def _init_worker(config: Settings, front: int, parent: int, log_queue: Any, levels: dict[str, int]) -> None:
+    """Load the models once per worker; send log records to the parent; die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    root = logging.getLogger()
+    root.handlers[:] = [logging.handlers.QueueHandler(log_queue)]
+    for name, level in levels.items():
+        logging.getLogger(name or None).setLevel(level)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="docpipe-parent-watch").start()
+
+    from pipeline.stages import build_pipeline
+    from pipeline.translate.service import build_translation_stack
+
+    global _front, _memory_stats
+    stack = build_translation_stack(_share_threads(config).translation)
+    _front = build_pipeline(config, stack.translator, None).steps[:front]  # the parent's cut
+    _memory_stats = stack.memory_stats
+
+
+def _share_threads(config: Settings) -> Settings:
+    """Workers share the CPUs: unless set, each translates with its share of them (threads do not
+    change output; oversubscribed threads only slow everyone down)."""
+    translation = config.translation
+    if translation.inter_threads is not None:
+        return config
+    share = max(1, available_cpus() // max(1, config.worker_count) // (translation.intra_threads or 1))
+    return config.with_overrides({"translation.inter_threads": share})
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A SIGKILLed parent cannot stop its workers: they notice and leave."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def _run_in_worker(docs: list[Document]) -> FrontResult:
+    result = run_front(_front, docs, _memory_stats)
+    for doc in [*result.docs, *(failure.doc for failure in result.failures)]:
+        doc.raw = b""  # only decoding reads the bytes; not sending them back halves the pickling
+    return result
+
+
+class FrontPool:
+    """``workers`` spawned processes running the front steps, one batch per task, results in order."""
+
+    def __init__(self, config: Settings, workers: int, front: int) -> None:
+        """*front*: how many of the pipeline's first steps the workers run (the parent's cut)."""
+        context = multiprocessing.get_context(START_METHOD)
+        self._log_queue = context.Queue()
+        root = logging.getLogger()
+        self._listener = logging.handlers.QueueListener(self._log_queue, *root.handlers, respect_handler_level=True)
+        self._listener.start()
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(config, front, os.getpid(), self._log_queue, _logger_levels()),
+        )
+        self.workers = workers
+
+    def map(self, batches: Iterable[T], docs_of: Callable[[T], list[Document]]) -> Iterator[tuple[T, FrontResult]]:
+        """Each batch with its front result, in input order; up to two batches per worker in flight."""
+        pending: deque[tuple[T, Future[FrontResult]]] = deque()
+        source = iter(batches)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < 2 * self.workers:
+                batch = next(source, None)
+                if batch is None:
+                    exhausted = True
+                    break
+                pending.append((batch, self._executor.submit(_run_in_worker, docs_of(batch))))
+            if not pending:
+                return
+            batch, future = pending.popleft()
+            try:
+                result = future.result()
+            except BrokenProcessPool as exc:
+                raise WorkerDied(f"a worker process died ({exc})") from None
+            yield batch, result
+
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the workers: after the current tasks (*wait*), or at once (Ctrl-C, a failure)."""
+        if not wait:
+            for process in list(getattr(self._executor, "_processes", {}).values()):
+                process.terminate()  # cancel_futures alone would let running batches finish
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._listener.stop()
+        self._log_queue.close()
+
+
+def _logger_levels() -> dict[str, int]:
+    """Levels set explicitly in this process (root, ``pipeline``, quietened libraries)."""
+    levels = {"": logging.getLogger().level}
+    for name, logger in logging.root.manager.loggerDict.items():
+        if isinstance(logger, logging.Logger) and logger.level != logging.NOTSET:
+            levels[name] = logger.level
+    return levels

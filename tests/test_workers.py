@@ -1,0 +1,156 @@
+"""``--workers N``: the same bytes as one process, a clean Ctrl-C, and the worker count's rules.
+
+The golden sample (seeds, HTML and plain-text dev pages, a binary file; translation models
+installed) goes through the runner in small batches so several batches are in flight in two
+spawned workers while the parent owns the per-site memory. Records must equal the committed
+golden records and the one-process run byte for byte, and the manifests must list the same
+documents in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_golden import FIXTURE_MODELS, GOLDEN, _items, _normalised, _outputs
+
+from pipeline.runner import Runner
+from pipeline.settings import Settings, SettingsError
+from pipeline.store import LocalStore
+from pipeline.translate.model_sources import install_from
+from pipeline.workers import split_steps, worker_count
+
+DOCPIPE = str(Path(sys.executable).parent / "docpipe")
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def _run(tmp: Path, name: str, workers: int, models: Path, batch_size: int = 4) -> tuple[Path, dict]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        settings = Settings.load({
+            "translation.models_dir": str(models),
+            "translation.memory": str(tmp / f"{name}-memory.sqlite3"),  # no run answers from another's memory
+            "workers": workers,
+            "batch_size": batch_size,
+        })
+        out = tmp / name
+        report = Runner(LocalStore(out), settings).run(_items())
+    assert report.completed, report.error
+    manifest = json.loads(next((out / "runs").iterdir()).read_bytes())
+    return out, manifest
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("models") / "models"
+    install_from([str(FIXTURE_MODELS)], str(target))
+    return target
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_two_workers_write_the_bytes_of_one(tmp_path: Path, models: Path) -> None:
+    one, one_manifest = _run(tmp_path, "one", 1, models)
+    two, two_manifest = _run(tmp_path, "two", 2, models)
+
+    produced, single = _outputs(two), _outputs(one)
+    assert sorted(produced) == sorted(single)
+    assert [rel for rel in produced if produced[rel].read_bytes() != single[rel].read_bytes()] == []
+    expected = _outputs(GOLDEN / "expected")  # and both are the committed golden records
+    assert sorted(produced) == sorted(expected)
+    assert [rel for rel in produced if _normalised(produced[rel]) != expected[rel].read_bytes()] == []
+    for key in ("inputs", "counts", "documents", "languages", "translations", "host_memory", "models"):
+        assert two_manifest[key] == one_manifest[key], key
+    assert two_manifest["translation_memory"] == one_manifest["translation_memory"]
+    assert {name: stage["documents"] for name, stage in two_manifest["stages"].items()} == {
+        name: stage["documents"] for name, stage in one_manifest["stages"].items()
+    }
+    assert list(two_manifest["stages"]) == ["decode", "layout", "language", "translate", "boilerplate", "assemble"]
+    assert two_manifest["host_memory"]["pages_added"] > 0  # the per-site memory was in play
+    assert (two / "state" / "hosts").is_dir() and sorted((two / "state" / "hosts").iterdir()) != []
+    for path in (one / "state" / "hosts").iterdir():
+        assert (two / "state" / "hosts" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(40):
+        for seed in sorted(SEEDS.glob("*.txt")):
+            (inputs / f"{seed.stem}-{i:03d}.txt").write_bytes(seed.read_bytes())
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [DOCPIPE, "run", str(inputs), "--out", str(out), "--workers", "2", "--batch-size", "2", "--no-progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not ((out / "clean").is_dir() and len(list((out / "clean").glob("*.json"))) >= 4):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no progress"
+        time.sleep(0.05)
+    children = _children(proc.pid)
+    assert len(children) >= 2, "the run did not start its workers"
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr, stderr
+    manifest = json.loads(next((out / "runs").iterdir()).read_bytes())
+    assert manifest["status"] == "incomplete" and manifest["error"] == "interrupted"
+    written = manifest["counts"]["written"]
+    assert 0 < written < 200 and written == len(list((out / "clean").glob("*.json")))
+    time.sleep(0.5)
+    assert [pid for pid in children if _alive(pid)] == [], "workers outlived the run"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_worker_count_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DOCPIPE_WORKERS", raising=False)
+    default = Settings.load()
+    assert default.workers is None and default.worker_count == len(os.sched_getaffinity(0))
+    assert worker_count(default.with_overrides({"workers": 8}), batches=3) == 3  # no idle processes
+    assert worker_count(default.with_overrides({"workers": 8}), batches=0) == 1
+    monkeypatch.setenv("DOCPIPE_WORKERS", "2")
+    assert Settings.load().worker_count == 2
+    monkeypatch.setenv("DOCPIPE_WORKERS", "0")
+    with pytest.raises(SettingsError, match="workers"):
+        Settings.load()
+
+
+def test_the_split_keeps_the_per_site_memory_in_the_parent() -> None:
+    from pipeline.boilerplate.host_memory import HostMemory
+    from pipeline.stages import build_pipeline
+
+    settings = Settings.load(lookup=lambda _: None)
+    front, back = split_steps(build_pipeline(settings, host_memory=HostMemory()).steps)
+    assert [s.name for s in front] == ["decode", "layout"]  # language ID reads the site's chrome locale
+    assert [s.name for s in back] == ["language", "translate", "boilerplate", "assemble"]
+    front, back = split_steps(build_pipeline(settings.with_overrides({"host_memory": False})).steps)
+    assert (len(front), back) == (6, [])  # no memory: every step can run in the workers

@@ -21,6 +21,7 @@ import numpy as np
 
 from bench.boilerplate_data import held_out, load_all
 from bench.boilerplate_train import Config, _fold, fit_model
+from pipeline.boilerplate.features import LineFacts
 from pipeline.boilerplate.html import GROW_MIN, RESCUE_MIN, VETO_MAX, label_lines, run_trafilatura
 from pipeline.boilerplate.lines import Line
 from pipeline.boilerplate.metric import score_pages
@@ -35,11 +36,11 @@ GROWS = (0.9, 0.95, 0.99, 1.01)  # 1.01: never grow
 class _Fixed:
     """Stands in for the text classifier: returns precomputed out-of-fold scores."""
 
-    def __init__(self, post: np.ndarray, infos: list) -> None:
-        self.post, self.infos = post, infos
+    def __init__(self, post: np.ndarray, facts: LineFacts) -> None:
+        self.post, self.facts = post, facts
 
-    def smoothed(self, lines: list[Line]) -> tuple[np.ndarray, list]:
-        return self.post, self.infos
+    def smoothed(self, lines: list[Line]) -> tuple[np.ndarray, LineFacts]:
+        return self.post, self.facts
 
 
 def main() -> list[tuple]:
@@ -57,8 +58,8 @@ def main() -> list[tuple]:
         main, meta = run_trafilatura(copy.deepcopy(parse_html(p.html)), p.meta.get("url"))
         if not main.strip():  # the text model decides alone: no threshold here applies
             continue
-        post, infos = models[_fold(p.pid, 3)].smoothed(p.lines)
-        cases.append((p, main, meta.title, _Fixed(post, infos)))
+        post, facts = models[_fold(p.pid, 3)].smoothed(p.lines)
+        cases.append((p, main, meta.title, _Fixed(post, facts)))
     results = []
     for rescue, veto, grow in itertools.product(RESCUES, VETOES, GROWS):
         pairs = []

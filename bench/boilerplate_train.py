@@ -59,10 +59,10 @@ def _design(pages: list[Page], src_weight: float, cfg: Config) -> tuple[np.ndarr
     for p in pages:
         if not p.lines:
             continue
-        X, infos = featurize(p.lines, cfg.columns)
+        X, facts = featurize(p.lines, cfg.columns)
         xs.append(X)
         ys.append(np.array(p.labels, dtype=float))
-        ntok = np.array([i.n_tokens for i in infos], dtype=float)
+        ntok = facts.n_tokens.astype(float)
         ws.append(_line_weights(p, ntok, src_weight))
     return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
 

@@ -20,7 +20,8 @@ import sys
 import numpy as np
 
 from bench.boilerplate_data import held_out, load_all
-from bench.boilerplate_train import Config, _fold, fit_model
+from bench.boilerplate_multi import load_multi
+from bench.boilerplate_train import Config, _base_id, _fold, fit_model, fit_sets
 from pipeline.boilerplate.features import LineFacts
 from pipeline.boilerplate.html import GROW_MIN, RESCUE_MIN, VETO_MAX, label_lines, run_trafilatura
 from pipeline.boilerplate.lines import Line
@@ -48,9 +49,9 @@ def main() -> list[tuple]:
     fit = [p for p in data["wcxb"] if not held_out(p.pid) and p.lines]
     shipped = json.loads(WEIGHTS_PATH.read_text())
     models = {}
+    sets = fit_sets(data, load_multi(data["wcxb"]), Config())
     for k in range(3):
-        params = fit_model([p for p in data["turku-train"] if _fold(p.pid, 3) != k],
-                           [p for p in fit if _fold(p.pid, 3) != k], Config())
+        params = fit_model(sets.subset(lambda p, k=k: _fold(_base_id(p), 3) != k), Config())
         params.update({key: shipped[key] for key in ("stay", "threshold", "layout")})
         models[k] = TextBoilerplateClassifier(params=params)
     cases = []

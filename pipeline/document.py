@@ -140,6 +140,7 @@ class Document:
     clean_text_en: str = ""
     title_en: str | None = None  # the title block in English (the title is not part of clean_text)
     languages: dict[str, float] = field(default_factory=dict)
+    quality: list[str] = field(default_factory=list)  # e.g. "article_fallback" (see docs/output-format.md)
 
     def main_segments(self) -> list[Segment]:
         return [s for s in self.segments if s.role.is_main]

@@ -9,8 +9,6 @@ digits of other scripts, glued link labels, bullets).
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 
@@ -41,7 +39,8 @@ LINES = [
     "اترك تعليقاً", "زر الذهاب إلى الأعلى", "مقالات ذات صلة", "نظر بدهید", "تبصرہ کریں", "মন্তব্য করুন",
     "• دري", "• پښتو", "English | دري | پښتو", "বাঙালি", "আমাদের দেশ এবং এই পৃথিবী", "Ｆｕｌｌｗｉｄｔｈ ＮＥＷＳ",
     "ﬁnancial ﬂows", "Straße und STRASSE", "İstanbul Türkiye", "emoji 😀 and 𠀀 astral", "snake_case_name x_1",
-    "THE NEWS ROOM", "Mixed CaseWords HereAnd There", "... and then it ended…", "Footnotes:",
+    "THE NEWS ROOM", "Mixed CaseWords HereAnd There",
+    "東京都に住む。ニュース", "ข่าววันนี้ของไทย", "2025年3月5日", "... and then it ended…", "Footnotes:",
     "The minister said on Tuesday that the agreement would be signed in Doha next month, and that both "
     "delegations had already settled the most difficult questions about trade, transit and prisoners.",
     "In the shifting geopolitical landscape, Moscow’s recognition marks a turning point; analysts said "
@@ -59,7 +58,7 @@ def test_token_counts_stopwords_and_keys_match_per_line_definitions() -> None:
     _, facts = F.featurize(lines)
     keys, _ = F._keys([ln.text for ln in lines])
     for i, (ln, key) in enumerate(zip(lines, keys, strict=True)):
-        toks = re.findall(r"\w+", ln.text)
+        toks = F.TOKEN_RE.findall(ln.text)
         assert facts.n_tokens[i] == len(toks), ln.text
         stop = sum(t.lower() in F.STOPWORDS for t in toks) / max(len(toks), 1)
         assert facts.stop_rate[i] == pytest.approx(stop), ln.text

@@ -26,11 +26,19 @@ from pipeline.document import Role
 from .lines import Line, norm_key
 from .phrases import match_chrome, match_chrome_many, switcher_many, to_chrome_keys
 
-_TOKEN_RE = re.compile(r"\w+")
+# scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): each of their
+# word characters is a token, so a Chinese or Japanese paragraph is long, not one giant "word"
+NO_SPACE_RANGES = ((0x0E00, 0x0F00), (0x1000, 0x10A0), (0x1780, 0x1800), (0x3040, 0x3100), (0x3400, 0x4DC0),
+                   (0x4E00, 0xA000), (0xF900, 0xFB00), (0xFF66, 0xFFA0), (0x20000, 0x40000))
+_NO_SPACE_CLASS = "".join(f"\\U{lo:08x}-\\U{hi - 1:08x}" for lo, hi in NO_SPACE_RANGES)
+TOKEN_RE = re.compile(f"(?=\\w)[{_NO_SPACE_CLASS}]|(?:(?![{_NO_SPACE_CLASS}])\\w)+")  # what a token is
+_WORD_CHAR_RE = re.compile(r"\w")
 _BULLETS = frozenset("•*+-–—·▪►»○◦●■□✓→>")
 _MENU_BULLETS = frozenset("•*+-·")  # a repeated short line starting with one of these is a menu item
-_END_PUNCT = frozenset('.!?。؟۔।:"”\')»')
-_SENT_END = frozenset(".!?؟۔।")
+# sentence terminals of every script the sites publish in: Latin, Arabic ؟, Urdu ۔, Bengali/Devanagari । ॥,
+# CJK 。！？, Armenian ։, Ethiopic ። , Myanmar ။, Thai ฯ is no terminal (abbreviation)
+_SENT_END = frozenset(".!?؟۔।॥。！？։።။")
+_END_PUNCT = frozenset(_SENT_END | frozenset(':"”\')»」』）'))
 _HEAD = 400  # characters of a line analysed; counts of longer lines are scaled from their head
 _DATE_MAX_CHARS = 64
 _KEY_MAX = 300  # lines up to this long are compared on a normalised key (and matched to phrases)
@@ -65,18 +73,31 @@ _STOPWORD_TEXT = (
     "او أو ثم كما بين از به با در که این آن را است برای تا یک هم بر شد می های خود نیز اما یا شده د په له "
     "چې او دا هغه ته کې سره یې شوي وه دي هم تر پر کے کی کا میں ہے اور سے کو نے پر یہ وہ ہیں تھا بھی ایک "
     "لیے এবং এই ও থেকে করে জন্য একটি না হয় তার যে সে এ করা হবে "
+    # de es fr pt it nl sv fi pl ru: the most frequent function words (prose is full of them in any
+    # language; a menu or a title has few)
+    "der die das und ist nicht ein eine einen dem den des mit von zu auf für sich auch als wie bei oder "
+    "wird werden sind wir ihr sie es aus nach noch über um wenn dass aber nur kann hat "
+    "el la los las un una unos del al y o que en es por para con se su sus lo como más pero le les ya "
+    "le la les un une des du de et est pas pour dans sur avec ce cette qui que ne au aux sont il elle ils nous vous "
+    "o os as um uma do da dos das em no na nos nas e que não com por para se mais ao "
+    "il lo gli le di da del della che e è per non con su sono un una dei delle nel alla "
+    "de het een en van is dat die niet op te zijn voor met als ook er maar aan bij om "
+    "och att det som en ett är på för med av den till har inte de var om jag kan så men ska "
+    "ja on ei että se oli ovat mutta kun myös tai jos hän ole niin kuin mitä sen vain "
+    "i w z na do nie się że to jest o jak a od po dla ale czy tak "
+    "и в не на что с по как это к а но из у за то же от для так он она они все "
 )
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 BASE_NAMES = (
     "log_tokens", "log_chars", "long", "end_punct", "sentences", "comma_rate", "stop_rate",
-    "title_rate", "upper_rate", "digit_rate", "bullet", "indent", "numbered", "log_dup",
+    "page_word_rate", "title_rate", "upper_rate", "digit_rate", "bullet", "indent", "numbered", "log_dup",
     "adj_dup", "chrome_strong", "chrome_weak", "switcher", "date", "byline", "separators",
     "url", "foreign_script", "foreign_lang", "glue", "alpha_rate", "rel_len", "title_like",
     "pos", "short_run",
 )
-_CTX_BASE = ("log_tokens", "end_punct", "stop_rate", "bullet", "log_dup", "chrome_strong",
+_CTX_BASE = ("log_tokens", "end_punct", "stop_rate", "page_word_rate", "bullet", "log_dup", "chrome_strong",
              "title_like", "indent", "short_run")
 EXTRA_NAMES = (
     "win_max_tokens", "doc_log_lines", "pos2", "indent_delta", "no_words", "doc_bullet_rate",
@@ -105,6 +126,7 @@ _COLUMN = {n: i for i, n in enumerate(FEATURE_NAMES)}
 # code-point flags
 _WORD, _UPPER, _LOWER, _DIGIT, _ALPHA, _SENT, _COMMA, _SEP, _DECIMAL = 1, 2, 4, 8, 16, 32, 64, 128, 256
 _END, _BULLET, _MENU_BULLET = 512, 1024, 2048  # line-final punctuation, bullet characters, menu bullets
+_NO_SPACE = 4096  # a script written without spaces: each word character is a token
 _SPACE = 32
 _SLASH = ord("/")
 _COPY = ord("©")
@@ -113,8 +135,10 @@ _COPY = ord("©")
 def _flags_of(c: str) -> tuple[int, int]:
     """(flags, script) of one character; the tables below hold this for every BMP code point."""
     f = 0
-    if _TOKEN_RE.match(c):
+    if _WORD_CHAR_RE.match(c):
         f |= _WORD
+    if any(lo <= ord(c) < hi for lo, hi in NO_SPACE_RANGES):
+        f |= _NO_SPACE
     if c.isupper():
         f |= _UPPER
     if c.islower():
@@ -125,7 +149,7 @@ def _flags_of(c: str) -> tuple[int, int]:
         f |= _ALPHA
     if c in _SENT_END:
         f |= _SENT
-    if c in ",،":
+    if c in ",،、，":
         f |= _COMMA
     if c in "|»·":
         f |= _SEP
@@ -158,7 +182,10 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     flags = (word * _WORD | mask(map(str.isupper, chars)) * _UPPER | mask(map(str.islower, chars)) * _LOWER
              | ((cps >= 48) & (cps <= 57)) * _DIGIT | alpha * _ALPHA
              | mask(map(str.isdecimal, chars)) * _DECIMAL).astype(np.uint16)
-    for chars_, bit in ((_SENT_END, _SENT), (",،", _COMMA), ("|»·", _SEP), (_END_PUNCT, _END), (_BULLETS, _BULLET),
+    for lo, hi in NO_SPACE_RANGES:
+        if lo < 0x10000:
+            flags[lo:hi] |= _NO_SPACE
+    for chars_, bit in ((_SENT_END, _SENT), (",،、，", _COMMA), ("|»·", _SEP), (_END_PUNCT, _END), (_BULLETS, _BULLET),
                         (_MENU_BULLETS, _MENU_BULLET)):
         for c in chars_:
             flags[ord(c)] |= bit
@@ -186,7 +213,7 @@ def is_date_line(text: str) -> bool:
     tokens, at most ``_DATE_MAX_CHARS`` characters, a number among them, and every token a
     number of up to four digits or a date word.
     """
-    toks = _TOKEN_RE.findall(text.lower())
+    toks = TOKEN_RE.findall(text.lower())
     numbers = sum(t.isdecimal() and len(t) <= 4 for t in toks)
     return (len(text) <= _DATE_MAX_CHARS and 0 < len(toks) <= 12 and numbers > 0
             and all((t.isdecimal() and len(t) <= 4) or t in _DATE_WORDS for t in toks))
@@ -226,6 +253,8 @@ def _nearest_distance(mask: np.ndarray, forward: bool) -> np.ndarray:
 
 
 _STOP, _DATEW, _MONTH = 1, 2, 4  # token classes
+_PAGE_WORDS = 24  # a page's function words: its most frequent tokens...
+_PAGE_WORD_MIN_COUNT = 3  # ...that occur at least this often
 _P = 1_000_003  # token hash: sum of lower-cased code point * P**position, modulo 2**64 (uint64 arithmetic)
 _P_INV = pow(_P, -1, 1 << 64)
 _POWERS: list[np.ndarray] = []
@@ -284,8 +313,11 @@ def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(lens[:-1] + 1, out=starts[1:])
     word = (flags & _WORD).astype(bool)
-    word_start = word.copy()
-    word_start[1:] &= ~word[:-1]
+    no_space = (flags & _NO_SPACE).astype(bool) & word
+    # a token starts at a word character after a non-word one, and at every character of a no-space script
+    boundary = np.ones(len(cp), dtype=bool)  # boundary[i]: a token cannot continue from i-1 into i
+    boundary[1:] = ~word[:-1] | no_space[:-1] | no_space[1:]
+    word_start = word & boundary
     upper = (flags & _UPPER).astype(bool)
     space = cp == _SPACE
     space_next = np.zeros(len(cp), dtype=bool)
@@ -306,14 +338,14 @@ def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
     out = dict(zip(names, sums, strict=True))
     tok_starts = np.flatnonzero(word_start)
     n_tok = len(tok_starts)
-    tok_names = ("upper_words", "stop", "date_tokens", "numbers", "months")
+    tok_names = ("upper_words", "stop", "date_tokens", "numbers", "months", "page_words")
     if not n_tok:
         out.update((k, np.zeros(n, dtype=np.int64)) for k in tok_names)
     else:
         # per token: length, characters that are not upper case / not digits, hash of the lower-cased text
-        word_next = np.zeros(len(cp), dtype=bool)
-        word_next[:-1] = word[1:]
-        tok_ends = np.flatnonzero(word & ~word_next) + 1
+        continues = np.zeros(len(cp), dtype=bool)
+        continues[:-1] = word[1:] & ~boundary[1:]
+        tok_ends = np.flatnonzero(word & ~continues) + 1
         tok_len = tok_ends - tok_starts
         cumulative = np.zeros((2, len(cp) + 1), dtype=np.int32)
         np.cumsum(np.stack([word & ~upper, word & ~(flags & _DECIMAL).astype(bool)]), axis=1, out=cumulative[:, 1:])
@@ -326,9 +358,16 @@ def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
         at = np.minimum(np.searchsorted(hashes, tok_hash), len(hashes) - 1)
         token_class = np.where((hashes[at] == tok_hash) & (tok_len <= 16), bits[at], 0)
         number = (not_digit == 0) & (tok_len <= 4)
-        per_line = np.zeros((5, n_tok + 1), dtype=np.int64)
+        # the page's own function words, in any language: its most frequent tokens (not numbers)
+        unique, inverse, count = np.unique(tok_hash, return_inverse=True, return_counts=True)
+        top = np.argsort(-count, kind="stable")[:_PAGE_WORDS]
+        is_top = np.zeros(len(unique), dtype=bool)
+        is_top[top[count[top] >= _PAGE_WORD_MIN_COUNT]] = True
+        page_word = is_top[inverse.reshape(-1)] & (not_digit > 0)
+        per_line = np.zeros((6, n_tok + 1), dtype=np.int64)
         np.cumsum(np.stack([(tok_len >= 2) & (not_upper == 0), token_class & _STOP,
-                            ((token_class & _DATEW) > 0) | number, number, token_class & _MONTH]).astype(bool),
+                            ((token_class & _DATEW) > 0) | number, number, token_class & _MONTH,
+                            page_word]).astype(bool),
                   axis=1, out=per_line[:, 1:])
         tok_off = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(out["tokens"], out=tok_off[1:])
@@ -445,7 +484,7 @@ def _string_matches(texts: list[str], heads: list[str], keys: list[str], lines: 
                           byline=byline, numbered=numbered, url=url)
 
 
-def _core(mass: np.ndarray) -> tuple[int, int]:
+def best_run(mass: np.ndarray) -> tuple[int, int]:
     """[a, b) maximising the sum of ``mass`` (maximum subarray from cumulative sums)."""
     c = np.concatenate(([0.0], np.cumsum(mass)))
     low = np.minimum.accumulate(c)
@@ -563,7 +602,8 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
     indent8 = np.minimum(indent, 40) / 8.0
     base = np.column_stack([
         log_tokens, np.log1p(n_chars), n_tokens_f >= 25, ends, np.log1p(counts["sent"] + sent_end),
-        counts["commas"] / head_tokens_safe, stop, title, upper, counts["digits"] / np.maximum(head_chars, 1),
+        counts["commas"] / head_tokens_safe, stop, counts["page_words"] / head_tokens_safe, title, upper,
+        counts["digits"] / np.maximum(head_chars, 1),
         bullet, indent8, matches.numbered, np.log(dup), adjacent_dup, matches.strength == 2, matches.strength == 1,
         matches.switcher, is_date, matches.byline, np.minimum(counts["seps"], 5), matches.url, foreign_script,
         foreign_lang, np.minimum(counts["glue"], 4), letters / np.maximum(head_chars, 1), n_chars / n_chars.max(),
@@ -625,7 +665,7 @@ def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_token
     d_next = np.log1p(np.minimum(_nearest_distance(prose, True), 50))
     # the article core: the stretch of lines with the most prose tokens net of a cost per other line
     mass = np.where(prose, n_tokens, -np.minimum(n_tokens, 10) - 2.0)
-    a, b = _core(mass)
+    a, b = best_run(mass)
     idx = np.arange(n)
     in_core = (idx >= a) & (idx < b)
     dist = np.where(idx < a, a - idx, np.where(idx >= b, idx - b + 1, 0))

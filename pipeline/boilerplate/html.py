@@ -17,7 +17,7 @@ import numpy as np
 import trafilatura
 from lxml import etree
 
-from pipeline.document import Alternate, Metadata, Role
+from pipeline.document import Alternate, Metadata
 
 from .align import align_spans
 from .captions import caption_lines, caption_texts
@@ -25,7 +25,7 @@ from .features import LineFacts
 from .lines import Line, split_lines, tokens
 from .phrases import switcher_lang
 from .render import decode_html, parse_html, parse_too_deep, render_flat, render_tree
-from .roles import assign_roles
+from .roles import Roles, assign_roles
 from .text_classifier import TextBoilerplateClassifier
 
 ALIGN_MIN = 0.5  # a rendered line is trafilatura content when half its tokens align
@@ -45,7 +45,7 @@ class HtmlExtraction:
 
     text: str
     lines: list[Line]
-    roles: list[tuple[Role, float]]
+    roles: Roles
     metadata: Metadata = field(default_factory=Metadata)
     alternates: list[Alternate] = field(default_factory=list)
 
@@ -167,7 +167,7 @@ def _grow(keep: np.ndarray, post: np.ndarray, facts: LineFacts, threshold: float
 def label_lines(lines: list[Line], main: str, title: str | None = None, *, rescue: float = RESCUE_MIN,
                 veto: float = VETO_MAX, isolated_gap: int = ISOLATED_GAP, grow: float = GROW_MIN,
                 clf: TextBoilerplateClassifier | None = None,
-                captions: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
+                captions: Sequence[bool] | None = None) -> Roles:
     """Roles of rendered lines given the extractor's main text (empty: text model alone).
 
     ``captions`` marks lines the markup names as image captions (:func:`.captions.caption_lines`).
@@ -207,7 +207,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtraction:
         html = decode_html(html)
     root = parse_html(html)
     if root is None:
-        return HtmlExtraction("", [], [], Metadata(url=url), [])
+        return HtmlExtraction("", [], Roles(), Metadata(url=url), [])
     too_deep = parse_too_deep()
     main, meta = run_trafilatura(copy.deepcopy(root), url)
     alternates = find_alternates(root, url)
@@ -217,5 +217,5 @@ def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtraction:
     else:
         text = render_tree(root)
     lines = split_lines(text)
-    roles = label_lines(lines, main, meta.title, captions=caption_lines(lines, captions)) if lines else []
+    roles = label_lines(lines, main, meta.title, captions=caption_lines(lines, captions)) if lines else Roles()
     return HtmlExtraction(text, lines, roles, meta, alternates)

@@ -15,12 +15,62 @@ import numpy as np
 from pipeline.document import Role
 
 from .captions import CAPTION_MAX_TOKENS, credit_lines
-from .features import LineFacts
+from .features import LineFacts, best_run
 from .lines import Line, norm_words
 from .notices import edge_notices, line_is_notice
 
 _SECTION_ROLES = frozenset({Role.RELATED, Role.COMMENTS, Role.FOOTER, Role.LOGIN})
 _TITLE_LOOKBACK = 6
+
+# Quality flag of a page whose body is the fallback run (see :func:`article_fallback`)
+ARTICLE_FALLBACK = "article_fallback"
+FALLBACK_MIN_PROSE_CHARS = 200  # a page with this much sentence text never ends with an empty body
+FALLBACK_PROSE_TOKENS = 10  # a sentence line: this many tokens, ending with a terminal of any script...
+FALLBACK_PARAGRAPH_TOKENS = 40  # ...or this many, however it ends (a paragraph glued to a credit line)
+
+
+class Roles(list[tuple[Role, float]]):
+    """One (role, confidence) per line, and the page's quality flags (``ARTICLE_FALLBACK``)."""
+
+    __slots__ = ("quality",)
+
+    def __init__(self, items: Sequence[tuple[Role, float]] = (), quality: tuple[str, ...] = ()) -> None:
+        super().__init__(items)
+        self.quality = quality
+
+
+def _sentence_lines(facts: LineFacts) -> np.ndarray:
+    long = facts.n_tokens >= FALLBACK_PARAGRAPH_TOKENS
+    return ((facts.n_tokens >= FALLBACK_PROSE_TOKENS) & facts.ends_punct) | long
+
+
+def needs_fallback(lines: list[Line], facts: LineFacts, main: np.ndarray) -> bool:
+    """No line is main content, yet the page holds at least ``FALLBACK_MIN_PROSE_CHARS`` of sentences."""
+    if main.any():
+        return False
+    prose = np.flatnonzero(_sentence_lines(facts)).tolist()
+    return sum(len(lines[i].text) for i in prose) >= FALLBACK_MIN_PROSE_CHARS
+
+
+def article_fallback(facts: LineFacts, post: np.ndarray) -> np.ndarray:
+    """The most article-like run of lines, for a page where the classifier kept nothing.
+
+    A page with real prose must not end with an empty body (the classifier can be wrong about
+    a whole page: an unfamiliar language, a layout unlike any it was fitted on). The run is
+    the stretch maximising the tokens of its candidate lines (no strong chrome, switcher,
+    date or byline; at least 3 tokens), weighted up for sentence lines and by the model's
+    P(content), minus a cost per other line. Candidate lines in the run are kept.
+    """
+    candidate = ((facts.n_tokens >= 3) & (facts.chrome_strength < 2) & ~facts.switcher & ~facts.is_date
+                 & ~facts.is_byline)
+    if not candidate.any():
+        candidate = facts.n_tokens >= 1
+    weight = (0.25 + post) * np.where(_sentence_lines(facts), 2.0, 1.0)
+    mass = np.where(candidate, facts.n_tokens * weight, -2.0 - np.minimum(facts.n_tokens, 10))
+    start, end = best_run(mass)
+    run = np.zeros(len(candidate), dtype=bool)
+    run[start:end] = True
+    return run & candidate
 
 
 def _name_like(line: Line, facts: LineFacts, i: int) -> bool:
@@ -145,20 +195,29 @@ def _captions(lines: list[Line], facts: LineFacts, keep: np.ndarray,
 
 
 def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np.ndarray,
-                 title: str | None = None, captions: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
+                 title: str | None = None, captions: Sequence[bool] | None = None) -> Roles:
     """One (role, confidence) per line; confidence is the smoothed P(role is right side).
 
     Captions (``captions`` marks those the HTML markup names, see :mod:`.captions`) and
     editorial notices at the article's edges (see :mod:`.notices`) leave ``keep`` (in place)
-    first, so they can be neither the title nor the body.
+    first, so they can be neither the title nor the body. When that leaves no body on a page
+    with real prose, :func:`article_fallback` gives one and the result carries the quality
+    flag ``ARTICLE_FALLBACK``.
     """
     n = len(lines)
-    out: list[tuple[Role, float]] = []
+    out = Roles()
     cap = _captions(lines, facts, keep, captions)
     keep &= ~cap
     notices = set(edge_notices(lines, facts, keep))
     keep[list(notices)] = False
     title_idx, bylines = find_title(lines, facts, keep, title)
+    not_body = facts.is_date | facts.is_byline  # kept, these are DATE / BYLINE lines
+    not_body[bylines] = True
+    if title_idx is not None:
+        not_body[title_idx] = True
+    if n and needs_fallback(lines, facts, keep & ~not_body):
+        keep |= article_fallback(facts, post) & ~not_body
+        out.quality = (ARTICLE_FALLBACK,)
     by = set(bylines)
     kept_dates = facts.is_date & keep
     table = np.zeros(n, dtype=bool)

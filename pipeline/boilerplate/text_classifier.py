@@ -16,11 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.document import Role
-
 from .features import LineFacts, featurize
 from .lines import Line
-from .roles import apply_list_rules, assign_roles
+from .roles import Roles, apply_list_rules, assign_roles
 from .smoothing import forward_backward
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
@@ -150,9 +148,11 @@ class TextBoilerplateClassifier:
             rep = np.asarray(repeated, dtype=bool)
             f.dup = np.where(rep, np.maximum(f.dup, 2), f.dup)
         p = self._rules(self.net(X), f)
-        # a short line in another language than the page (Line.lang from language ID): the dev
-        # data has no language tags, so this prior is a rule, not a learned weight
-        p = np.where(f.other_lang & (f.n_tokens <= 8), p * FOREIGN_SHORT_FACTOR, p)
+        # a short line in another language than the page (Line.lang from language ID), or an
+        # unpunctuated one in another script: the dev data has no language tags and few mixed-script
+        # pages, so this prior is a rule, not a learned weight
+        foreign = (f.other_lang & (f.n_tokens <= 8)) | (f.foreign & ~f.ends_punct)
+        p = np.where(foreign, p * FOREIGN_SHORT_FACTOR, p)
         if repeated is not None:
             p = np.where(rep, np.minimum(p, HOST_REPEATED_CAP), p)
         return p, f
@@ -182,7 +182,7 @@ class TextBoilerplateClassifier:
 
     def classify(self, lines: list[Line], host: str | None = None, *,
                  title: str | None = None, repeated: Sequence[bool] | None = None,
-                 captions: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
+                 captions: Sequence[bool] | None = None) -> Roles:
         """One (role, confidence) per line.
 
         ``host`` names the page's site (for logs); ``title``, when known (HTML metadata), pins

@@ -78,6 +78,7 @@ class BoilerplateStep(Step):
                 for block, segments in zip(doc.blocks, by_block, strict=True)
             ]
             roles = self.classifier.classify(lines, site, repeated=repeated)
+            doc.quality = list(roles.quality)
             for block, (role, score) in zip(doc.blocks, roles, strict=True):
                 block.role, block.role_score = role, round(float(score), 4)
         for block, segments in zip(doc.blocks, by_block, strict=True):

@@ -23,6 +23,7 @@ class LayoutStep(Step):
             doc.metadata = _merge(doc.metadata, extraction.metadata)
             doc.alternates = list(extraction.alternates)
             doc.roles_assigned = True
+            doc.quality = list(roles.quality)
         else:
             lines, roles = split_lines(doc.text), []
         doc.blocks = [

@@ -21,7 +21,9 @@ import numpy as np
 
 from bench.boilerplate_data import held_out, load_all
 from bench.boilerplate_metric import score_pages
-from bench.boilerplate_train import Config, _fold, fit_model
+from bench.boilerplate_multi import load_multi
+from bench.boilerplate_train import Config, _base_id, _fold, fit_model, fit_sets
+from pipeline.boilerplate.features import LineFacts
 from pipeline.boilerplate.html import GROW_MIN, RESCUE_MIN, VETO_MAX, label_lines
 from pipeline.boilerplate.lines import Line
 from pipeline.boilerplate.markup import block_evidence, run_trafilatura
@@ -36,11 +38,11 @@ GROWS = (0.9, 0.95, 0.99, 1.01)  # 1.01: never grow
 class _Fixed:
     """Stands in for the text classifier: returns precomputed out-of-fold scores."""
 
-    def __init__(self, post: np.ndarray, infos: list) -> None:
-        self.post, self.infos = post, infos
+    def __init__(self, post: np.ndarray, facts: LineFacts) -> None:
+        self.post, self.facts = post, facts
 
-    def smoothed(self, lines: list[Line]) -> tuple[np.ndarray, list]:
-        return self.post, self.infos
+    def smoothed(self, lines: list[Line]) -> tuple[np.ndarray, LineFacts]:
+        return self.post, self.facts
 
 
 def main() -> list[tuple]:
@@ -48,9 +50,9 @@ def main() -> list[tuple]:
     fit = [p for p in data["wcxb"] if not held_out(p.pid) and p.lines]
     shipped = json.loads(WEIGHTS_PATH.read_text())
     models = {}
+    sets = fit_sets(data, load_multi(data["wcxb"]), Config())
     for k in range(3):
-        params = fit_model([p for p in data["turku-train"] if _fold(p.pid, 3) != k],
-                           [p for p in fit if _fold(p.pid, 3) != k], Config())
+        params = fit_model(sets.subset(lambda p, k=k: _fold(_base_id(p), 3) != k), Config())
         params.update({key: shipped[key] for key in ("stay", "threshold", "layout")})
         models[k] = TextBoilerplateClassifier(params=params)
     cases = []
@@ -58,9 +60,9 @@ def main() -> list[tuple]:
         main, meta = run_trafilatura(copy.deepcopy(parse_html(p.html)), p.meta.get("url"))
         if not main.strip():  # the text model decides alone: no threshold here applies
             continue
-        post, infos = models[_fold(p.pid, 3)].smoothed(p.lines)
+        post, facts = models[_fold(p.pid, 3)].smoothed(p.lines)
         evidence = block_evidence(p.lines, main, [False] * len(p.lines))  # captions are not tuned here
-        cases.append((p, evidence, meta.title, _Fixed(post, infos)))
+        cases.append((p, evidence, meta.title, _Fixed(post, facts)))
     results = []
     for rescue, veto, grow in itertools.product(RESCUES, VETOES, GROWS):
         pairs = []

@@ -1,9 +1,12 @@
 """Fit the boilerplate line model (a small tanh MLP in numpy) and tune its smoothing.
 
-Fits on turku-en train + the non-held-out two thirds of wcxb (rendered with inscriptis),
-tunes the HMM stay probability and threshold on out-of-fold predictions for the same fit
-split, and writes ``pipeline/boilerplate/weights.json``. Held-out pages are never seen here.
-BLAS runs on one thread, so a refit gives the same weights.
+Fits on the fit half of every set (see :func:`fit_sets`): turku train in en, de, es, fi;
+the non-held-out two thirds of wcxb (rendered with inscriptis); the same wcxb pages built in
+ar/fa/prs/ps/ur/bn (each page in two locales, in turn); and the labelled lines of the
+non-held-out two thirds of trafilatura-eval (see :mod:`bench.boilerplate_multi`). Tunes the
+HMM stay probability and threshold on out-of-fold predictions for the same fit split, and
+writes ``pipeline/boilerplate/weights.json``. Held-out pages are never seen here. BLAS runs
+on one thread, so a refit gives the same weights.
 
     .venv/bin/python -m bench.boilerplate_train          # fit and write weights.json (~1 min)
     .venv/bin/python -m bench.boilerplate_train --cv     # 3-fold cross-validation on the fit split only (~2 min)
@@ -21,6 +24,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +32,8 @@ import numpy as np
 
 from bench.boilerplate_data import Page, held_out, load_all
 from bench.boilerplate_metric import score_pages
-from pipeline.boilerplate.features import FEATURE_NAMES, featurize
+from bench.boilerplate_multi import LOCALES, TURKU_FITTED, load_multi
+from pipeline.boilerplate.features import FEATURE_NAMES, LineFacts, featurize
 from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier, is_layout_page
 
 PROSE_FLOOR = 0.5  # see text_classifier.TextBoilerplateClassifier._rules
@@ -44,6 +49,9 @@ class Config:
     nets: int = 8  # averaged: less variance than one net
     l2: float = 1e-3
     turku_weight: float = 6.0  # turku has ~15x fewer lines than wcxb; keep both kinds of page in view
+    built_weight: float = 0.5  # built pages repeat wcxb's layouts: their words, not their structure, are new
+    snippet_weight: float = 3.0  # trafilatura-eval: only the few lines holding a snippet are labelled
+    built_locales_per_page: int = 2
     stays: tuple[float, ...] = (0.5, 0.6, 0.75, 0.85, 0.92, 0.96)  # 0.5: no smoothing
     thresholds: tuple[float, ...] = (0.4, 0.5)  # around the Bayes threshold; lower ones kept chrome in the seeds
     tune_folds: int = 3
@@ -54,17 +62,71 @@ def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
     return src_weight * (1.0 + np.log1p(ntok)) / max(1.0, len(p.lines) / 200)
 
 
+_FEATURES: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, LineFacts]] = {}
+
+
+def _featurize(p: Page, columns: tuple[str, ...]) -> tuple[np.ndarray, LineFacts]:
+    """:func:`featurize` of a page, computed once per run (every fold refits on the same pages)."""
+    key = (p.pid, columns)
+    if key not in _FEATURES:
+        _FEATURES[key] = featurize(p.lines, columns)
+    return _FEATURES[key]
+
+
 def _design(pages: list[Page], src_weight: float, cfg: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of every line of ``pages``; unlabelled lines (label -1, trafilatura-eval) are left out."""
     xs, ys, ws = [], [], []
     for p in pages:
         if not p.lines:
             continue
-        X, infos = featurize(p.lines, cfg.columns)
-        xs.append(X)
-        ys.append(np.array(p.labels, dtype=float))
-        ntok = np.array([i.n_tokens for i in infos], dtype=float)
-        ws.append(_line_weights(p, ntok, src_weight))
+        X, facts = _featurize(p, cfg.columns)
+        y = np.array(p.labels, dtype=float)
+        known = y >= 0
+        if not known.any():
+            continue
+        xs.append(X[known])
+        ys.append(y[known])
+        ntok = facts.n_tokens.astype(float)
+        ws.append(_line_weights(p, ntok, src_weight)[known])
     return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+
+
+@dataclass(slots=True)
+class FitSets:
+    """The fit half of every development set, by kind of page."""
+
+    turku: list[Page]  # flat extracted text, every line labelled (en, de, es, fi train)
+    wcxb: list[Page]  # rendered pages, labels aligned from the gold text
+    built: list[Page]  # wcxb pages rewritten in ar/fa/prs/ps/ur/bn
+    snippets: list[Page]  # trafilatura-eval: lines holding a gold snippet labelled, the rest -1
+
+    def subset(self, keep: Callable[[Page], bool]) -> FitSets:
+        return FitSets(*([p for p in pages if keep(p)] for pages in
+                         (self.turku, self.wcxb, self.built, self.snippets)))
+
+
+def _base_id(p: Page) -> str:
+    """Built pages share their fold with the wcxb page they were built from."""
+    return p.meta.get("base", p.pid) if p.meta else p.pid
+
+
+def fit_sets(data: dict[str, list[Page]], multi: dict[str, list[Page]], cfg: Config) -> FitSets:
+    """The fit half of every set; held-out pages (and turku dev) never enter."""
+    turku = list(data["turku-train"])
+    for lang in TURKU_FITTED:
+        turku += multi.get(f"turku-{lang}-train", [])
+    wcxb = [p for p in data["wcxb"] if not held_out(p.pid)]
+    locales = list(LOCALES)
+    built_by_id = {(p.meta["base"], p.meta["locale"]): p for k, v in multi.items() if k.startswith("built-")
+                   for p in v}
+    built = []
+    for i, p in enumerate(wcxb):
+        for j in range(cfg.built_locales_per_page):
+            q = built_by_id.get((p.pid, locales[(i * cfg.built_locales_per_page + j) % len(locales)]))
+            if q is not None:
+                built.append(q)
+    snippets = [p for p in multi.get("trafilatura", []) if not held_out(p.pid)]
+    return FitSets(turku, wcxb, built, snippets)
 
 
 def fit_mlp(X: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int, epochs: int, l2: float,
@@ -141,29 +203,34 @@ def _round(x: object) -> object:
     return x
 
 
-def fit_model(turku: list[Page], wcxb: list[Page], cfg: Config) -> dict:
+def fit_model(sets: FitSets, cfg: Config) -> dict:
     """The ensemble of ``cfg.nets`` networks (same standardisation, different seeds); smoothing not tuned."""
-    Xt, yt, wt = _design(turku, cfg.turku_weight, cfg)
-    Xw, yw, ww = _design(wcxb, 1.0, cfg)
-    X, y, w = np.vstack([Xt, Xw]), np.concatenate([yt, yw]), np.concatenate([wt, ww])
+    parts = [_design(pages, weight, cfg) for pages, weight in (
+        (sets.turku, cfg.turku_weight), (sets.wcxb, 1.0), (sets.built, cfg.built_weight),
+        (sets.snippets, cfg.snippet_weight)) if pages]
+    X = np.vstack([x for x, _, _ in parts])
+    y = np.concatenate([y for _, y, _ in parts])
+    w = np.concatenate([w for _, _, w in parts])
     fitted = [fit_mlp(X, y, w, cfg.hidden, cfg.epochs, cfg.l2, seed=seed) for seed in range(cfg.nets)]
     return {
         "features": list(cfg.columns), "mean": fitted[0]["mean"], "std": fitted[0]["std"],
         "nets": [{k: n[k] for k in ("w1", "b1", "w2", "b2")} for n in fitted],
         "prior": float(np.average(y, weights=w)), "stay": 0.8, "threshold": 0.5, "prose_floor": PROSE_FLOOR,
-        "fit": {"turku_train_docs": len(turku), "wcxb_fit_pages": len(wcxb), "l2": cfg.l2, "hidden": cfg.hidden,
-                "epochs": cfg.epochs, "nets": cfg.nets, "turku_weight": cfg.turku_weight},
+        "fit": {"turku_train_docs": len(sets.turku), "wcxb_fit_pages": len(sets.wcxb),
+                "built_fit_pages": len(sets.built), "snippet_fit_pages": len(sets.snippets), "l2": cfg.l2,
+                "hidden": cfg.hidden, "epochs": cfg.epochs, "nets": cfg.nets, "turku_weight": cfg.turku_weight,
+                "built_weight": cfg.built_weight, "snippet_weight": cfg.snippet_weight},
     }
 
 
-def fit(turku: list[Page], wcxb: list[Page], cfg: Config, log: bool = True) -> dict:
-    """Fit on ``turku`` + ``wcxb`` pages; smoothing and threshold tuned on out-of-fold scores of the same pages.
+def fit(sets: FitSets, cfg: Config, log: bool = True) -> dict:
+    """Fit on ``sets``; smoothing and threshold tuned on out-of-fold scores of the same pages.
 
     A model scores the pages it was fitted on too confidently (in-sample tuning picks too
     little smoothing), so the HMM stay probability and the threshold are chosen on predictions
     of ``cfg.tune_folds`` models that each did not see the page. There are two settings, one
     per kind of page (:func:`is_layout_page`): rendered layouts (wcxb) are tuned for wcxb
-    shingle F1, flat extracted text (turku-en) for turku keep-class line F1 averaged per
+    shingle F1 (wcxb and the built pages), flat extracted text (turku) for keep-class line F1 averaged per
     document (pooled over lines, four long forum threads whose labels keep the posters'
     metadata would decide it alone). Their runs differ: a rendered page has 30-line menus,
     turku documents alternate within a few lines.
@@ -171,11 +238,9 @@ def fit(turku: list[Page], wcxb: list[Page], cfg: Config, log: bool = True) -> d
     k_folds = cfg.tune_folds
     folds = []
     for k in range(k_folds):
-        params_k = fit_model([p for p in turku if _fold(p.pid, k_folds, "tune") != k],
-                             [p for p in wcxb if _fold(p.pid, k_folds, "tune") != k], cfg)
-        folds.append((TextBoilerplateClassifier(params=params_k),
-                      [p for p in turku if _fold(p.pid, k_folds, "tune") == k and p.lines],
-                      [p for p in wcxb if _fold(p.pid, k_folds, "tune") == k and p.lines]))
+        params_k = fit_model(sets.subset(lambda p, k=k: _fold(_base_id(p), k_folds, "tune") != k), cfg)
+        test = sets.subset(lambda p, k=k: _fold(_base_id(p), k_folds, "tune") == k and bool(p.lines))
+        folds.append((TextBoilerplateClassifier(params=params_k), test.turku, test.wcxb + test.built))
     best_layout: tuple[float, float, float] | None = None
     best_flat: tuple[float, float, float] | None = None
     for stay in cfg.stays:
@@ -197,7 +262,7 @@ def fit(turku: list[Page], wcxb: list[Page], cfg: Config, log: bool = True) -> d
             if best_flat is None or t_score > best_flat[0]:
                 best_flat = (t_score, stay, thr)
     assert best_layout is not None and best_flat is not None
-    params = fit_model(turku, wcxb, cfg)
+    params = fit_model(sets, cfg)
     params["stay"], params["threshold"] = best_flat[1], best_flat[2]
     params["layout"] = {"stay": best_layout[1], "threshold": best_layout[2]}
     params["fit"]["oof_score"] = {"wcxb_layout": round(best_layout[0], 4), "turku_per_doc": round(best_flat[0], 4)}
@@ -214,17 +279,15 @@ def cross_validate(data: dict[str, list[Page]], cfg: Config, folds: int = 3,
 
     ``models``, when given, receives the out-of-fold model parameters of every fit page (by page id).
     """
-    turku = data["turku-train"]
-    wcxb = [p for p in data["wcxb"] if not held_out(p.pid)]
+    sets = fit_sets(data, load_multi(data["wcxb"]), cfg)
     pairs: list[tuple[str, str]] = []
     counts = np.zeros(3, dtype=np.int64)
     doc_f1s: list[float] = []
     for k in range(folds):
-        params = fit([p for p in turku if _fold(p.pid, folds) != k], [p for p in wcxb if _fold(p.pid, folds) != k],
-                     cfg, log=False)
+        params = fit(sets.subset(lambda p, k=k: _fold(_base_id(p), folds) != k), cfg, log=False)
         clf = TextBoilerplateClassifier(params=params)
-        test_w = [p for p in wcxb if _fold(p.pid, folds) == k]
-        test_t = [p for p in turku if _fold(p.pid, folds) == k]
+        test = sets.subset(lambda p, k=k: _fold(_base_id(p), folds) == k)
+        test_w, test_t = test.wcxb, test.turku
         if models is not None:
             models.update((p.pid, params) for p in test_w + test_t)
         pairs += [(p.gold, _main_text(p, clf.classify(p.lines))) for p in test_w]
@@ -250,9 +313,7 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")
         return
-    turku = data["turku-train"]
-    wcxb_fit = [p for p in data["wcxb"] if not held_out(p.pid)]
-    params = fit(turku, wcxb_fit, cfg)
+    params = fit(fit_sets(data, load_multi(data["wcxb"]), cfg), cfg)
     out.write_text(json.dumps(_round(params), separators=(",", ":")) + "\n")
     print({k: params[k] for k in ("stay", "threshold", "layout")}, params["fit"]["oof_score"])
 

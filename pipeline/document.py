@@ -166,6 +166,7 @@ class Document:
     clean_text_en: str = ""
     title_en: str | None = None  # the title block in English (the title is not part of clean_text)
     languages: dict[str, float] = field(default_factory=dict)
+    quality: list[str] = field(default_factory=list)  # e.g. "article_fallback" (see docs/output-format.md)
 
     def title_block(self) -> int | None:
         """Index of the block the boilerplate stage made the title, if any."""

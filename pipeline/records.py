@@ -70,6 +70,7 @@ def clean_record(doc: Document, config: Settings, when: str) -> dict[str, Any]:
         "text": doc.clean_text,
         "text_en": doc.clean_text_en,
         "languages": doc.languages,
+        **({"quality": list(doc.quality)} if doc.quality else {}),
         "segments": [
             {
                 "id": s.id,

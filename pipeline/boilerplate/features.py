@@ -26,11 +26,19 @@ from pipeline.document import Role
 from .lines import Line, norm_key
 from .phrases import match_chrome, match_chrome_many, switcher_many, to_chrome_keys
 
-_TOKEN_RE = re.compile(r"\w+")
+# scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): each of their
+# word characters is a token, so a Chinese or Japanese paragraph is long, not one giant "word"
+NO_SPACE_RANGES = ((0x0E00, 0x0F00), (0x1000, 0x10A0), (0x1780, 0x1800), (0x3040, 0x3100), (0x3400, 0x4DC0),
+                   (0x4E00, 0xA000), (0xF900, 0xFB00), (0xFF66, 0xFFA0), (0x20000, 0x40000))
+_NO_SPACE_CLASS = "".join(f"\\U{lo:08x}-\\U{hi - 1:08x}" for lo, hi in NO_SPACE_RANGES)
+TOKEN_RE = re.compile(f"(?=\\w)[{_NO_SPACE_CLASS}]|(?:(?![{_NO_SPACE_CLASS}])\\w)+")  # what a token is
+_WORD_CHAR_RE = re.compile(r"\w")
 _BULLETS = frozenset("•*+-–—·▪►»○◦●■□✓→>")
 _MENU_BULLETS = frozenset("•*+-·")  # a repeated short line starting with one of these is a menu item
-_END_PUNCT = frozenset('.!?。؟۔।:"”\')»')
-_SENT_END = frozenset(".!?؟۔।")
+# sentence terminals of every script the sites publish in: Latin, Arabic ؟, Urdu ۔, Bengali/Devanagari । ॥,
+# CJK 。！？, Armenian ։, Ethiopic ። , Myanmar ။, Thai ฯ is no terminal (abbreviation)
+_SENT_END = frozenset(".!?؟۔।॥。！？։።။")
+_END_PUNCT = frozenset(_SENT_END | frozenset(':"”\')»」』）'))
 _HEAD = 400  # characters of a line analysed; counts of longer lines are scaled from their head
 _DATE_MAX_CHARS = 64
 _KEY_MAX = 300  # lines up to this long are compared on a normalised key (and matched to phrases)
@@ -65,36 +73,31 @@ _STOPWORD_TEXT = (
     "او أو ثم كما بين از به با در که این آن را است برای تا یک هم بر شد می های خود نیز اما یا شده د په له "
     "چې او دا هغه ته کې سره یې شوي وه دي هم تر پر کے کی کا میں ہے اور سے کو نے پر یہ وہ ہیں تھا بھی ایک "
     "لیے এবং এই ও থেকে করে জন্য একটি না হয় তার যে সে এ করা হবে "
+    # de es fr pt it nl sv fi pl ru: the most frequent function words (prose is full of them in any
+    # language; a menu or a title has few)
+    "der die das und ist nicht ein eine einen dem den des mit von zu auf für sich auch als wie bei oder "
+    "wird werden sind wir ihr sie es aus nach noch über um wenn dass aber nur kann hat "
+    "el la los las un una unos del al y o que en es por para con se su sus lo como más pero le les ya "
+    "le la les un une des du de et est pas pour dans sur avec ce cette qui que ne au aux sont il elle ils nous vous "
+    "o os as um uma do da dos das em no na nos nas e que não com por para se mais ao "
+    "il lo gli le di da del della che e è per non con su sono un una dei delle nel alla "
+    "de het een en van is dat die niet op te zijn voor met als ook er maar aan bij om "
+    "och att det som en ett är på för med av den till har inte de var om jag kan så men ska "
+    "ja on ei että se oli ovat mutta kun myös tai jos hän ole niin kuin mitä sen vain "
+    "i w z na do nie się że to jest o jak a od po dla ale czy tak "
+    "и в не на что с по как это к а но из у за то же от для так он она они все "
 )
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
-@dataclass(slots=True)
-class LineInfo:
-    """Non-numeric facts about a line that role assignment needs after classification."""
-
-    chrome_role: Role | None
-    chrome_strength: int
-    switcher: str | None
-    is_date: bool
-    is_byline: bool
-    n_tokens: int
-    ends_punct: bool
-    dup: int
-    foreign: bool = False  # short line in another script / language than the page
-    stop_rate: float = 0.0  # share of stopword tokens: prose has many, menus and titles few
-    other_lang: bool = False  # Line.lang (from language ID) differs from the page's dominant language
-    glued: bool = False  # two or more lower→upper joins: link labels printed without spaces ("LatestPakistanTop")
-
-
 BASE_NAMES = (
     "log_tokens", "log_chars", "long", "end_punct", "sentences", "comma_rate", "stop_rate",
-    "title_rate", "upper_rate", "digit_rate", "bullet", "indent", "numbered", "log_dup",
+    "page_word_rate", "title_rate", "upper_rate", "digit_rate", "bullet", "indent", "numbered", "log_dup",
     "adj_dup", "chrome_strong", "chrome_weak", "switcher", "date", "byline", "separators",
     "url", "foreign_script", "foreign_lang", "glue", "alpha_rate", "rel_len", "title_like",
     "pos", "short_run",
 )
-_CTX_BASE = ("log_tokens", "end_punct", "stop_rate", "bullet", "log_dup", "chrome_strong",
+_CTX_BASE = ("log_tokens", "end_punct", "stop_rate", "page_word_rate", "bullet", "log_dup", "chrome_strong",
              "title_like", "indent", "short_run")
 EXTRA_NAMES = (
     "win_max_tokens", "doc_log_lines", "pos2", "indent_delta", "no_words", "doc_bullet_rate",
@@ -123,6 +126,7 @@ _COLUMN = {n: i for i, n in enumerate(FEATURE_NAMES)}
 # code-point flags
 _WORD, _UPPER, _LOWER, _DIGIT, _ALPHA, _SENT, _COMMA, _SEP, _DECIMAL = 1, 2, 4, 8, 16, 32, 64, 128, 256
 _END, _BULLET, _MENU_BULLET = 512, 1024, 2048  # line-final punctuation, bullet characters, menu bullets
+_NO_SPACE = 4096  # a script written without spaces: each word character is a token
 _SPACE = 32
 _SLASH = ord("/")
 _COPY = ord("©")
@@ -131,8 +135,10 @@ _COPY = ord("©")
 def _flags_of(c: str) -> tuple[int, int]:
     """(flags, script) of one character; the tables below hold this for every BMP code point."""
     f = 0
-    if _TOKEN_RE.match(c):
+    if _WORD_CHAR_RE.match(c):
         f |= _WORD
+    if any(lo <= ord(c) < hi for lo, hi in NO_SPACE_RANGES):
+        f |= _NO_SPACE
     if c.isupper():
         f |= _UPPER
     if c.islower():
@@ -143,7 +149,7 @@ def _flags_of(c: str) -> tuple[int, int]:
         f |= _ALPHA
     if c in _SENT_END:
         f |= _SENT
-    if c in ",،":
+    if c in ",،、，":
         f |= _COMMA
     if c in "|»·":
         f |= _SEP
@@ -176,7 +182,10 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     flags = (word * _WORD | mask(map(str.isupper, chars)) * _UPPER | mask(map(str.islower, chars)) * _LOWER
              | ((cps >= 48) & (cps <= 57)) * _DIGIT | alpha * _ALPHA
              | mask(map(str.isdecimal, chars)) * _DECIMAL).astype(np.uint16)
-    for chars_, bit in ((_SENT_END, _SENT), (",،", _COMMA), ("|»·", _SEP), (_END_PUNCT, _END), (_BULLETS, _BULLET),
+    for lo, hi in NO_SPACE_RANGES:
+        if lo < 0x10000:
+            flags[lo:hi] |= _NO_SPACE
+    for chars_, bit in ((_SENT_END, _SENT), (",،、，", _COMMA), ("|»·", _SEP), (_END_PUNCT, _END), (_BULLETS, _BULLET),
                         (_MENU_BULLETS, _MENU_BULLET)):
         for c in chars_:
             flags[ord(c)] |= bit
@@ -204,7 +213,7 @@ def is_date_line(text: str) -> bool:
     tokens, at most ``_DATE_MAX_CHARS`` characters, a number among them, and every token a
     number of up to four digits or a date word.
     """
-    toks = _TOKEN_RE.findall(text.lower())
+    toks = TOKEN_RE.findall(text.lower())
     numbers = sum(t.isdecimal() and len(t) <= 4 for t in toks)
     return (len(text) <= _DATE_MAX_CHARS and 0 < len(toks) <= 12 and numbers > 0
             and all((t.isdecimal() and len(t) <= 4) or t in _DATE_WORDS for t in toks))
@@ -244,6 +253,8 @@ def _nearest_distance(mask: np.ndarray, forward: bool) -> np.ndarray:
 
 
 _STOP, _DATEW, _MONTH = 1, 2, 4  # token classes
+_PAGE_WORDS = 24  # a page's function words: its most frequent tokens...
+_PAGE_WORD_MIN_COUNT = 3  # ...that occur at least this often
 _P = 1_000_003  # token hash: sum of lower-cased code point * P**position, modulo 2**64 (uint64 arithmetic)
 _P_INV = pow(_P, -1, 1 << 64)
 _POWERS: list[np.ndarray] = []
@@ -292,61 +303,72 @@ def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
     if len(astral):
         small = cp.copy()
         small[astral] = 0
-    fl, sc, low = flags_t[small], script_t[small], low_t[small]
+    flags, script, low = flags_t[small], script_t[small], low_t[small]
     for pos in astral.tolist():
         c = int(cp[pos])
-        fl[pos], sc[pos] = _flags_of(chr(c))
+        flags[pos], script[pos] = _flags_of(chr(c))
         low[pos] = c
     n = len(heads)
     lens = np.fromiter(map(len, heads), dtype=np.int64, count=n)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(lens[:-1] + 1, out=starts[1:])
-    word = (fl & _WORD).astype(bool)
-    ws = word.copy()
-    ws[1:] &= ~word[:-1]
-    upper = (fl & _UPPER).astype(bool)
+    word = (flags & _WORD).astype(bool)
+    no_space = (flags & _NO_SPACE).astype(bool) & word
+    # a token starts at a word character after a non-word one, and at every character of a no-space script
+    boundary = np.ones(len(cp), dtype=bool)  # boundary[i]: a token cannot continue from i-1 into i
+    boundary[1:] = ~word[:-1] | no_space[:-1] | no_space[1:]
+    word_start = word & boundary
+    upper = (flags & _UPPER).astype(bool)
     space = cp == _SPACE
-    nxt_space = np.zeros(len(cp), dtype=bool)
-    nxt_space[:-1] = space[1:]
+    space_next = np.zeros(len(cp), dtype=bool)
+    space_next[:-1] = space[1:]
     glue = np.zeros(len(cp), dtype=bool)
-    glue[:-1] = (fl[:-1] & _LOWER).astype(bool) & upper[1:]
+    glue[:-1] = (flags[:-1] & _LOWER).astype(bool) & upper[1:]
     slash = cp == _SLASH
     slash[1:] &= space[:-1]
-    slash &= nxt_space
+    slash &= space_next
     masks = np.stack([
-        ws, ws & upper, (fl & _DIGIT).astype(bool), (fl & _ALPHA).astype(bool),
-        (fl & _SENT).astype(bool) & nxt_space, (fl & _COMMA).astype(bool), (fl & _SEP).astype(bool) | slash,
-        glue, sc == 1, sc == 2, sc == 3, sc == 4, cp == _COPY, cp > 127,
+        word_start, word_start & upper, (flags & _DIGIT).astype(bool), (flags & _ALPHA).astype(bool),
+        (flags & _SENT).astype(bool) & space_next, (flags & _COMMA).astype(bool), (flags & _SEP).astype(bool) | slash,
+        glue, script == 1, script == 2, script == 3, script == 4, cp == _COPY, cp > 127,
     ])
     sums = np.add.reduceat(masks.view(np.uint8), starts, axis=1, dtype=np.int64)
     names = ("tokens", "caps", "digits", "alpha", "sent", "commas", "seps", "glue", "latin", "arabic",
              "bengali", "other", "copy", "nonascii")
     out = dict(zip(names, sums, strict=True))
-    tok_starts = np.flatnonzero(ws)
+    tok_starts = np.flatnonzero(word_start)
     n_tok = len(tok_starts)
-    tok_names = ("upper_words", "stop", "date_tokens", "numbers", "months")
+    tok_names = ("upper_words", "stop", "date_tokens", "numbers", "months", "page_words")
     if not n_tok:
         out.update((k, np.zeros(n, dtype=np.int64)) for k in tok_names)
     else:
         # per token: length, characters that are not upper case / not digits, hash of the lower-cased text
-        nxt_word = np.zeros(len(cp), dtype=bool)
-        nxt_word[:-1] = word[1:]
-        tok_ends = np.flatnonzero(word & ~nxt_word) + 1
+        continues = np.zeros(len(cp), dtype=bool)
+        continues[:-1] = word[1:] & ~boundary[1:]
+        tok_ends = np.flatnonzero(word & ~continues) + 1
         tok_len = tok_ends - tok_starts
-        counts = np.zeros((2, len(cp) + 1), dtype=np.int32)
-        np.cumsum(np.stack([word & ~upper, word & ~(fl & _DECIMAL).astype(bool)]), axis=1, out=counts[:, 1:])
-        not_upper, not_digit = counts[:, tok_ends] - counts[:, tok_starts]
+        cumulative = np.zeros((2, len(cp) + 1), dtype=np.int32)
+        np.cumsum(np.stack([word & ~upper, word & ~(flags & _DECIMAL).astype(bool)]), axis=1, out=cumulative[:, 1:])
+        not_upper, not_digit = cumulative[:, tok_ends] - cumulative[:, tok_starts]
         pw, ipw = _powers(len(cp))
         prefix_hash = np.zeros(len(cp) + 1, dtype=np.uint64)
         np.cumsum(low * pw[:len(cp)], out=prefix_hash[1:])
         tok_hash = (prefix_hash[tok_ends] - prefix_hash[tok_starts]) * ipw[tok_starts]
         hashes, bits = _vocabulary()
         at = np.minimum(np.searchsorted(hashes, tok_hash), len(hashes) - 1)
-        cls = np.where((hashes[at] == tok_hash) & (tok_len <= 16), bits[at], 0)
+        token_class = np.where((hashes[at] == tok_hash) & (tok_len <= 16), bits[at], 0)
         number = (not_digit == 0) & (tok_len <= 4)
-        per_line = np.zeros((5, n_tok + 1), dtype=np.int64)
-        np.cumsum(np.stack([(tok_len >= 2) & (not_upper == 0), cls & _STOP, ((cls & _DATEW) > 0) | number,
-                            number, cls & _MONTH]).astype(bool), axis=1, out=per_line[:, 1:])
+        # the page's own function words, in any language: its most frequent tokens (not numbers)
+        unique, inverse, count = np.unique(tok_hash, return_inverse=True, return_counts=True)
+        top = np.argsort(-count, kind="stable")[:_PAGE_WORDS]
+        is_top = np.zeros(len(unique), dtype=bool)
+        is_top[top[count[top] >= _PAGE_WORD_MIN_COUNT]] = True
+        page_word = is_top[inverse.reshape(-1)] & (not_digit > 0)
+        per_line = np.zeros((6, n_tok + 1), dtype=np.int64)
+        np.cumsum(np.stack([(tok_len >= 2) & (not_upper == 0), token_class & _STOP,
+                            ((token_class & _DATEW) > 0) | number, number, token_class & _MONTH,
+                            page_word]).astype(bool),
+                  axis=1, out=per_line[:, 1:])
         tok_off = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(out["tokens"], out=tok_off[1:])
         diff = per_line[:, tok_off[1:]] - per_line[:, tok_off[:-1]]
@@ -415,21 +437,34 @@ def _lines_matching(pattern: re.Pattern[str], heads: list[str], which: list[int]
     return [which[j] for j in np.unique(np.searchsorted(offsets, pos, side="right") - 1).tolist()]
 
 
-def _string_matches(texts: list[str], heads: list[str], keys: list[str], lines: list[Line], nt: np.ndarray
-                    ) -> tuple[list, list, np.ndarray, np.ndarray, np.ndarray]:
+@dataclass(slots=True)
+class _StringMatches:
+    """Per line, what string matching found (see :func:`_string_matches`)."""
+
+    role: list[Role | None]  # role of the chrome phrase
+    strength: np.ndarray  # 2 strong chrome phrase, 1 weak, 0 none
+    switcher: np.ndarray  # a language-switcher label
+    byline: np.ndarray
+    numbered: np.ndarray  # a numbered subhead ("1. ...", "iv) ...")
+    url: np.ndarray  # contains a URL or e-mail address
+
+
+def _string_matches(texts: list[str], heads: list[str], keys: list[str], lines: list[Line], n_tokens: np.ndarray
+                    ) -> _StringMatches:
     """Chrome phrases, switcher labels, bylines, numbered heads and URLs, per line."""
     n = len(texts)
-    nt_l = nt.tolist()
+    tokens = n_tokens.tolist()
     roles: list[tuple[Role | None, int]] = [(None, 0)] * n
     switcher: list[str | None] = [None] * n
-    short = [i for i in range(n) if nt_l[i] <= 40 and len(texts[i]) <= _KEY_MAX]
-    tiny = [i for i in short if nt_l[i] <= 6]
+    short = [i for i in range(n) if tokens[i] <= 40 and len(texts[i]) <= _KEY_MAX]
+    tiny = [i for i in short if tokens[i] <= 6]
     if short:
-        ck = to_chrome_keys([keys[i] for i in short])
-        for i, r in zip(short, match_chrome_many(ck, [nt_l[i] <= 8 for i in short]), strict=True):
+        chrome_keys = to_chrome_keys([keys[i] for i in short])
+        for i, r in zip(short, match_chrome_many(chrome_keys, [tokens[i] <= 8 for i in short]), strict=True):
             roles[i] = r
-        ck_of = dict(zip(short, ck, strict=True))
-        for i, code in zip(tiny, switcher_many([texts[i] for i in tiny], [ck_of[i] for i in tiny]), strict=True):
+        chrome_key_of = dict(zip(short, chrome_keys, strict=True))
+        for i, code in zip(tiny, switcher_many([texts[i] for i in tiny], [chrome_key_of[i] for i in tiny]),
+                           strict=True):
             switcher[i] = code
     for i in [i for i, ln in enumerate(lines) if ln.text_en]:
         if roles[i][1] == 0:
@@ -443,10 +478,13 @@ def _string_matches(texts: list[str], heads: list[str], keys: list[str], lines: 
     numbered[_lines_matching(_NUMBERED_LINE_RE, heads, maybe)] = True
     url = np.zeros(n, dtype=bool)
     url[_lines_matching(_URL_RE, heads, list(range(n)))] = True
-    return roles, switcher, byline, numbered, url
+    return _StringMatches(role=[r for r, _ in roles],
+                          strength=np.fromiter((s for _, s in roles), dtype=np.int64, count=n),
+                          switcher=np.fromiter((c is not None for c in switcher), dtype=bool, count=n),
+                          byline=byline, numbered=numbered, url=url)
 
 
-def _core(mass: np.ndarray) -> tuple[int, int]:
+def best_run(mass: np.ndarray) -> tuple[int, int]:
     """[a, b) maximising the sum of ``mass`` (maximum subarray from cumulative sums)."""
     c = np.concatenate(([0.0], np.cumsum(mass)))
     low = np.minimum.accumulate(c)
@@ -465,138 +503,139 @@ def _selection(columns: tuple[str, ...]) -> tuple[np.ndarray, bool]:
 
 
 @dataclass(slots=True)
-class LineArrays:
-    """The :class:`LineInfo` facts the classifier's rules use, one array per fact (for vectorised rules)."""
+class LineFacts:
+    """What the classifier's rules and role assignment need to know about each line, one entry per line.
 
-    n_tokens: np.ndarray
-    dup: np.ndarray
-    chrome_strength: np.ndarray
-    ends_punct: np.ndarray
-    switcher: np.ndarray
-    stop_rate: np.ndarray
-    other_lang: np.ndarray
-    glued: np.ndarray
-    bullet: np.ndarray  # starts with a bullet character (• * + - ·)
+    Built once per page by :func:`featurize` beside the feature matrix: the score rules read
+    whole columns at once, role assignment walks them line by line.
+    """
+
+    n_tokens: np.ndarray  # int: ``\w+`` tokens (a line longer than ``_HEAD`` characters: scaled from its head)
+    dup: np.ndarray  # int: occurrences of the line's normalised text in the page (site-repeated lines: >= 2)
+    chrome_role: list[Role | None]  # the role of the chrome phrase the line is or contains
+    chrome_strength: np.ndarray  # int: 2 a strong chrome phrase, 1 a weak one (an ordinary word), 0 none
+    switcher: np.ndarray  # bool: a language-switcher label ("English | دري | پښتو")
+    is_date: np.ndarray  # bool: only a date/time stamp (see :func:`is_date_line`)
+    is_byline: np.ndarray  # bool: starts like a byline ("By", "Written by", "بقلم", ...)
+    ends_punct: np.ndarray  # bool: ends with sentence or closing punctuation
+    stop_rate: np.ndarray  # float: share of stopword tokens: prose has many, menus and titles few
+    foreign: np.ndarray  # bool: a short line in another script / language than the page
+    other_lang: np.ndarray  # bool: ``Line.lang`` (from language ID) differs from the page's dominant language
+    glued: np.ndarray  # bool: two or more lower->upper joins, link labels without spaces ("LatestPakistanTop")
+    menu_bullet: np.ndarray  # bool: starts with a menu bullet character (• * + - ·)
+
+    def __len__(self) -> int:
+        return len(self.n_tokens)
 
     @classmethod
-    def empty(cls) -> LineArrays:
-        z = np.zeros(0, dtype=np.int64)
-        return cls(z, z, z, z.astype(bool), z.astype(bool), z.astype(np.float64), z.astype(bool), z.astype(bool),
-                   z.astype(bool))
+    def empty(cls) -> LineFacts:
+        ints, flags = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+        return cls(n_tokens=ints, dup=ints, chrome_role=[], chrome_strength=ints, switcher=flags, is_date=flags,
+                   is_byline=flags, ends_punct=flags, stop_rate=np.zeros(0), foreign=flags, other_lang=flags,
+                   glued=flags, menu_bullet=flags)
 
 
-def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tuple[np.ndarray, list[LineInfo]]:
-    """Feature matrix (n_lines x len(columns)) and per-line :class:`LineInfo`.
+def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tuple[np.ndarray, LineFacts]:
+    """Feature matrix (n_lines x len(columns)) and the page's :class:`LineFacts`.
 
     ``columns`` (a subset of ``FEATURE_NAMES``, for fitting experiments) defaults to all of them.
     """
-    X, infos, _ = featurize_arrays(lines, columns)
-    return X, infos
-
-
-def featurize_arrays(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES
-                     ) -> tuple[np.ndarray, list[LineInfo], LineArrays]:
-    """:func:`featurize` plus the same facts as arrays."""
     n = len(lines)
-    infos: list[LineInfo] = []
     sel, needs_page = _selection(tuple(columns))
     if n == 0:
-        return np.zeros((0, len(sel))), infos, LineArrays.empty()
+        return np.zeros((0, len(sel))), LineFacts.empty()
     texts = [ln.text for ln in lines]
     heads = [t if len(t) <= _HEAD else t[:_HEAD] for t in texts]
-    cc = _char_counts(heads)
-    nc = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    hl = cc["lens"]
-    tok_h = cc["tokens"]
-    nt = np.where(nc > hl, (tok_h * nc) // np.maximum(hl, 1) + 1, tok_h)
-    digits_h = cc["digits"]
+    counts = _char_counts(heads)
+    n_chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    head_chars = counts["lens"]
+    head_tokens = counts["tokens"]
+    n_tokens = np.where(n_chars > head_chars, (head_tokens * n_chars) // np.maximum(head_chars, 1) + 1, head_tokens)
     keys, nodigit_keys = _keys(texts)
-    counts = Counter(keys)
-    dup = np.fromiter(map(counts.__getitem__, keys), dtype=np.int64, count=n)
-    adj = np.zeros(n)
+    key_count = Counter(keys)
+    dup = np.fromiter(map(key_count.__getitem__, keys), dtype=np.int64, count=n)
+    adjacent_dup = np.zeros(n)
     if n > 1:
         same = np.fromiter(map(str.__eq__, keys[:-1], keys[1:]), dtype=bool, count=n - 1)
-        adj[:-1] = same
-        adj[1:] = np.maximum(adj[1:], same)
-    roles, switcher, byline_arr, numbered_arr, url_arr = _string_matches(texts, heads, keys, lines, nt)
-    numbers = cc["numbers"]
-    date_arr = (nt <= 12) & (nc <= _DATE_MAX_CHARS) & (numbers > 0) & (cc["date_tokens"] == tok_h)
-    has_date_arr = date_arr | ((nt <= 25) & (numbers > 0) & (cc["months"] > 0))
-    strength = np.fromiter((r[1] for r in roles), dtype=np.int64, count=n)
-    sw_arr = np.fromiter((c is not None for c in switcher), dtype=bool, count=n)
+        adjacent_dup[:-1] = same
+        adjacent_dup[1:] = np.maximum(adjacent_dup[1:], same)
+    matches = _string_matches(texts, heads, keys, lines, n_tokens)
+    numbers = counts["numbers"]
+    is_date = ((n_tokens <= 12) & (n_chars <= _DATE_MAX_CHARS) & (numbers > 0)
+               & (counts["date_tokens"] == head_tokens))
+    has_date = is_date | ((n_tokens <= 25) & (numbers > 0) & (counts["months"] > 0))
 
-    ntf = nt.astype(np.float64)
-    tok_safe = np.maximum(tok_h, 1).astype(np.float64)
+    n_tokens_f = n_tokens.astype(np.float64)
+    head_tokens_safe = np.maximum(head_tokens, 1).astype(np.float64)
     last = np.frombuffer("".join([t[-1] if t else " " for t in texts]).encode("utf-32-le", "surrogatepass"),
                          dtype=np.uint32)
     last_flags = _flags_at(last)
     ends = (last_flags & _END) > 0
     sent_end = (last_flags & _SENT) > 0
-    title = cc["caps"] / tok_safe
-    upper = cc["upper_words"] / tok_safe
-    stop = cc["stop"] / tok_safe
-    first, second = cc["first"], cc["second"]
-    first_flags = _flags_at(first)
-    bullet = ((first_flags & _BULLET) > 0) & ((hl == 1) | (second == _SPACE))
+    title = counts["caps"] / head_tokens_safe
+    upper = counts["upper_words"] / head_tokens_safe
+    stop = counts["stop"] / head_tokens_safe
+    first_flags = _flags_at(counts["first"])
+    bullet = ((first_flags & _BULLET) > 0) & ((head_chars == 1) | (counts["second"] == _SPACE))
     indent = np.fromiter((ln.indent for ln in lines), dtype=np.float64, count=n)
-    letters_by_script = np.column_stack([cc["latin"], cc["arabic"], cc["bengali"], cc["other"]])
+    letters_by_script = np.column_stack([counts["latin"], counts["arabic"], counts["bengali"], counts["other"]])
     letters = letters_by_script.sum(axis=1)
     script = np.where(letters > 0, letters_by_script.argmax(axis=1) + 1, 0)
-    doc_script = int(letters_by_script.sum(axis=0).argmax()) + 1
-    lang_w: Counter[str] = Counter()
-    for ln, lt in zip(lines, letters.tolist(), strict=True):
+    page_script = int(letters_by_script.sum(axis=0).argmax()) + 1
+    letters_by_lang: Counter[str] = Counter()
+    for ln, n_letters in zip(lines, letters.tolist(), strict=True):
         if ln.lang:
-            lang_w[ln.lang] += lt
-    doc_lang = lang_w.most_common(1)[0][0] if lang_w else None
-    weight_short = np.where(ntf < 15, 1.0, 0.5)
-    foreign_script = np.where((letters > 0) & (script != doc_script), weight_short, 0.0)
-    if doc_lang:
-        other_lang = np.fromiter((bool(ln.lang) and ln.lang != doc_lang for ln in lines), dtype=bool, count=n)
+            letters_by_lang[ln.lang] += n_letters
+    page_lang = letters_by_lang.most_common(1)[0][0] if letters_by_lang else None
+    weight_short = np.where(n_tokens_f < 15, 1.0, 0.5)
+    foreign_script = np.where((letters > 0) & (script != page_script), weight_short, 0.0)
+    if page_lang:
+        other_lang = np.fromiter((bool(ln.lang) and ln.lang != page_lang for ln in lines), dtype=bool, count=n)
         foreign_lang = np.where(other_lang, weight_short, 0.0)
     else:
         foreign_lang = np.zeros(n)
-    title_like = (ntf >= 3) & (ntf <= 20) & ~ends & (title >= 0.6)
-    log_t = np.log1p(ntf)
-    short = log_t < math.log1p(6)
+    title_like = (n_tokens_f >= 3) & (n_tokens_f <= 20) & ~ends & (title >= 0.6)
+    log_tokens = np.log1p(n_tokens_f)
+    short = log_tokens < math.log1p(6)
     short_run = np.where(short, np.log1p(_run_lengths(short)), 0.0)
     pos = np.arange(n) / max(n - 1, 1)
-    ind8 = np.minimum(indent, 40) / 8.0
+    indent8 = np.minimum(indent, 40) / 8.0
     base = np.column_stack([
-        log_t, np.log1p(nc), ntf >= 25, ends, np.log1p(cc["sent"] + sent_end), cc["commas"] / tok_safe,
-        stop, title, upper, digits_h / np.maximum(hl, 1), bullet, ind8, numbered_arr,
-        np.log(dup), adj, strength == 2, strength == 1, sw_arr, date_arr, byline_arr,
-        np.minimum(cc["seps"], 5), url_arr, foreign_script, foreign_lang, np.minimum(cc["glue"], 4),
-        letters / np.maximum(hl, 1), nc / nc.max(), title_like, pos, short_run,
+        log_tokens, np.log1p(n_chars), n_tokens_f >= 25, ends, np.log1p(counts["sent"] + sent_end),
+        counts["commas"] / head_tokens_safe, stop, counts["page_words"] / head_tokens_safe, title, upper,
+        counts["digits"] / np.maximum(head_chars, 1),
+        bullet, indent8, matches.numbered, np.log(dup), adjacent_dup, matches.strength == 2, matches.strength == 1,
+        matches.switcher, is_date, matches.byline, np.minimum(counts["seps"], 5), matches.url, foreign_script,
+        foreign_lang, np.minimum(counts["glue"], 4), letters / np.maximum(head_chars, 1), n_chars / n_chars.max(),
+        title_like, pos, short_run,
     ]).astype(np.float64)
-    ctx = base[:, _CTX_IDX]
-    prev = np.vstack([np.zeros((1, ctx.shape[1])), ctx[:-1]])
-    nxt = np.vstack([ctx[1:], np.zeros((1, ctx.shape[1]))])
-    win = _window_mean(ctx, 3)
-    pad = np.concatenate((np.zeros(2), log_t, np.zeros(2)))
-    win_max = np.max(np.lib.stride_tricks.sliding_window_view(pad, 5), axis=1)
+    context = base[:, _CTX_IDX]
+    prev = np.vstack([np.zeros((1, context.shape[1])), context[:-1]])
+    nxt = np.vstack([context[1:], np.zeros((1, context.shape[1]))])
+    win = _window_mean(context, 3)
+    padded = np.concatenate((np.zeros(2), log_tokens, np.zeros(2)))
+    win_max = np.max(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=1)
     extra = np.column_stack([
-        win_max, np.full(n, np.log1p(n) / 6.0), (pos - 0.5) ** 2, ind8 - np.median(ind8), log_t == 0,
-        np.full(n, bullet.mean()), np.full(n, float((indent > 0).mean())), np.full(n, log_t.mean()),
+        win_max, np.full(n, np.log1p(n) / 6.0), (pos - 0.5) ** 2, indent8 - np.median(indent8), log_tokens == 0,
+        np.full(n, bullet.mean()), np.full(n, float((indent > 0).mean())), np.full(n, log_tokens.mean()),
         np.full(n, base[:, 2].mean()),
     ])
     cols = [np.ones((n, 1)), base, prev, nxt, win, extra]
     if needs_page:
-        cols.append(_page_columns(texts, keys, nodigit_keys, ntf, ends, stop, indent, has_date_arr, cc, last,
-                                 first_flags))
+        cols.append(_page_columns(texts, keys, nodigit_keys, n_tokens_f, ends, stop, indent, has_date, counts, last,
+                                  first_flags))
     X = np.hstack(cols)[:, sel]  # the page-context columns come last in FEATURE_NAMES
-    foreign = ((ntf <= 8) & ((foreign_script > 0) | (foreign_lang > 0))).tolist()
-    other = foreign_lang > 0
-    glued = cc["glue"] >= 2
-    infos = [LineInfo(role, st, sw, d, b, k, e, u, f, s, o, g) for (role, st), sw, d, b, k, e, u, f, s, o, g in zip(
-        roles, switcher, date_arr.tolist(), byline_arr.tolist(), nt.tolist(), ends.tolist(), dup.tolist(), foreign,
-        stop.tolist(), other.tolist(), glued.tolist(), strict=True)]
-    arrays = LineArrays(nt, dup, strength, ends, sw_arr, stop, other, glued, (first_flags & _MENU_BULLET) > 0)
-    return X, infos, arrays
+    facts = LineFacts(
+        n_tokens=n_tokens, dup=dup, chrome_role=matches.role, chrome_strength=matches.strength,
+        switcher=matches.switcher, is_date=is_date, is_byline=matches.byline, ends_punct=ends, stop_rate=stop,
+        foreign=(n_tokens_f <= 8) & ((foreign_script > 0) | (foreign_lang > 0)), other_lang=foreign_lang > 0,
+        glued=counts["glue"] >= 2, menu_bullet=(first_flags & _MENU_BULLET) > 0)
+    return X, facts
 
 
-def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], ntf: np.ndarray, ends: np.ndarray,
-                 stop: np.ndarray, indent: np.ndarray, has_date: np.ndarray, cc: dict[str, np.ndarray],
-                 last: np.ndarray, first_flags: np.ndarray) -> np.ndarray:
+def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_tokens: np.ndarray, ends: np.ndarray,
+                  stop: np.ndarray, indent: np.ndarray, has_date: np.ndarray, counts: dict[str, np.ndarray],
+                  last: np.ndarray, first_flags: np.ndarray) -> np.ndarray:
     """The ``PAGE_NAMES`` columns: line-shape extras, indentation relative to the article's, position
     relative to the page's prose (its densest stretch, the nearest prose line above and below) and
     templated neighbours (same text but digits, same start)."""
@@ -604,18 +643,18 @@ def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], ntf: np
     ellipsis = last == 0x2026
     for i in np.flatnonzero(last == 46).tolist():
         ellipsis[i] = texts[i].endswith("...")
-    copyright_ = cc["copy"] > 0
+    copyright_ = counts["copy"] > 0
     starts_lower = (first_flags & _LOWER) > 0
     ends_colon = last == 58
-    tot = ntf.sum()
-    cum = np.cumsum(ntf) - ntf
-    tok_pos = cum / max(tot, 1.0)
+    page_tokens = n_tokens.sum()
+    tokens_before = np.cumsum(n_tokens) - n_tokens
+    tok_pos = tokens_before / max(page_tokens, 1.0)
     # the indent most article tokens sit at
-    prose = (ntf >= 12) & ends & (stop >= 0.2)
-    w = np.where(prose, ntf, 0.0)
-    if w.sum() > 0:
-        ind_int = indent.astype(np.int64)
-        mode = int(np.bincount(ind_int, weights=w).argmax())
+    prose = (n_tokens >= 12) & ends & (stop >= 0.2)
+    prose_weight = np.where(prose, n_tokens, 0.0)
+    if prose_weight.sum() > 0:
+        indent_int = indent.astype(np.int64)
+        mode = int(np.bincount(indent_int, weights=prose_weight).argmax())
     else:
         mode = int(np.median(indent))
     main_indent = indent == mode
@@ -625,25 +664,25 @@ def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], ntf: np
     d_prev = np.log1p(np.minimum(_nearest_distance(prose, False), 50))
     d_next = np.log1p(np.minimum(_nearest_distance(prose, True), 50))
     # the article core: the stretch of lines with the most prose tokens net of a cost per other line
-    mass = np.where(prose, ntf, -np.minimum(ntf, 10) - 2.0)
-    a, b = _core(mass)
+    mass = np.where(prose, n_tokens, -np.minimum(n_tokens, 10) - 2.0)
+    a, b = best_run(mass)
     idx = np.arange(n)
     in_core = (idx >= a) & (idx < b)
     dist = np.where(idx < a, a - idx, np.where(idx >= b, idx - b + 1, 0))
     core_dist = np.log1p(np.minimum(dist, 100))
-    cum_after = np.cumsum(ntf)
-    core_lo = cum[a] if a < n else tot
-    core_hi = cum_after[b - 1] if b > 0 else 0.0
-    tok_dist = np.where(idx < a, core_lo - cum_after, np.where(idx >= b, cum - core_hi, 0.0))
+    tokens_through = np.cumsum(n_tokens)
+    core_lo = tokens_before[a] if a < n else page_tokens
+    core_hi = tokens_through[b - 1] if b > 0 else 0.0
+    tok_dist = np.where(idx < a, core_lo - tokens_through, np.where(idx >= b, tokens_before - core_hi, 0.0))
     core_tok_dist = np.log1p(np.maximum(tok_dist, 0.0)) / 5.0
-    win10_long = _window_mean((ntf >= 25).astype(np.float64), 10)
-    rel_tokens = ntf / max(ntf.max(), 1.0)
+    win10_long = _window_mean((n_tokens >= 25).astype(np.float64), 10)
+    rel_tokens = n_tokens / max(n_tokens.max(), 1.0)
     # templated lines: the same text but for its numbers ("Gym in 08004", "Gym in 08007"), or the same start
-    c1 = Counter(nodigit)
-    dup_nodigit = np.fromiter(map(c1.__getitem__, nodigit), dtype=np.float64, count=n)
+    nodigit_count = Counter(nodigit)
+    dup_nodigit = np.fromiter(map(nodigit_count.__getitem__, nodigit), dtype=np.float64, count=n)
     prefix = [k[:_PREFIX_CHARS] for k in keys]
-    c2 = Counter(prefix)
-    prefix_dup = np.fromiter(map(c2.__getitem__, prefix), dtype=np.float64, count=n)
+    prefix_count = Counter(prefix)
+    prefix_dup = np.fromiter(map(prefix_count.__getitem__, prefix), dtype=np.float64, count=n)
     same_prev = np.zeros(n, dtype=bool)
     if n > 1:
         same_prev[1:] = np.fromiter(map(str.__eq__, prefix[1:], prefix[:-1]), dtype=bool, count=n - 1)

@@ -15,12 +15,12 @@ from functools import cache
 
 import numpy as np
 
-from pipeline.document import Alternate, BlockEvidence, Metadata, Role
+from pipeline.document import Alternate, BlockEvidence, Metadata
 
-from .features import LineInfo
+from .features import LineFacts
 from .lines import Line
 from .markup import read_html
-from .roles import assign_roles
+from .roles import Roles, assign_roles
 from .text_classifier import TextBoilerplateClassifier
 
 ALIGN_MIN = 0.5  # a rendered line is trafilatura content when half its tokens align
@@ -39,7 +39,7 @@ class HtmlExtraction:
 
     text: str
     lines: list[Line]
-    roles: list[tuple[Role, float]]
+    roles: Roles
     metadata: Metadata = field(default_factory=Metadata)
     alternates: list[Alternate] = field(default_factory=list)
 
@@ -64,7 +64,7 @@ def _isolated(spans: list[tuple[int, int] | None], keep: np.ndarray, i: int, gap
     return not (near_prev or near_next) and (prev_end is not None or next_start is not None)
 
 
-def _grow(keep: np.ndarray, post: np.ndarray, infos: list[LineInfo], threshold: float) -> None:
+def _grow(keep: np.ndarray, post: np.ndarray, facts: LineFacts, threshold: float) -> None:
     """Extend kept runs (in place) over neighbouring lines the text model is sure are content.
 
     trafilatura sometimes stops short of the article's end or drops a list or a table inside
@@ -72,8 +72,7 @@ def _grow(keep: np.ndarray, post: np.ndarray, infos: list[LineInfo], threshold: 
     phrase) joins it, and so may its own neighbour.
     """
     n = len(keep)
-    cand = (post >= threshold) & np.fromiter(
-        (i.chrome_strength == 0 and not i.switcher for i in infos), dtype=bool, count=n)
+    cand = (post >= threshold) & (facts.chrome_strength == 0) & ~facts.switcher
     changed = True
     while changed:
         changed = False
@@ -84,7 +83,7 @@ def _grow(keep: np.ndarray, post: np.ndarray, infos: list[LineInfo], threshold: 
 
 def label_lines(lines: list[Line], evidence: Sequence[BlockEvidence], extracted: bool, title: str | None,
                 clf: TextBoilerplateClassifier, *, rescue: float = RESCUE_MIN, veto: float = VETO_MAX,
-                isolated_gap: int = ISOLATED_GAP, grow: float = GROW_MIN) -> list[tuple[Role, float]]:
+                isolated_gap: int = ISOLATED_GAP, grow: float = GROW_MIN) -> Roles:
     """Roles of rendered lines given the markup's *evidence* (one per line, see :mod:`.markup`).
 
     *extracted*: trafilatura found main text; if not, the text classifier decides alone.
@@ -93,30 +92,29 @@ def label_lines(lines: list[Line], evidence: Sequence[BlockEvidence], extracted:
     captions = [e.caption for e in evidence]
     if not extracted:  # trafilatura found nothing: the text model decides alone
         return clf.classify(lines, title=title, captions=captions)
-    post, infos = clf.smoothed(lines)
+    post, facts = clf.smoothed(lines)
     frac = np.array([e.extracted_share for e in evidence])
     spans = [e.extracted_span for e in evidence]
     keep = frac >= ALIGN_MIN
     if isolated_gap >= 0:
-        for i, info in enumerate(infos):
-            if keep[i] and info.n_tokens < ISOLATED_MAX_TOKENS and _isolated(spans, keep, i, isolated_gap):
+        for i in range(len(lines)):
+            if keep[i] and facts.n_tokens[i] < ISOLATED_MAX_TOKENS and _isolated(spans, keep, i, isolated_gap):
                 keep[i] = False
     aligned_keep = keep.copy()
     n = len(lines)
-    for i, info in enumerate(infos):
-        if not keep[i] and post[i] >= rescue and info.n_tokens >= RESCUE_TOKENS and info.dup == 1:
+    n_tokens, strength = facts.n_tokens.tolist(), facts.chrome_strength.tolist()
+    for i in range(n):
+        if not keep[i] and post[i] >= rescue and n_tokens[i] >= RESCUE_TOKENS and facts.dup[i] == 1:
             keep[i] = True
-        elif keep[i] and ((info.chrome_strength == 2 and info.n_tokens <= 20) or (
-                post[i] < veto and info.n_tokens < VETO_TOKENS and not (info.ends_punct and info.n_tokens >= 15)
+        elif keep[i] and ((strength[i] == 2 and n_tokens[i] <= 20) or (
+                post[i] < veto and n_tokens[i] < VETO_TOKENS and not (facts.ends_punct[i] and n_tokens[i] >= 15)
                 # a line inside the extracted block (both neighbours extracted) is left alone
                 and not (0 < i < n - 1 and aligned_keep[i - 1] and aligned_keep[i + 1]))):
             keep[i] = False
-    _grow(keep, post, infos, grow)
+    _grow(keep, post, facts, grow)
     conf = np.where(keep, np.maximum(post, 0.5 + 0.5 * frac), np.minimum(post, 1 - 0.5 * frac))
-    for i, info in enumerate(infos):
-        if info.switcher:
-            keep[i] = False
-    return assign_roles(lines, infos, keep, conf, title, captions)
+    keep &= ~facts.switcher
+    return assign_roles(lines, facts, keep, conf, title, captions)
 
 
 def extract_html(html: str | bytes, url: str | None = None,
@@ -130,5 +128,5 @@ def extract_html(html: str | bytes, url: str | None = None,
     page = read_html(html, url)
     clf = classifier or default_classifier()
     roles = label_lines(page.lines, page.evidence, page.page.extracted, page.page.metadata.title, clf) \
-        if page.lines else []
+        if page.lines else Roles()
     return HtmlExtraction(page.text, page.lines, roles, page.page.metadata, page.page.alternates)

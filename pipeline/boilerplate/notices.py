@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from .features import LineInfo
+from .features import LineFacts
 from .lines import Line, hinted_matches
 
 _NOTICE_RE = re.compile("|".join((
@@ -69,7 +69,7 @@ def line_is_notice(line: Line) -> bool:
     return is_notice(line.text) or (line.text_en is not None and is_notice(line.text_en))
 
 
-def edge_notices(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> list[int]:
+def edge_notices(lines: list[Line], facts: LineFacts, keep: np.ndarray) -> list[int]:
     """Kept lines that are notices before the first or after the last kept prose line.
 
     Prose here is a kept line of at least ``CORE_MIN_TOKENS`` tokens that is not a notice.
@@ -83,11 +83,11 @@ def edge_notices(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> 
 
     def check(i: int) -> bool:
         if i not in notice:
-            notice[i] = infos[i].n_tokens <= NOTICE_MAX_TOKENS and line_is_notice(lines[i])
+            notice[i] = facts.n_tokens[i] <= NOTICE_MAX_TOKENS and line_is_notice(lines[i])
         return notice[i]
 
-    first = next((i for i in kept if infos[i].n_tokens >= CORE_MIN_TOKENS and not check(i)), None)
+    first = next((i for i in kept if facts.n_tokens[i] >= CORE_MIN_TOKENS and not check(i)), None)
     if first is None:  # no ordinary prose at all: nothing bounds an article, leave it alone
         return []
-    last = next(i for i in reversed(kept) if infos[i].n_tokens >= CORE_MIN_TOKENS and not check(i))
+    last = next(i for i in reversed(kept) if facts.n_tokens[i] >= CORE_MIN_TOKENS and not check(i))
     return [i for i in kept if (i < first or i > last) and check(i)]

@@ -129,6 +129,47 @@ _PHRASES: dict[Role, tuple[str, ...]] = {
     ),
 }
 
+# Consent, cookie, paywall and subscription banners, in the languages the sites and the dev data
+# use (en de es fr fi sv, ar fa/prs ps ur bn): whole lines, and fragments that mark a short line
+# wherever they occur in it (see _CONTAINS). Only multi-word or unambiguous fragments: a recipe
+# for cookies must not become chrome.
+_CONSENT = (
+    "we use cookies", "this website uses cookies", "this site uses cookies", "uses cookies to",
+    "accept all cookies", "accept cookies", "reject all cookies", "manage cookies", "cookie settings",
+    "cookie preferences", "manage consent", "manage your consent", "consent preferences", "privacy settings",
+    "by continuing to use this site you agree", "by continuing to browse",
+    "wir verwenden cookies", "wir nutzen cookies", "diese website verwendet cookies", "verwendet cookies",
+    "alle cookies akzeptieren", "cookies akzeptieren", "cookie einstellungen", "datenschutzeinstellungen",
+    "utilizamos cookies", "usamos cookies", "este sitio web utiliza cookies", "esta web utiliza cookies",
+    "aceptar todas las cookies", "aceptar cookies", "configuración de cookies", "política de cookies",
+    "nous utilisons des cookies", "ce site utilise des cookies", "accepter tous les cookies", "tout accepter",
+    "paramètres des cookies", "gérer les cookies", "politique de cookies",
+    "käytämme evästeitä", "hyväksy evästeet", "hyväksy kaikki evästeet", "evästeasetukset",
+    "vi använder cookies", "godkänn cookies", "acceptera alla cookies", "cookie inställningar",
+    "نستخدم ملفات تعريف الارتباط", "ملفات تعريف الارتباط", "قبول جميع ملفات", "سياسة ملفات تعريف",
+    "ما از کوکی ها استفاده می کنیم", "از کوکی ها استفاده", "پذیرفتن کوکی ها", "تنظیمات کوکی",
+    "موږ کوکیز کاروو", "د کوکیز", "ہم کوکیز استعمال کرتے ہیں", "کوکیز قبول کریں", "کوکیز استعمال",
+    "আমরা কুকি ব্যবহার করি", "কুকি ব্যবহার", "সব কুকি গ্রহণ করুন", "কুকি নীতি",
+)
+_PAYWALL = (
+    "subscribe to continue reading", "to continue reading", "subscribe to read", "subscribers only",
+    "for subscribers", "already a subscriber", "already subscribed", "become a subscriber", "subscribe now",
+    "start your subscription", "this article is for subscribers", "exclusive to subscribers",
+    "jetzt abonnieren", "abo abschließen", "bereits abonnent", "nur für abonnenten", "weiterlesen mit",
+    "suscríbete", "hazte suscriptor", "exclusivo para suscriptores", "ya soy suscriptor",
+    "abonnez vous", "réservé aux abonnés", "déjà abonné", "article réservé",
+    "tilaa nyt", "vain tilaajille", "jo tilaaja", "prenumerera nu", "för prenumeranter", "redan prenumerant",
+    "اشترك الآن", "للمشتركين فقط", "اشترك للمتابعة", "مشترک شوید", "اشتراک ویژه", "ویژه مشترکین",
+    "ګډون وکړئ", "سبسکرائب کریں", "صرف سبسکرائبرز", "সাবস্ক্রাইব করুন", "শুধু গ্রাহকদের জন্য",
+)
+# ...of which these are words a news sentence may use ("Google uses cookies to track"): whole lines only
+_CONSENT_LINE_ONLY = frozenset(("uses cookies to", "accept cookies", "privacy settings", "verwendet cookies",
+                                "aceptar cookies", "از کوکی ها استفاده", "کوکیز استعمال", "কুকি ব্যবহার",
+                                "for subscribers", "to continue reading", "subscribe now", "tilaa nyt",
+                                "ملفات تعريف الارتباط", "د کوکیز"))
+_PHRASES[Role.BOILERPLATE] += _CONSENT
+_PHRASES[Role.LOGIN] += _PAYWALL
+
 # Single words distinctive enough to count as strong chrome on a line of their own.
 _STRONG_WORDS = frozenset(
     chrome_key(w)
@@ -150,6 +191,8 @@ _CONTAINS = tuple(
         ("نشانی ایمیل شما منتشر نخواهد شد", Role.COMMENTS),
         ("ای میل ایڈریس شائع نہیں", Role.COMMENTS),
         ("ইমেল ঠিকানা প্রকাশ করা হবে না", Role.COMMENTS),
+        *((p, Role.BOILERPLATE) for p in _CONSENT if len(chrome_key(p)) >= 12 and p not in _CONSENT_LINE_ONLY),
+        *((p, Role.LOGIN) for p in _PAYWALL if len(chrome_key(p)) >= 12 and p not in _CONSENT_LINE_ONLY),
     )
 )
 

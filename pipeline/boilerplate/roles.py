@@ -15,35 +15,84 @@ import numpy as np
 from pipeline.document import Role
 
 from .captions import CAPTION_MAX_TOKENS, credit_lines
-from .features import LineInfo
+from .features import LineFacts, best_run
 from .lines import Line, norm_words
 from .notices import edge_notices, line_is_notice
 
 _SECTION_ROLES = frozenset({Role.RELATED, Role.COMMENTS, Role.FOOTER, Role.LOGIN})
 _TITLE_LOOKBACK = 6
 
+# Quality flag of a page whose body is the fallback run (see :func:`article_fallback`)
+ARTICLE_FALLBACK = "article_fallback"
+FALLBACK_MIN_PROSE_CHARS = 200  # a page with this much sentence text never ends with an empty body
+FALLBACK_PROSE_TOKENS = 10  # a sentence line: this many tokens, ending with a terminal of any script...
+FALLBACK_PARAGRAPH_TOKENS = 40  # ...or this many, however it ends (a paragraph glued to a credit line)
 
-def _name_like(line: Line, info: LineInfo) -> bool:
+
+class Roles(list[tuple[Role, float]]):
+    """One (role, confidence) per line, and the page's quality flags (``ARTICLE_FALLBACK``)."""
+
+    __slots__ = ("quality",)
+
+    def __init__(self, items: Sequence[tuple[Role, float]] = (), quality: tuple[str, ...] = ()) -> None:
+        super().__init__(items)
+        self.quality = quality
+
+
+def _sentence_lines(facts: LineFacts) -> np.ndarray:
+    long = facts.n_tokens >= FALLBACK_PARAGRAPH_TOKENS
+    return ((facts.n_tokens >= FALLBACK_PROSE_TOKENS) & facts.ends_punct) | long
+
+
+def needs_fallback(lines: list[Line], facts: LineFacts, main: np.ndarray) -> bool:
+    """No line is main content, yet the page holds at least ``FALLBACK_MIN_PROSE_CHARS`` of sentences."""
+    if main.any():
+        return False
+    prose = np.flatnonzero(_sentence_lines(facts)).tolist()
+    return sum(len(lines[i].text) for i in prose) >= FALLBACK_MIN_PROSE_CHARS
+
+
+def article_fallback(facts: LineFacts, post: np.ndarray) -> np.ndarray:
+    """The most article-like run of lines, for a page where the classifier kept nothing.
+
+    A page with real prose must not end with an empty body (the classifier can be wrong about
+    a whole page: an unfamiliar language, a layout unlike any it was fitted on). The run is
+    the stretch maximising the tokens of its candidate lines (no strong chrome, switcher,
+    date or byline; at least 3 tokens), weighted up for sentence lines and by the model's
+    P(content), minus a cost per other line. Candidate lines in the run are kept.
+    """
+    candidate = ((facts.n_tokens >= 3) & (facts.chrome_strength < 2) & ~facts.switcher & ~facts.is_date
+                 & ~facts.is_byline)
+    if not candidate.any():
+        candidate = facts.n_tokens >= 1
+    weight = (0.25 + post) * np.where(_sentence_lines(facts), 2.0, 1.0)
+    mass = np.where(candidate, facts.n_tokens * weight, -2.0 - np.minimum(facts.n_tokens, 10))
+    start, end = best_run(mass)
+    run = np.zeros(len(candidate), dtype=bool)
+    run[start:end] = True
+    return run & candidate
+
+
+def _name_like(line: Line, facts: LineFacts, i: int) -> bool:
     """A bare author name: 2-4 capitalised words, no sentence punctuation."""
     words = line.text.split()
-    return (2 <= len(words) <= 4 and not info.ends_punct and info.chrome_strength == 0
-            and all(w[:1].isupper() for w in words) and not info.is_date)
+    return (2 <= len(words) <= 4 and not facts.ends_punct[i] and facts.chrome_strength[i] == 0
+            and all(w[:1].isupper() for w in words) and not facts.is_date[i])
 
 
-def _body_start(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> int | None:
-    for i, (info, k) in enumerate(zip(infos, keep, strict=True)):
-        if k and ((info.n_tokens >= 12 and info.ends_punct) or info.n_tokens >= 25):
-            return i
-    return None
+def _body_start(facts: LineFacts, keep: np.ndarray) -> int | None:
+    """The first kept line that reads as a body paragraph."""
+    body = keep & (((facts.n_tokens >= 12) & facts.ends_punct) | (facts.n_tokens >= 25))
+    return int(np.argmax(body)) if body.any() else None
 
 
-def find_title(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
+def find_title(lines: list[Line], facts: LineFacts, keep: np.ndarray,
                title: str | None = None) -> tuple[int | None, list[int]]:
     """Index of the title line and of byline lines between it and the body (or None, [])."""
     if title:
         key = norm_words(title)
         if key:
-            start = _body_start(lines, infos, keep)
+            start = _body_start(facts, keep)
             best = None
             for i, ln in enumerate(lines):
                 if start is not None and i > start:
@@ -52,25 +101,25 @@ def find_title(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
                 # a line inside the title, or the title with a little more ("Title | Site"); a
                 # paragraph that merely quotes the title is not it
                 if k == key or (len(k) > 10 and (k in key or (key in k and len(k) <= 2 * len(key)))
-                                and infos[i].n_tokens >= 2):
+                                and facts.n_tokens[i] >= 2):
                     best = i  # the last occurrence before the body is the h1
             if best is not None:
                 return best, []
-    start = _body_start(lines, infos, keep)
+    start = _body_start(facts, keep)
     if start is None:
         return None, []
     bylines: list[int] = []
     name: int | None = None  # a bare name right above the body: the byline if a title is found above it
     for i in range(start - 1, max(-1, start - 1 - _TITLE_LOOKBACK), -1):
-        ln, info = lines[i], infos[i]
-        if info.is_byline or (_name_like(ln, info) and not keep[i] and not bylines and info.dup == 1):
+        ln, dup, n_tokens = lines[i], facts.dup[i], facts.n_tokens[i]
+        if facts.is_byline[i] or (_name_like(ln, facts, i) and not keep[i] and not bylines and dup == 1):
             bylines.append(i)
             continue
-        if (info.chrome_strength or info.switcher or info.is_date or info.n_tokens < 2
-                or ln.text[:1] in "•*+" or info.dup > 2):
+        if (facts.chrome_strength[i] or facts.switcher[i] or facts.is_date[i] or n_tokens < 2
+                or ln.text[:1] in "•*+" or dup > 2):
             continue
-        if info.n_tokens <= 30 and not (info.ends_punct and ln.text.rstrip()[-1:] == "."):
-            if name is None and not bylines and info.dup == 1 and _name_like(ln, info):
+        if n_tokens <= 30 and not (facts.ends_punct[i] and ln.text.rstrip()[-1:] == "."):
+            if name is None and not bylines and dup == 1 and _name_like(ln, facts, i):
                 name = i
                 continue
             return i, bylines + ([name] if name is not None else [])
@@ -87,11 +136,11 @@ RULE_CONFIDENCE = 0.9
 DATE_TABLE_RUN = 3  # this many kept date-like lines in a row are a table (of dates, figures), not a stamp
 
 
-def _prose(info: LineInfo) -> bool:
-    return info.n_tokens >= 20 and info.ends_punct and info.dup == 1
+def _prose(facts: LineFacts) -> np.ndarray:
+    return (facts.n_tokens >= 20) & facts.ends_punct & (facts.dup == 1)
 
 
-def apply_list_rules(lines: list[Line], infos: list[LineInfo], keep: np.ndarray) -> None:
+def apply_list_rules(lines: list[Line], facts: LineFacts, keep: np.ndarray) -> None:
     """Drop (in place) link lists the model let through.
 
     Under a "Related posts"/"Leave a reply" header, everything up to the next prose
@@ -99,36 +148,43 @@ def apply_list_rules(lines: list[Line], infos: list[LineInfo], keep: np.ndarray)
     listing of other articles.
     """
     n = len(lines)
+    if n == 0:
+        return
+    prose = _prose(facts).tolist()
+    # date stamps within +-6 lines (a page shorter than the window: numpy centres the window on the
+    # window, not on the page, hence the cut)
+    near_dates = np.convolve(facts.is_date.astype(np.int32), np.ones(13, dtype=np.int32), mode="same")[:n]
+    # a "Related posts" / "Leave a reply" header starts a list; prose ends it
+    header = ((facts.chrome_strength == 2) & (facts.n_tokens <= 8) & (facts.dup <= LIST_HEADER_MAX_DUP)
+              & np.fromiter((r in _LIST_HEADERS for r in facts.chrome_role), dtype=bool, count=n)).tolist()
+    listing = ((near_dates >= 2) & ~facts.ends_punct & (facts.n_tokens < 25)).tolist()
     in_list = False
-    dates = np.array([i.is_date for i in infos], dtype=np.int32)
-    near = np.convolve(dates, np.ones(13, dtype=np.int32), mode="same") if n else dates
-    for i, info in enumerate(infos):
-        if (info.chrome_strength == 2 and info.chrome_role in _LIST_HEADERS and info.n_tokens <= 8
-                and info.dup <= LIST_HEADER_MAX_DUP):
+    for i in range(n):
+        if header[i]:
             in_list = True
             continue
-        if _prose(info):
+        if prose[i]:
             in_list = False
             continue
-        if in_list or (near[i] >= 2 and not info.ends_punct and info.n_tokens < 25):
+        if in_list or listing[i]:
             keep[i] = False
     # a unique short line between two kept paragraphs is a subheading
+    subheading = ((facts.n_tokens >= 1) & (facts.n_tokens <= 15) & (facts.dup == 1) & (facts.chrome_strength == 0)
+                  & ~facts.switcher & ~facts.is_date & ~facts.foreign).tolist()
+    n_tokens = facts.n_tokens.tolist()
     for i in range(1, n - 1):
-        info = infos[i]
-        if (not keep[i] and keep[i - 1] and keep[i + 1] and 1 <= info.n_tokens <= 15 and info.dup == 1
-                and not info.chrome_strength and not info.switcher and not info.is_date and not info.foreign
-                and lines[i].text[:1] not in "•*+-·" and _prose(infos[i - 1]) and infos[i + 1].n_tokens >= 12):
+        if (not keep[i] and keep[i - 1] and keep[i + 1] and subheading[i]
+                and lines[i].text[:1] not in "•*+-·" and prose[i - 1] and n_tokens[i + 1] >= 12):
             keep[i] = True
 
 
-def _captions(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
+def _captions(lines: list[Line], facts: LineFacts, keep: np.ndarray,
               marked: Sequence[bool] | None) -> np.ndarray:
     """Caption lines: marked by the markup (HTML), or kept lines worded as a photo credit
     (in the original or, for a translated line, in its English); never a line of more than
     ``CAPTION_MAX_TOKENS`` tokens, strong chrome or a switcher label."""
     n = len(lines)
-    eligible = np.fromiter((i.n_tokens <= CAPTION_MAX_TOKENS and i.chrome_strength < 2 and not i.switcher
-                            for i in infos), dtype=bool, count=n)
+    eligible = (facts.n_tokens <= CAPTION_MAX_TOKENS) & (facts.chrome_strength < 2) & ~facts.switcher
     cap = np.zeros(n, dtype=bool) if marked is None else np.array(marked, dtype=bool) & eligible
     check = np.flatnonzero(keep & eligible & ~cap).tolist()
     texts = [lines[i].text for i in check] + [lines[i].text_en or "" for i in check]
@@ -138,30 +194,41 @@ def _captions(lines: list[Line], infos: list[LineInfo], keep: np.ndarray,
     return cap
 
 
-def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, post: np.ndarray,
-                 title: str | None = None, captions: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
+def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np.ndarray,
+                 title: str | None = None, captions: Sequence[bool] | None = None) -> Roles:
     """One (role, confidence) per line; confidence is the smoothed P(role is right side).
 
     Captions (``captions`` marks those the HTML markup names, see :mod:`.captions`) and
     editorial notices at the article's edges (see :mod:`.notices`) leave ``keep`` (in place)
-    first, so they can be neither the title nor the body.
+    first, so they can be neither the title nor the body. When that leaves no body on a page
+    with real prose, :func:`article_fallback` gives one and the result carries the quality
+    flag ``ARTICLE_FALLBACK``.
     """
     n = len(lines)
-    out: list[tuple[Role, float]] = []
-    cap = _captions(lines, infos, keep, captions)
+    out = Roles()
+    cap = _captions(lines, facts, keep, captions)
     keep &= ~cap
-    notices = set(edge_notices(lines, infos, keep))
+    notices = set(edge_notices(lines, facts, keep))
     keep[list(notices)] = False
-    title_idx, bylines = find_title(lines, infos, keep, title)
+    title_idx, bylines = find_title(lines, facts, keep, title)
+    not_body = facts.is_date | facts.is_byline  # kept, these are DATE / BYLINE lines
+    not_body[bylines] = True
+    if title_idx is not None:
+        not_body[title_idx] = True
+    if n and needs_fallback(lines, facts, keep & ~not_body):
+        keep |= article_fallback(facts, post) & ~not_body
+        out.quality = (ARTICLE_FALLBACK,)
     by = set(bylines)
-    kept_dates = np.fromiter((i.is_date for i in infos), dtype=bool, count=n) & keep
+    kept_dates = facts.is_date & keep
     table = np.zeros(n, dtype=bool)
     if kept_dates.any():
         run_id = np.cumsum(np.concatenate(([True], kept_dates[1:] != kept_dates[:-1])))
         table = kept_dates & (np.bincount(run_id)[run_id] >= DATE_TABLE_RUN)
     section: Role | None = None
+    n_tokens, dup, strength = facts.n_tokens.tolist(), facts.dup.tolist(), facts.chrome_strength.tolist()
+    is_date, is_byline = facts.is_date.tolist(), facts.is_byline.tolist()
+    ends_punct, switcher = facts.ends_punct.tolist(), facts.switcher.tolist()
     for i in range(n):
-        info = infos[i]
         p = float(post[i])
         if i == title_idx:
             out.append((Role.TITLE, max(p, 0.5)))
@@ -169,11 +236,11 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
             continue
         if keep[i]:
             section = None
-            if info.is_date and not table[i]:
+            if is_date[i] and not table[i]:
                 out.append((Role.DATE, p))
-            elif info.is_byline or i in by:
+            elif is_byline[i] or i in by:
                 out.append((Role.BYLINE, p))
-            elif (info.n_tokens <= 15 and not info.ends_punct and title_idx is not None
+            elif (n_tokens[i] <= 15 and not ends_punct[i] and title_idx is not None
                   and i > title_idx):
                 out.append((Role.HEADING, p))
             else:
@@ -184,20 +251,20 @@ def assign_roles(lines: list[Line], infos: list[LineInfo], keep: np.ndarray, pos
             role, q = Role.CAPTION, max(q, RULE_CONFIDENCE)
         elif i in notices:
             role, q = Role.NOTICE, max(q, RULE_CONFIDENCE)
-        elif info.switcher:
+        elif switcher[i]:
             role = Role.LANGUAGE_SWITCHER
-        elif info.chrome_role is not None:
-            role = info.chrome_role
+        elif facts.chrome_role[i] is not None:
+            role = facts.chrome_role[i]
             # a strong section header lends its role to the run below; other chrome ends it
-            section = role if (role in _SECTION_ROLES and info.chrome_strength == 2) else None
-        elif info.is_byline or i in by or (
-                info.dup == 1 and 0 < i < n - 1 and (keep[i - 1] or keep[i + 1]) and _name_like(lines[i], info)):
+            section = role if (role in _SECTION_ROLES and strength[i] == 2) else None
+        elif is_byline[i] or i in by or (
+                dup[i] == 1 and 0 < i < n - 1 and (keep[i - 1] or keep[i + 1]) and _name_like(lines[i], facts, i)):
             role = Role.BYLINE
-        elif info.is_date:
+        elif is_date[i]:
             role = Role.DATE
         elif section is not None:
             role = section
-        elif lines[i].text[:1] in "•*+-" or info.n_tokens <= 6 or info.dup > 1:
+        elif lines[i].text[:1] in "•*+-" or n_tokens[i] <= 6 or dup[i] > 1:
             role = Role.NAVIGATION
         elif line_is_notice(lines[i]):  # dropped by the model already: the wording names its role
             role = Role.NOTICE

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from pipeline.document import Role
-
-from .features import LineArrays, LineInfo, featurize_arrays
+from .features import LineFacts, featurize
 from .lines import Line
-from .roles import apply_list_rules, assign_roles
+from .roles import Roles, apply_list_rules, assign_roles
 from .smoothing import forward_backward
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
@@ -46,18 +43,18 @@ def is_layout_page(lines: Sequence[Line]) -> bool:
     return bool(lines) and sum(ln.indent > 0 for ln in lines) >= LAYOUT_MIN_INDENTED * len(lines)
 
 
-def _strong_chrome(f: LineArrays) -> np.ndarray:
+def _strong_chrome(f: LineFacts) -> np.ndarray:
     """Switcher labels and strong chrome phrases in lines of at most 20 tokens."""
     return f.switcher | ((f.chrome_strength == 2) & (f.n_tokens <= 20))
 
 
-def _long_unique_sentence(f: LineArrays) -> np.ndarray:
+def _long_unique_sentence(f: LineFacts) -> np.ndarray:
     return (f.n_tokens >= PROSE_MIN_TOKENS) & f.ends_punct & (f.dup == 1) & (f.chrome_strength == 0)
 
 
-def _menu_shaped(f: LineArrays) -> np.ndarray:
+def _menu_shaped(f: LineFacts) -> np.ndarray:
     """Repeated short bullet items, and glued link labels ("LatestPakistanTop News")."""
-    return ((f.n_tokens <= 6) & (f.dup >= 2) & f.bullet) | ((f.n_tokens <= 8) & ~f.ends_punct & f.glued)
+    return ((f.n_tokens <= 6) & (f.dup >= 2) & f.menu_bullet) | ((f.n_tokens <= 8) & ~f.ends_punct & f.glued)
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +62,7 @@ def _default_params() -> dict[str, Any]:
     return json.loads(WEIGHTS_PATH.read_text())
 
 
-def _continue_article(f: LineArrays, keep: np.ndarray) -> None:
+def _continue_article(f: LineFacts, keep: np.ndarray) -> None:
     """Keep sentence-like lines that directly follow kept content.
 
     The model learns that the end of a page is chrome (position features), so the last
@@ -121,7 +118,7 @@ class TextBoilerplateClassifier:
         p = params if params is not None else _default_params()
         self.features = tuple(p["features"])
         try:
-            featurize_arrays([], self.features)
+            featurize([], self.features)
         except ValueError as exc:
             raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
         self.net = _Ensemble(p)
@@ -135,34 +132,32 @@ class TextBoilerplateClassifier:
         self.prose_floor = float(p.get("prose_floor", 0.0))
 
     def content_probability(self, lines: list[Line], repeated: Sequence[bool] | None = None
-                            ) -> tuple[np.ndarray, list[LineInfo]]:
+                            ) -> tuple[np.ndarray, LineFacts]:
         """Unsmoothed P(main content) per line, with strong chrome / switchers capped.
 
         *repeated* flags lines the page's site repeats across its pages (host memory): they
         count as duplicated lines for every rule, and their score is capped.
         """
-        p, infos, _ = self._scores(lines, repeated)
-        return p, infos
+        return self._scores(lines, repeated)
 
-    def _scores(self, lines: list[Line], repeated: Sequence[bool] | None
-                ) -> tuple[np.ndarray, list[LineInfo], LineArrays]:
-        X, infos, f = featurize_arrays(lines, self.features)
-        if not infos:
-            return np.zeros(0), infos, f
+    def _scores(self, lines: list[Line], repeated: Sequence[bool] | None) -> tuple[np.ndarray, LineFacts]:
+        X, f = featurize(lines, self.features)
+        if not len(f):
+            return np.zeros(0), f
         if repeated is not None:
             rep = np.asarray(repeated, dtype=bool)
-            infos = [replace(info, dup=max(info.dup, 2)) if flag else info
-                     for info, flag in zip(infos, repeated, strict=True)]
             f.dup = np.where(rep, np.maximum(f.dup, 2), f.dup)
         p = self._rules(self.net(X), f)
-        # a short line in another language than the page (Line.lang from language ID): the dev
-        # data has no language tags, so this prior is a rule, not a learned weight
-        p = np.where(f.other_lang & (f.n_tokens <= 8), p * FOREIGN_SHORT_FACTOR, p)
+        # a short line in another language than the page (Line.lang from language ID), or an
+        # unpunctuated one in another script: the dev data has no language tags and few mixed-script
+        # pages, so this prior is a rule, not a learned weight
+        foreign = (f.other_lang & (f.n_tokens <= 8)) | (f.foreign & ~f.ends_punct)
+        p = np.where(foreign, p * FOREIGN_SHORT_FACTOR, p)
         if repeated is not None:
             p = np.where(rep, np.minimum(p, HOST_REPEATED_CAP), p)
-        return p, infos, f
+        return p, f
 
-    def _rules(self, p: np.ndarray, f: LineArrays) -> np.ndarray:
+    def _rules(self, p: np.ndarray, f: LineFacts) -> np.ndarray:
         """Strong chrome, switcher labels and menu-shaped lines capped; prose floored."""
         capped = _strong_chrome(f) | _menu_shaped(f)
         p = np.where(capped, np.minimum(p, _CHROME_CAP), p)
@@ -173,22 +168,21 @@ class TextBoilerplateClassifier:
         return p
 
     def smoothed(self, lines: list[Line], repeated: Sequence[bool] | None = None
-                 ) -> tuple[np.ndarray, list[LineInfo]]:
-        """Smoothed P(main content) per line."""
-        p, infos, _ = self._smoothed(lines, repeated, is_layout_page(lines))
-        return p, infos
+                 ) -> tuple[np.ndarray, LineFacts]:
+        """Smoothed P(main content) per line, and the facts the role rules need."""
+        return self._smoothed(lines, repeated, is_layout_page(lines))
 
     def _smoothed(self, lines: list[Line], repeated: Sequence[bool] | None, layout: bool
-                  ) -> tuple[np.ndarray, list[LineInfo], LineArrays]:
+                  ) -> tuple[np.ndarray, LineFacts]:
         """``layout``: the page is a rendered layout (:func:`is_layout_page`), smoothed as one."""
-        p, infos, f = self._scores(lines, repeated)
+        p, f = self._scores(lines, repeated)
         if self.smooth and len(p):
             p = forward_backward(p, self.layout_stay if layout else self.stay, self.prior)
-        return p, infos, f
+        return p, f
 
     def classify(self, lines: list[Line], host: str | None = None, *,
                  title: str | None = None, repeated: Sequence[bool] | None = None,
-                 captions: Sequence[bool] | None = None) -> list[tuple[Role, float]]:
+                 captions: Sequence[bool] | None = None) -> Roles:
         """One (role, confidence) per line.
 
         ``host`` names the page's site (for logs); ``title``, when known (HTML metadata), pins
@@ -196,11 +190,11 @@ class TextBoilerplateClassifier:
         :mod:`.host_memory`); ``captions`` marks lines the HTML markup names as captions.
         """
         layout = is_layout_page(lines)
-        post, infos, f = self._smoothed(lines, repeated, layout)
+        post, f = self._smoothed(lines, repeated, layout)
         keep = post >= (self.layout_threshold if layout else self.threshold)
         if self.prose_floor:
             keep |= (post >= PROSE_KEEP_MIN) & _long_unique_sentence(f)
         keep &= ~_strong_chrome(f)
         _continue_article(f, keep)
-        apply_list_rules(lines, infos, keep)
-        return assign_roles(lines, infos, keep, post, title, captions)
+        apply_list_rules(lines, f, keep)
+        return assign_roles(lines, f, keep, post, title, captions)

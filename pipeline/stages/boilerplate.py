@@ -89,6 +89,7 @@ class BoilerplateStep(Step):
             raise ValueError("HTML blocks without the layout stage's evidence")
         lines = [Line(start=b.start, end=b.end, text=b.text, indent=b.indent) for b in doc.blocks]
         roles = label_lines(lines, evidence, markup.extracted, markup.metadata.title, self.classifier)
+        doc.quality = list(roles.quality)
         for block, (role, score), flag in zip(doc.blocks, roles, repeated or [False] * len(roles), strict=True):
             if flag and role.is_main:  # the site repeats it on its other pages: chrome trafilatura kept
                 role, score = Role.BOILERPLATE, min(score or 0.0, HOST_REPEATED_SCORE)
@@ -110,6 +111,7 @@ class BoilerplateStep(Step):
             for block, segments in zip(doc.blocks, by_block, strict=True)
         ]
         roles = self.classifier.classify(lines, site, repeated=repeated)
+        doc.quality = list(roles.quality)
         for block, (role, score) in zip(doc.blocks, roles, strict=True):
             block.role, block.role_score = role, round(float(score), 4)
 

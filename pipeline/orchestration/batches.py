@@ -56,6 +56,7 @@ def plan_batches(candidates: list[Candidate], settings: Settings, run: str) -> t
             f"{human_bytes(sum(c.size for c in b))}, {_short_key(b[0].key)}…",
             "keys": [c.key for c in b],
             "sizes": [c.size for c in b],
+            "etags": [c.etag for c in b],
         }
         for i, b in enumerate(kept)
     ]
@@ -112,6 +113,7 @@ def process_batch(
     report = runner.run(items, manifest_key=manifest_key)
     if not report.completed:
         raise StoreError(f"batch {batch['index']} incomplete: {report.error}")
+    _record_in_index(stores, settings, batch, items, report.outcomes)
     return {
         "index": batch["index"],
         "label": batch.get("label", ""),
@@ -121,3 +123,20 @@ def process_batch(
         **report.results(len(items)),
         "pipeline": pipeline_info(settings),
     }
+
+
+_INDEX_OUTCOME = {"written": "clean", "failed": "failed", "skipped": "kept"}
+
+
+def _record_in_index(
+    stores: Stores, settings: Settings, batch: Mapping[str, Any], items: list[InputItem], done: list[Outcome]
+) -> None:
+    """This batch's delta of the discovery index: its keys that now have an outcome."""
+    if "etags" not in batch:  # a plan from before the index: the next rebuild covers it
+        return
+    from pipeline.orchestration.index import delta_entries, write_delta
+
+    key_for = {item.uri: key for item, key in zip(items, batch["keys"], strict=True)}
+    statuses = {key_for[o.uri]: _INDEX_OUTCOME[o.status] for o in done if o.uri in key_for}
+    entries = delta_entries(batch["keys"], batch["etags"], batch["sizes"], statuses)
+    write_delta(stores.output, settings.orchestration.landing_prefix, batch["run"], int(batch["index"]), entries)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from pipeline.inputs import InputItem, object_uri
 from pipeline.orchestration.discovery import Candidate
 from pipeline.orchestration.settings import JSON, Stores
-from pipeline.outputs import batch_manifest_key
+from pipeline.outputs import batch_manifest_key, dataset_part_key, record_key
 from pipeline.records import pipeline_info
 from pipeline.runner import Outcome, Runner
 from pipeline.settings import Settings
@@ -113,6 +114,7 @@ def process_batch(
     report = runner.run(items, manifest_key=manifest_key)
     if not report.completed:
         raise StoreError(f"batch {batch['index']} incomplete: {report.error}")
+    _write_dataset_part(stores.output, batch, report.outcomes)
     _record_in_index(stores, settings, batch, items, report.outcomes)
     return {
         "index": batch["index"],
@@ -140,3 +142,16 @@ def _record_in_index(
     statuses = {key_for[o.uri]: _INDEX_OUTCOME[o.status] for o in done if o.uri in key_for}
     entries = delta_entries(batch["keys"], batch["etags"], batch["sizes"], statuses)
     write_delta(stores.output, settings.orchestration.landing_prefix, batch["run"], int(batch["index"]), entries)
+
+
+def _write_dataset_part(output: Store, batch: Mapping[str, Any], done: list[Outcome]) -> None:
+    """The records this batch wrote, appended to the Parquet dataset (one part per batch)."""
+    written = [o.doc_id for o in done if o.status == "written"]
+    if not written:
+        return
+    from pipeline.datasets import parquet_bytes
+
+    records = [json.loads(output.get(record_key(doc_id))) for doc_id in written]
+    output.put(
+        dataset_part_key(batch["run"], int(batch["index"])), parquet_bytes(records), "application/vnd.apache.parquet"
+    )

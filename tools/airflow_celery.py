@@ -107,6 +107,8 @@ class Component:
     stop_signal: int = signal.SIGTERM
     grace: float = 20.0
     tier: int = 0  # stopped by descending tier: workers, then Airflow's services, then the stores
+    essential: bool = True  # whether the deployment stops when it exits (a lost worker is survivable)
+    reported: bool = False
 
     @property
     def pid(self) -> int:
@@ -149,6 +151,7 @@ class Stack:
         stop_signal: int = signal.SIGTERM,
         grace: float = 20.0,
         tier: int = 0,
+        essential: bool = True,
     ) -> Component:
         with open(self.logs / f"{name}.log", "ab") as log:
             proc = subprocess.Popen(
@@ -161,17 +164,21 @@ class Stack:
                 start_new_session=True,  # setsid: the session holds everything it starts
                 user=user,
             )
-        component = Component(name, proc, stop_signal, grace, tier)
+        component = Component(name, proc, stop_signal, grace, tier, essential)
         self.components.append(component)
         return component
 
     def check(self) -> None:
-        """Raise when a component has exited (they all run until stopped)."""
+        """Raise when an essential component has exited; report a lost worker once and go on
+        (its tasks are retried on the others, as in any Celery deployment)."""
         for component in self.components:
-            if component.proc.poll() is not None:
-                raise SystemExit(
-                    f"{component.name} exited ({component.proc.returncode}); see {self.logs / component.name}.log"
-                )
+            if component.proc.poll() is None or component.reported:
+                continue
+            message = f"{component.name} exited ({component.proc.returncode}); see {self.logs / component.name}.log"
+            if component.essential:
+                raise SystemExit(message)
+            component.reported = True
+            print(message, file=sys.stderr, flush=True)
 
     def stop(self) -> None:
         for tier in sorted({c.tier for c in self.components}, reverse=True):
@@ -294,7 +301,7 @@ def jwt_secret(home: Path) -> str:
     """One JWT secret shared by the API server and the workers (their task tokens), kept in *home*."""
     path = home / "jwt_secret"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
+        path.write_text(secrets.token_urlsafe(64))  # ≥ 64 bytes: HS512 wants no fewer
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -312,6 +319,9 @@ def celery_environment(
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(args.worker_concurrency),
             "AIRFLOW__API_AUTH__JWT_SECRET": jwt_secret(home),
             "AIRFLOW__API__WORKERS": "1",
+            # Free ports for the log servers: the defaults (8793, 8794) may be taken by another Airflow.
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+            "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
             # How long a task may go without a heartbeat (a killed worker) before the scheduler
             # fails it and, retries permitting, queues it again for another worker.
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": str(args.heartbeat_timeout),
@@ -342,7 +352,7 @@ def start_airflow(stack: Stack, env: dict[str, str], args: argparse.Namespace) -
         # shared local log folder); --concurrency comes from AIRFLOW__CELERY__WORKER_CONCURRENCY.
         command += ["--pid", str(Path(env["AIRFLOW_HOME"]) / f"{name}.pid"), "--skip-serve-logs"]
         # A warm shutdown waits for running tasks; give them a while before SIGKILL.
-        component = stack.start(name, command, worker_env, grace=args.worker_grace, tier=2)
+        component = stack.start(name, command, worker_env, grace=args.worker_grace, tier=2, essential=False)
         workers[name] = {"pid": component.pid, "queues": queues.split(",")}
     return workers
 

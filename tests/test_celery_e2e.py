@@ -152,6 +152,9 @@ def celery_deployment(seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathF
         str(HEARTBEAT_TIMEOUT),
         "--worker-grace",
         "10",
+        # worker1 may die holding a task it received but had not started: requeue it soon.
+        "--queued-timeout",
+        "90",
     ]
     started = time.monotonic()
     proc = subprocess.Popen(

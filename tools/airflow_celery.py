@@ -326,6 +326,10 @@ def celery_environment(
             # fails it and, retries permitting, queues it again for another worker.
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": str(args.heartbeat_timeout),
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+            # A task a dead worker had received but not started stays "queued" (its message sits
+            # unacknowledged in Redis): after this many seconds the scheduler queues it again.
+            "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": str(args.queued_timeout),
+            "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT_CHECK_INTERVAL": str(max(5, min(120, args.queued_timeout // 4))),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), base.get("PYTHONPATH")])),
         }
     )
@@ -373,6 +377,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=60,
         help="seconds without a task heartbeat before a task on a lost worker is failed and retried "
         "(Airflow's default is 300; default here 60)",
+    )
+    parser.add_argument(
+        "--queued-timeout",
+        type=int,
+        default=600,
+        help="seconds a task may stay queued (e.g. received by a worker that then died) before it is "
+        "queued again (Airflow's default, 600)",
     )
     parser.add_argument("--worker-grace", type=float, default=60, help="seconds a stopping worker may finish tasks")
     parser.add_argument("--postgres-bin", help="PostgreSQL's bin directory (default: newest /usr/lib/postgresql/*)")

@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 # venv, every `docpipe` start would otherwise compile ~700 modules again (seconds).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: bootstrap system-packages setup setup-runtime run test lint bench airflow clean
+.PHONY: bootstrap system-packages setup setup-runtime run test lint bench airflow airflow-celery clean
 
 # Bootstrap: a plain venv with uv pinned inside it (uv is also in the lock's dev group at the
 # same version, so later syncs keep it).
@@ -50,6 +50,11 @@ lint: setup
 # Local Airflow (no Docker): SeaweedFS + airflow standalone with the DAGs, pool and connection.
 airflow: setup
 	$(VENV)/bin/python tools/airflow_local.py --seed
+
+# The CeleryExecutor deployment of docker-compose.yml without Docker: PostgreSQL, Redis, the API
+# server, scheduler, DAG processor, triggerer, two Celery workers and SeaweedFS, all on loopback.
+airflow-celery: setup
+	$(VENV)/bin/python tools/airflow_celery.py --seed
 
 bench: setup
 	$(VENV)/bin/python bench/run_all.py

@@ -21,6 +21,7 @@ COMMANDS = [
     ["translation_bench.py", "--quick"],
     ["viewer_bench.py"],
     ["throughput.py"],
+    ["capacity.py"],
 ]
 
 

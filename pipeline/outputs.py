@@ -9,6 +9,10 @@ orchestration package and ``verify`` — so the layout is decided in one place::
     runs/<run_id>.json              a run's manifest, written last
     runs/<run>/batch-NNNN.json      an orchestrated run's batch manifests
     state/hosts/<host>.json         per-site line memory (boilerplate), shared by every worker
+    state/discovery/<landing>/index.json.gz       discovery index of one landing prefix
+    state/discovery/<landing>/deltas/<run>-NNNN.json   what one batch added to it
+    datasets/records/date=YYYY-MM-DD/run=<run>/part-NNNNN.parquet   a batch's written records
+                                    (Parquet, pipeline/datasets.py; orchestrated runs only)
 
 The contract: every input has exactly one outcome, in ``clean/`` or in ``errors/``. Writes
 keep it crash-safe: the ``.txt`` goes before the ``.json`` (the ``.json`` is what marks a
@@ -18,6 +22,7 @@ leaves at worst an orphan ``.txt`` or both outcomes, and the next run repairs ei
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -30,8 +35,8 @@ from pipeline.store import ObjectInfo, ObjectNotFound, Store
 
 JSON = dict[str, Any]
 
-CLEAN, ERRORS, RUNS, STATE = "clean", "errors", "runs", "state"
-AREAS = (CLEAN, ERRORS, RUNS, STATE)
+CLEAN, ERRORS, RUNS, STATE, DATASETS = "clean", "errors", "runs", "state", "datasets"
+AREAS = (CLEAN, ERRORS, RUNS, STATE, DATASETS)
 """Top-level folders docpipe writes; an input prefix must not overlap any of them (the per-site
 memory under ``state/`` would otherwise be taken for input documents)."""
 HOST_MEMORY_PREFIX = f"{STATE}/hosts/"
@@ -64,6 +69,33 @@ def batch_manifests_prefix(run_id: str) -> str:
 def batch_manifest_key(run_id: str, index: int) -> str:
     """Stable across a batch's retries, so a retry overwrites its own manifest."""
     return f"{batch_manifests_prefix(run_id)}/batch-{index:04d}.json"
+
+
+def discovery_prefix(landing_prefix: str) -> str:
+    """The discovery index's folder for one landing prefix (a hash: prefixes may hold any byte)."""
+    return f"{STATE}/discovery/{hashlib.sha256(landing_prefix.encode()).hexdigest()[:16]}"
+
+
+def discovery_index_key(landing_prefix: str) -> str:
+    return f"{discovery_prefix(landing_prefix)}/index.json.gz"
+
+
+def discovery_deltas_prefix(landing_prefix: str) -> str:
+    return f"{discovery_prefix(landing_prefix)}/deltas/"
+
+
+def discovery_delta_key(landing_prefix: str, run_id: str, index: int) -> str:
+    """One batch's delta; stable across the batch's retries (a retry overwrites its own)."""
+    return f"{discovery_deltas_prefix(landing_prefix)}{run_id}-{index:04d}.json"
+
+
+RECORDS_DATASET = f"{DATASETS}/records/"
+
+
+def dataset_part_key(run_id: str, index: int) -> str:
+    """A batch's Parquet part, partitioned by the run's date (``YYYYMMDD…`` run ids) and run."""
+    day = f"{run_id[0:4]}-{run_id[4:6]}-{run_id[6:8]}" if run_id[:8].isdigit() else "unknown"
+    return f"{RECORDS_DATASET}date={day}/run={run_id}/part-{index:05d}.parquet"
 
 
 def text_content(text_en: str) -> str:

@@ -155,6 +155,11 @@ class OrchestrationSettings:
         help=f"Batches one DAG run maps at most (≤ {MAX_BATCHES_LIMIT}); the rest wait for the next run.",
     )
 
+    index_max_age_hours: float = option(
+        24.0, env="DOCPIPE_INDEX_MAX_AGE_HOURS", output=False,
+        help="Rebuild the discovery index from clean/ and errors/ listings when it is older (0: every run).",
+    )
+
     def __post_init__(self) -> None:
         from pipeline.outputs import AREAS  # the key layout's owner (imports this module)
 
@@ -173,6 +178,7 @@ class OrchestrationSettings:
                (self.batch_docs, self.batch_bytes), "positive")
         _check(1 <= self.max_batches <= MAX_BATCHES_LIMIT, "max_batches", self.max_batches,
                f"between 1 and {MAX_BATCHES_LIMIT}")
+        _check(self.index_max_age_hours >= 0, "index_max_age_hours", self.index_max_age_hours, "zero or more")
 
     @property
     def bucket_url(self) -> str:

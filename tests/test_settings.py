@@ -51,6 +51,7 @@ OTHER_VALUES: dict[str, object] = {
     "orchestration.batch_docs": 5,
     "orchestration.batch_bytes": 1000,
     "orchestration.max_batches": 10,
+    "orchestration.index_max_age_hours": 2.5,
 }
 
 

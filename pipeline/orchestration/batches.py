@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from pipeline.inputs import InputItem, object_uri
 from pipeline.orchestration.discovery import Candidate
 from pipeline.orchestration.settings import JSON, Stores
-from pipeline.outputs import batch_manifest_key
+from pipeline.outputs import batch_manifest_key, dataset_part_key, record_key
 from pipeline.runner import Outcome, Runner
 from pipeline.settings import Settings
 from pipeline.store import Store, StoreError
@@ -55,6 +56,7 @@ def plan_batches(candidates: list[Candidate], settings: Settings, run: str) -> t
             f"{human_bytes(sum(c.size for c in b))}, {_short_key(b[0].key)}…",
             "keys": [c.key for c in b],
             "sizes": [c.size for c in b],
+            "etags": [c.etag for c in b],
         }
         for i, b in enumerate(kept)
     ]
@@ -118,6 +120,8 @@ def process_batch(
     report = runner.run(items, manifest_key=manifest_key)
     if not report.completed:
         raise StoreError(f"batch {batch['index']} incomplete: {report.error}")
+    _write_dataset_part(stores.output, batch, report.outcomes)
+    _record_in_index(stores, settings, batch, items, report.outcomes)
     return {
         "index": batch["index"],
         "label": batch.get("label", ""),
@@ -128,3 +132,33 @@ def process_batch(
         "translations": report.translations,
         "translation_memory": report.memory,
     }
+
+
+_INDEX_OUTCOME = {"written": "clean", "failed": "failed", "skipped": "kept"}
+
+
+def _record_in_index(
+    stores: Stores, settings: Settings, batch: Mapping[str, Any], items: list[InputItem], done: list[Outcome]
+) -> None:
+    """This batch's delta of the discovery index: its keys that now have an outcome."""
+    if "etags" not in batch:  # a plan from before the index: the next rebuild covers it
+        return
+    from pipeline.orchestration.index import delta_entries, write_delta
+
+    key_for = {item.uri: key for item, key in zip(items, batch["keys"], strict=True)}
+    statuses = {key_for[o.uri]: _INDEX_OUTCOME[o.status] for o in done if o.uri in key_for}
+    entries = delta_entries(batch["keys"], batch["etags"], batch["sizes"], statuses)
+    write_delta(stores.output, settings.orchestration.landing_prefix, batch["run"], int(batch["index"]), entries)
+
+
+def _write_dataset_part(output: Store, batch: Mapping[str, Any], done: list[Outcome]) -> None:
+    """The records this batch wrote, appended to the Parquet dataset (one part per batch)."""
+    written = [o.doc_id for o in done if o.status == "written"]
+    if not written:
+        return
+    from pipeline.datasets import parquet_bytes
+
+    records = [json.loads(output.get(record_key(doc_id))) for doc_id in written]
+    output.put(
+        dataset_part_key(batch["run"], int(batch["index"])), parquet_bytes(records), "application/vnd.apache.parquet"
+    )

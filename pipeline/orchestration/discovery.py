@@ -9,6 +9,7 @@ agree). A wiped scheduler database therefore reprocesses nothing.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -22,6 +23,7 @@ from pipeline.settings import Settings, as_prefix
 from pipeline.store import ObjectInfo, ObjectNotFound, Store
 
 STATUS_FILTERS = ("any", "failed", "awaiting_model")
+log = logging.getLogger(__name__)
 
 
 class SelectionError(ValueError):
@@ -40,6 +42,7 @@ class Candidate:
     doc_id: str
     size: int
     reason: str  # "new" | "changed" | "selected"
+    etag: str = ""  # as listed: the batch records it in the discovery index
 
 
 def landing_objects(stores: Stores, settings: Settings, subprefix: str = "") -> Iterator[ObjectInfo]:
@@ -86,7 +89,7 @@ class Discovery:
 
     candidates: list[Candidate]
     listed: int  # landing objects considered (dotfiles left out)
-    outcomes: int  # records found in clean/ and errors/
+    outcomes: int  # landing objects with a recorded outcome (the discovery index)
 
     def count(self, reason: str) -> int:
         return sum(1 for c in self.candidates if c.reason == reason)
@@ -101,15 +104,40 @@ class Discovery:
 
 
 def discover(stores: Stores, settings: Settings) -> Discovery:
-    """List the landing prefix and the output area; keep what is new or changed."""
+    """New or changed landing objects, compared against the discovery index of the output area.
+
+    One landing listing and the index (:mod:`pipeline.orchestration.index`); ``clean/`` and
+    ``errors/`` are listed only to rebuild a missing or stale index.
+    """
+    from pipeline.orchestration import index as discovery_index
+
+    where = settings.orchestration
     objects = list(landing_objects(stores, settings))
-    outcomes = inventory(stores.output).outcomes()
-    candidates = find_pending(objects, outcomes, lambda key: object_uri(stores.landing, key))
-    return Discovery(candidates, len(objects), len(outcomes))
+    index, why = discovery_index.load(stores.output, where.landing_prefix, where.index_max_age_hours)
+    deltas = discovery_index.list_deltas(stores.output, where.landing_prefix)
+    if index is None:
+        log.info("discovery index %s: rebuilding it from the bucket", why)
+        index = discovery_index.rebuild(stores.landing, stores.output, where.landing_prefix, objects)
+        merged, changed = [d.key for d in deltas], True  # the rebuild saw their outcomes
+    else:
+        merged = discovery_index.merge_deltas(stores.output, index, deltas)
+        changed = bool(merged)
+    present = {info.key for info in objects}
+    gone = [key for key in index.entries if key not in present]
+    for key in gone:  # landing objects deleted since: forget them
+        del index.entries[key]
+    if changed or gone:
+        discovery_index.save(stores.output, index, merged)
+    pending = []
+    for info in index.pending(objects):
+        uri = object_uri(stores.landing, info.key)
+        reason = "changed" if info.key in index.entries else "new"
+        pending.append(Candidate(info.key, uri, doc_id_for(uri), info.size, reason, info.etag or ""))
+    return Discovery(pending, len(objects), len(index.entries))
 
 
 def discover_pending(stores: Stores, settings: Settings) -> list[Candidate]:
-    """New or changed landing objects, compared against what the output area holds."""
+    """New or changed landing objects, compared against the discovery index of the output area."""
     return discover(stores, settings).candidates
 
 
@@ -184,7 +212,7 @@ def select_for_reprocess(stores: Stores, settings: Settings, selection: Selectio
             continue
         if selection.status == "awaiting_model" and (stored is None or not _awaits_model(stores.output, stored)):
             continue
-        chosen.append(Candidate(info.key, uri, doc_id, info.size, "selected"))
+        chosen.append(Candidate(info.key, uri, doc_id, info.size, "selected", info.etag or ""))
     missing = sorted(wanted - {c.doc_id for c in chosen}) if wanted else []
     return chosen, missing
 

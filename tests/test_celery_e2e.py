@@ -1,0 +1,328 @@
+"""End to end on Airflow's CeleryExecutor: PostgreSQL, Redis, two Celery workers, SeaweedFS.
+
+The deployment is ``tools/airflow_celery.py`` (what ``make airflow-celery`` starts), here on
+free ports with a temp home and the session SeaweedFS, driven only through the REST API v2.
+One ``docpipe_ingest`` run takes 500 generated documents (HTML and plain text in three
+languages, plus the hostile corpus of tests/badinput.py) in 13 mapped batches; once worker1
+has finished a batch and is running another, every process of worker1's session gets SIGKILL.
+The scheduler notices the missing heartbeats (lowered to 20 s here), fails the instance and
+the retry runs on worker2. Then: batches on both workers, the killed batch finished on the
+other worker, exactly one outcome per input (``docpipe verify``), every document counted once
+in the run manifest, and a ``docpipe_reprocess`` by prefix. Takes a few minutes; CI runs it
+(marker ``celery``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from badinput import ARABIC, ENGLISH, PASHTO, cases
+from seaweed import SeaweedServer
+
+from pipeline.ids import doc_id_for
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from airflow_celery import session_members, signal_session  # noqa: E402 - tools/ is not a package
+
+pytestmark = [pytest.mark.airflow, pytest.mark.celery, pytest.mark.slow]
+
+DOCUMENTS = 500
+BATCH_DOCS = 40  # 500 documents → 13 batches
+REPROCESS_PREFIX = "b/"
+REPROCESS_DOCS = 30
+HEARTBEAT_TIMEOUT = 20
+
+
+class Api:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.token: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            raise AssertionError(f"{method} {path}: HTTP {exc.code} {exc.read()[:2000]!r}") from None
+
+    def run_path(self, dag_id: str, run_id: str) -> str:
+        return f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id, safe='')}"
+
+    def task_instances(self, dag_id: str, run_id: str, task_id: str) -> list[dict[str, Any]]:
+        reply = self.call("GET", f"{self.run_path(dag_id, run_id)}/taskInstances?task_id={task_id}&limit=100")
+        return list(reply["task_instances"])
+
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            run = self.call("GET", self.run_path(dag_id, run_id))
+            if run["state"] in ("success", "failed"):
+                return dict(run)
+            time.sleep(2)
+        raise AssertionError(f"{dag_id} {run_id} not finished after {timeout:.0f}s")
+
+
+def landing_documents() -> dict[str, bytes]:
+    """Key (relative to landing/) → bytes: generated HTML and plain text, and the hostile corpus."""
+    docs: dict[str, bytes] = {}
+    for number, case in enumerate(cases(big=False)):
+        # Hostile bytes under plain names (SeaweedFS refuses some of the hostile names, like backslashes).
+        plain = case.name.isprintable() and "\\" not in case.name and len(case.name) < 200
+        name = case.name if plain else f"case-{number:02d}"
+        docs[f"a/hostile/{number:02d}-{name}"] = case.data
+    texts = (ENGLISH, ARABIC, PASHTO)
+    number = 0
+    while len(docs) < DOCUMENTS:
+        area = REPROCESS_PREFIX if number < REPROCESS_DOCS else "a/"
+        text = texts[number % 3]
+        body = f"{text} ({number})\n\n{texts[(number + 1) % 3]} {number * 7}\n"
+        if number % 2:
+            nav = "<nav><a href='/'>Home</a> | <a href='/news'>News</a> | <a href='/contact'>Contact</a></nav>"
+            html = f"<html><head><title>Page {number}</title></head><body>{nav}<article><h1>Story {number}</h1>"
+            html += "".join(f"<p>{line}</p>" for line in body.splitlines() if line)
+            html += "</article><footer>© 2025 Example News. All rights reserved.</footer></body></html>"
+            docs[f"{area}{number // 50:02d}/page-{number:04d}.html"] = html.encode()
+        else:
+            docs[f"{area}{number // 50:02d}/note-{number:04d}.txt"] = body.encode()
+        number += 1
+    return docs
+
+
+@pytest.fixture(scope="session")
+def celery_deployment(seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """``tools/airflow_celery.py`` with the landing documents already in a fresh bucket.
+
+    docpipe_ingest gets a yearly schedule: unpausing it (the launcher does) starts exactly one
+    run at once (catchup=False runs the latest past slot) and no other during the tests.
+    """
+    home = tmp_path_factory.mktemp("celery")
+    bucket = seaweed.create_bucket(f"celery-{secrets.token_hex(4)}")
+    client = seaweed.client()
+    docs = landing_documents()
+    for key, data in docs.items():
+        client.put_object(Bucket=bucket, Key=f"landing/{key}", Body=data)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "AWS_", "DOCPIPE_"))}
+    env.update(seaweed.env())
+    env.update(
+        {
+            "AWS_CONFIG_FILE": str(home / "no-aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(home / "no-aws-credentials"),
+            "DOCPIPE_MODELS_DIR": str(home / "models"),
+            "DOCPIPE_TRANSLATION_MEMORY": str(home / "memory.sqlite3"),
+            "DOCPIPE_BATCH_DOCS": str(BATCH_DOCS),
+            "DOCPIPE_INGEST_SCHEDULE": "0 0 1 1 *",
+            "DOCPIPE_TASK_RETRIES": "2",
+            "DOCPIPE_RETRY_DELAY_SECONDS": "1",
+        }
+    )
+    command = [
+        sys.executable,
+        str(ROOT / "tools" / "airflow_celery.py"),
+        "--home",
+        str(home / "airflow"),
+        "--port",
+        "0",
+        "--bucket",
+        bucket,
+        "--s3-endpoint",
+        seaweed.endpoint_url,
+        "--heartbeat-timeout",
+        str(HEARTBEAT_TIMEOUT),
+        "--worker-grace",
+        "10",
+        # worker1 may die holding a task it received but had not started: requeue it soon.
+        "--queued-timeout",
+        "90",
+    ]
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        command,
+        env=env,
+        cwd=home,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    output: list[str] = []
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    info: dict[str, Any] | None = None
+    try:
+        deadline = time.monotonic() + 400
+        while info is None:
+            line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
+            if line is None:
+                pytest.fail("airflow_celery.py exited before READY:\n" + "".join(output[-100:]))
+            output.append(line)
+            if line.startswith("READY "):
+                info = json.loads(line[len("READY ") :])
+        api = Api(info["url"])
+        reply = api.call("POST", "/auth/token", {"username": info["username"], "password": info["password"]})
+        api.token = reply["access_token"]
+        print(f"celery deployment up in {time.monotonic() - started:.0f}s", file=sys.stderr)
+        yield {**info, "api": api, "s3": client, "bucket": bucket, "docs": docs, "env": env, "home": home}
+    except queue.Empty:
+        pytest.fail("the Celery deployment was not ready within 400 s:\n" + "".join(output[-50:]))
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # the launcher stops every component's session
+            try:
+                proc.wait(120)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+        for pid in (info or {}).get("pids", {}).values():  # nothing of any session may outlive the tests
+            leftovers = session_members(pid)
+            signal_session(pid, signal.SIGKILL)
+            assert not leftovers, f"processes of session {pid} outlived the launcher: {leftovers}"
+        seaweed.discard_bucket(bucket)
+
+
+@pytest.fixture(scope="module")
+def ingest_run(celery_deployment: dict[str, Any]) -> dict[str, Any]:
+    """The ingest run with worker1 killed mid-run; what the tests below check."""
+    api: Api = celery_deployment["api"]
+    deadline = time.monotonic() + 120
+    runs: list[dict[str, Any]] = []
+    while not runs and time.monotonic() < deadline:
+        runs = api.call("GET", "/api/v2/dags/docpipe_ingest/dagRuns")["dag_runs"]
+        time.sleep(1)
+    assert len(runs) == 1, runs
+    run_id = runs[0]["dag_run_id"]
+
+    # Kill worker1 once it has finished a batch and is running another (so both workers ran some).
+    victim, survivor = "worker1", "worker2"
+    killed: list[int] = []
+    deadline = time.monotonic() + 600
+    while not killed and time.monotonic() < deadline:
+        tis = api.task_instances("docpipe_ingest", run_id, "process_batch")
+        done = [t for t in tis if t["hostname"] == victim and t["state"] == "success"]
+        running = [t["map_index"] for t in tis if t["hostname"] == victim and t["state"] == "running"]
+        if done and running:
+            signal_session(celery_deployment["workers"][victim]["pid"], signal.SIGKILL)
+            killed = running
+            killed_at = time.monotonic()
+        elif api.call("GET", api.run_path("docpipe_ingest", run_id))["state"] != "running":
+            break
+        time.sleep(0.5)
+    assert killed, f"worker1 never ran a second batch: {tis}"
+    run = api.wait_for_run("docpipe_ingest", run_id, 900)
+    recovered_after = time.monotonic() - killed_at
+    tis = api.task_instances("docpipe_ingest", run_id, "process_batch")
+    tries = {
+        index: api.call("GET", f"{api.run_path('docpipe_ingest', run_id)}/taskInstances/process_batch/{index}/tries")[
+            "task_instances"
+        ]
+        for index in killed
+    }
+    summary = api.call(
+        "GET", f"{api.run_path('docpipe_ingest', run_id)}/taskInstances/summarize/xcomEntries/return_value"
+    )
+    print(f"ingest run finished {recovered_after:.0f}s after the kill", file=sys.stderr)
+    return {
+        "run": run,
+        "tis": tis,
+        "killed": killed,
+        "tries": tries,
+        "victim": victim,
+        "survivor": survivor,
+        "summary": summary["value"] if isinstance(summary["value"], dict) else json.loads(summary["value"]),
+    }
+
+
+def test_batches_ran_on_both_workers_and_the_killed_ones_were_retried(ingest_run: dict[str, Any]) -> None:
+    assert ingest_run["run"]["state"] == "success", ingest_run["run"]
+    tis = ingest_run["tis"]
+    assert len(tis) >= 10
+    assert {t["state"] for t in tis} == {"success"}
+    assert {t["hostname"] for t in tis} == {ingest_run["victim"], ingest_run["survivor"]}
+    for index, tries in ingest_run["tries"].items():
+        first, *later = sorted(tries, key=lambda t: t["try_number"])
+        assert first["hostname"] == ingest_run["victim"] and first["state"] != "success", first
+        assert later and later[-1]["hostname"] == ingest_run["survivor"], (index, later)
+        assert later[-1]["state"] == "success", later[-1]
+
+
+def test_every_input_has_exactly_one_outcome(ingest_run: dict[str, Any], celery_deployment: dict[str, Any]) -> None:
+    bucket, docs = celery_deployment["bucket"], celery_deployment["docs"]
+    verify = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "docpipe"),
+            "verify",
+            f"s3://{bucket}",
+            "--inputs",
+            f"s3://{bucket}/landing/",
+        ],
+        env={**celery_deployment["env"], "DOCPIPE_MODELS_DIR": str(celery_deployment["home"] / "models")},
+        capture_output=True,
+        text=True,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    # The run counted each document once: the killed batches' retries skipped what the dead
+    # attempt had already written (same bytes and settings), nothing twice, nothing missing.
+    summary = ingest_run["summary"]
+    assert summary["counts"]["seen"] == len(docs)
+    assert summary["counts"]["written"] + summary["counts"]["skipped"] + summary["counts"]["failed"] == len(docs)
+    assert summary["failed_batches"] == 0 and summary["deferred"] == 0
+    manifest = _read_json(celery_deployment, summary["manifest"])
+    counted = [d if isinstance(d, str) else d["doc_id"] for ds in manifest["documents"].values() for d in ds]
+    expected = {doc_id_for(f"s3://{bucket}/landing/{key}") for key in docs}
+    assert sorted(counted) == sorted(expected)
+
+
+def test_reprocess_by_prefix(ingest_run: dict[str, Any], celery_deployment: dict[str, Any]) -> None:
+    api: Api = celery_deployment["api"]
+    run = api.call(
+        "POST",
+        "/api/v2/dags/docpipe_reprocess/dagRuns",
+        {"logical_date": None, "conf": {"prefix": REPROCESS_PREFIX}},
+    )
+    run = api.wait_for_run("docpipe_reprocess", run["dag_run_id"], 300)
+    assert run["state"] == "success", run
+    path = f"{api.run_path('docpipe_reprocess', run['dag_run_id'])}/taskInstances/summarize/xcomEntries/return_value"
+    value = api.call("GET", path)["value"]
+    summary = value if isinstance(value, dict) else json.loads(value)
+    assert summary["counts"] == {"seen": REPROCESS_DOCS, "written": REPROCESS_DOCS, "skipped": 0, "failed": 0}
+    bucket = celery_deployment["bucket"]
+    manifest = _read_json(celery_deployment, summary["manifest"])
+    assert sorted(manifest["documents"]["written"]) == sorted(
+        doc_id_for(f"s3://{bucket}/landing/{key}") for key in celery_deployment["docs"] if key.startswith("b/")
+    )
+
+
+def _read_json(deployment: dict[str, Any], uri: str) -> dict[str, Any]:
+    bucket, key = uri.removeprefix("s3://").split("/", 1)
+    body = deployment["s3"].get_object(Bucket=bucket, Key=key)["Body"]
+    with contextlib.closing(body):
+        return dict(json.loads(body.read()))

@@ -117,16 +117,15 @@ def test_no_page_with_prose_ends_with_empty_text(dev_sets) -> None:
 
 
 def test_the_quality_flag_reaches_a_valid_record() -> None:
-    from pipeline.config import PipelineConfig
-
     from pipeline.document import Document, Source
     from pipeline.records import clean_record
+    from pipeline.settings import Settings
 
     doc = Document(doc_id="page-" + "0" * 16, source=Source(uri="file:///x.txt", sha256="0" * 64, bytes=10))
-    plain = clean_record(doc, PipelineConfig(), "2026-01-01T00:00:00Z")
+    plain = clean_record(doc, Settings(), "2026-01-01T00:00:00Z")
     assert "quality" not in plain and schema_errors(plain) == []
     doc.quality = [ARTICLE_FALLBACK]
-    flagged = clean_record(doc, PipelineConfig(), "2026-01-01T00:00:00Z")
+    flagged = clean_record(doc, Settings(), "2026-01-01T00:00:00Z")
     assert flagged["quality"] == [ARTICLE_FALLBACK] and schema_errors(flagged) == []
     flagged["quality"] = ["made_up"]
     assert schema_errors(flagged)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 from browser import chromium, require_browser
 from seaweed import SeaweedServer
 from selenium.webdriver.support.ui import WebDriverWait
-from test_airflow_e2e import standalone  # noqa: F401 - the fixture that starts Airflow
+from test_airflow_e2e import Standalone, standalone  # noqa: F401 - the fixture that starts Airflow
 from viewer_data import build_destination, environment, uri_of
 
 from pipeline.ids import doc_id_for
@@ -37,12 +36,12 @@ def status_of(url: str, headers: dict[str, str] | None = None) -> tuple[int, str
 
 
 def test_plugin_is_behind_airflow_login_and_in_its_navigation(
-    standalone: tuple[dict[str, Any], str],  # noqa: F811
+    standalone: Standalone,  # noqa: F811
     seaweed: SeaweedServer,
     tmp_path: Path,
 ) -> None:
     require_browser()
-    info, bucket = standalone
+    info, bucket = standalone.info, standalone.bucket
     with environment(**seaweed.env()):
         build_destination(tmp_path, f"s3://{bucket}")
         run_id = Destination(open_store(f"s3://{bucket}")).run_ids()[0]

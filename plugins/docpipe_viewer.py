@@ -61,7 +61,7 @@ class _DagsDestination:
     def _open() -> Destination:
         from airflow.configuration import conf
 
-        from pipeline.orchestration import Settings
+        from pipeline.settings import Settings
         from pipeline.store import open_store
 
         dags_folder = conf.get("core", "dags_folder")
@@ -69,9 +69,9 @@ class _DagsDestination:
             sys.path.append(dags_folder)
         import docpipe_airflow
 
-        settings = Settings.from_lookup(docpipe_airflow.setting)
+        settings = Settings.load(lookup=docpipe_airflow.variable_or_env)  # as the DAGs read them
         options = {k: v for k, v in docpipe_airflow.s3_options().items() if v not in (None, "")}
-        return Destination(open_store(settings.output_url, **options))
+        return Destination(open_store(settings.orchestration.output_url, **options))
 
 
 viewer_app = create_app(_DagsDestination(), dependencies=[Depends(require_docpipe_reader)])

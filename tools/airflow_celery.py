@@ -54,12 +54,11 @@ from airflow_local import (
     Api,
     admin_password,
     airflow_environment,
-    ensure_bucket,
     ensure_pool,
     free_port,
+    open_bucket,
     run_airflow,
     seed_landing,
-    start_seaweed,
 )
 
 WORKER_NAME_ENV = "DOCPIPE_WORKER_NAME"
@@ -404,15 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: STOPPING.set())
     signal.signal(signal.SIGINT, lambda *_: STOPPING.set())
     try:
-        if args.s3_endpoint:
-            s3 = {
-                "endpoint_url": args.s3_endpoint,
-                "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
-                "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
-            }
-            ensure_bucket(s3, args.bucket)
-        else:
-            seaweed, s3 = start_seaweed(home, args.bucket)
+        seaweed, s3 = open_bucket(home, args.s3_endpoint, args.bucket)
+        if seaweed is not None:
             stack.cleanups.append(seaweed.stop)
         if args.seed:
             print(f"seeded {seed_landing(s3, args.bucket, 'landing')} documents into s3://{args.bucket}/landing/")

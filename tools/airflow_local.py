@@ -234,6 +234,20 @@ def ensure_bucket(s3: dict[str, str], bucket: str) -> None:
         client.create_bucket(Bucket=bucket)
 
 
+def open_bucket(home: Path, endpoint: str | None, bucket: str) -> tuple[Any, dict[str, str]]:
+    """The bucket the DAGs use: on *endpoint* with the caller's AWS keys (created if missing), or
+    on a new loopback SeaweedFS. Returns (the SeaweedFS server to stop, or None; S3 options)."""
+    if not endpoint:
+        return start_seaweed(home, bucket)
+    s3 = {
+        "endpoint_url": endpoint,
+        "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+    }
+    ensure_bucket(s3, bucket)
+    return None, s3
+
+
 def seed_landing(s3: dict[str, str], bucket: str, prefix: str) -> int:
     client = s3_client(s3)
     seeds = sorted(p for p in (ROOT / "seeds").iterdir() if p.is_file())
@@ -278,16 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     home = args.home.resolve()
     home.mkdir(parents=True, exist_ok=True)
     port = args.port or free_port()
-    seaweed = None
-    if args.s3_endpoint:
-        s3 = {
-            "endpoint_url": args.s3_endpoint,
-            "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
-            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
-        }
-        ensure_bucket(s3, args.bucket)
-    else:
-        seaweed, s3 = start_seaweed(home, args.bucket)
+    seaweed, s3 = open_bucket(home, args.s3_endpoint, args.bucket)
     standalone: subprocess.Popen[str] | None = None
     signal.signal(signal.SIGTERM, lambda *_: STOPPING.set())
     signal.signal(signal.SIGINT, lambda *_: STOPPING.set())

@@ -8,11 +8,12 @@ fixture models (tests/fixtures/models), installed into a models directory of its
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from pipeline.cli import main
 
@@ -40,16 +41,11 @@ IMG_TEXT = '<img src=x onerror="window.__pwned=4">'
 
 @contextmanager
 def environment(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
+    """These environment variables for the block, the old values (or absence) restored after."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in values.items():
+            patch.setenv(key, value)
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def make_inputs(folder: Path) -> Path:

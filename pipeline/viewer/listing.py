@@ -7,13 +7,7 @@ cut); tokens are opaque to callers.
 
 from __future__ import annotations
 
-from pipeline.store import ListPage, Store, validate_prefix
-
-
-def list_page(store: Store, prefix: str, *, token: str | None = None, limit: int = 50) -> ListPage:
-    """Keys directly under *prefix* (no deeper ``/``), in key order, at most *limit* of them."""
-    validate_prefix(prefix)
-    return store.list_page(prefix, token=token, limit=limit)
+from pipeline.store import Store
 
 
 def list_all(store: Store, prefix: str) -> list[str]:

@@ -18,7 +18,7 @@ from pipeline.ids import doc_id_for, is_valid_doc_id
 from pipeline.store import ObjectNotFound, Store
 
 from .keys import AREAS, Kind, key_for, name_of
-from .listing import list_all, list_page
+from .listing import list_all
 
 JSON = dict[str, Any]
 
@@ -126,7 +126,7 @@ class Destination:
         self, kind: Kind, *, token: str | None = None, limit: int = 50, prefix: str = ""
     ) -> tuple[list[str], str | None]:
         """One page of document ids in ``clean/`` or ``errors/`` (listing only, no reads)."""
-        page = list_page(self.store, AREAS[kind] + prefix, token=token, limit=limit)
+        page = self.store.list_page(AREAS[kind] + prefix, token=token, limit=limit)
         names = [n for n in (name_of(kind, key) for key in page.keys) if n]
         return names, page.next_token
 
@@ -143,7 +143,7 @@ class Destination:
         Which records await a model is only in the records, so each page reads the records
         of one listing page (``scanned``) and shows those that match.
         """
-        page = list_page(self.store, AREAS["clean"], token=token, limit=limit * 2)  # .json and .txt
+        page = self.store.list_page(AREAS["clean"], token=token, limit=limit * 2)  # .json and .txt
         names = [n for n in (name_of("clean", key) for key in page.keys) if n]
         read = self._json_many([key_for("clean", n) for n in names])
         items = [

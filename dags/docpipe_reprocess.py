@@ -61,7 +61,8 @@ PARAMS = {
         None,
         type=["null", "string"],
         maxLength=512,
-        pattern=r"^(?!/)(?!.*(^|/)\.\.(/|$))[^\\]*$",
+        # What pipeline.settings.as_prefix accepts: no ".." part, no backslash ("/2024/" means "2024/").
+        pattern=r"^(?!.*(^|/)\.\.(/|$))[^\\]*$",
         title="Key prefix",
         description="Only landing objects whose key, relative to the landing prefix, starts with this "
         "(e.g. 2024/05/ or tolo). Empty: no restriction.",

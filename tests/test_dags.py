@@ -157,7 +157,7 @@ def test_run_key_is_a_manifest_run_id_stable_per_scheduler_run() -> None:
 def test_reprocess_selection_needs_a_filter() -> None:
     with pytest.raises(SelectionError, match="nothing selected"):
         Selection.from_params({"doc_ids": [], "prefix": "", "since": None, "status": "any"})
-    with pytest.raises(SelectionError, match="not document ids"):
+    with pytest.raises(SelectionError, match="is not a document id"):
         Selection.from_params({"doc_ids": ["../etc"]})
     assert Selection.from_params({"all_documents": True}).all_documents
     assert Selection.from_params({"prefix": "/2024/05"}).prefix == "2024/05/"

@@ -30,6 +30,12 @@ class SelectionError(ValueError):
     """A reprocess request that cannot be honoured as given (not an infrastructure error)."""
 
 
+DOC_ID_RULE = (
+    "A document id is the name of clean/<doc_id>.json: lowercase letters and digits in words joined "
+    "by hyphens, then a hyphen and 16 hex digits, e.g. bbc-pashto-3f2a9c1e0b7d4e65."
+)
+
+
 # -- discovery ---------------------------------------------------------------------------------
 
 
@@ -160,23 +166,48 @@ class Selection:
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> Selection:
-        ids = tuple(dict.fromkeys(str(i).strip() for i in (params.get("doc_ids") or ()) if str(i).strip()))
-        bad = [i for i in ids if not is_valid_doc_id(i)]
-        if bad:
-            raise SelectionError(f"not document ids: {', '.join(bad[:5])}")
-        since_raw = params.get("since")
-        since = date.fromisoformat(str(since_raw)[:10]) if since_raw else None
-        status = str(params.get("status") or "any")
-        if status not in STATUS_FILTERS:
-            raise SelectionError(f"status must be one of {', '.join(STATUS_FILTERS)}, not {status!r}")
-        prefix = as_prefix(str(params.get("prefix") or ""))
-        selection = cls(ids, prefix, since, status, bool(params.get("all_documents")))
+        """The request as a selection; :class:`SelectionError` says what is wrong, field by field."""
+        selection = cls.parse(params)
         if not selection.narrows() and not selection.all_documents:
             raise SelectionError(
                 "nothing selected: give doc_ids, a prefix, a since date or a status filter, "
                 "or set all_documents to reprocess every landing object"
             )
         return selection
+
+    @classmethod
+    def parse(cls, params: Mapping[str, Any]) -> Selection:
+        """Each field checked on its own (the trigger form's view); :meth:`from_params` adds the whole."""
+        raw_ids = params.get("doc_ids") or ()
+        if isinstance(raw_ids, str):
+            raw_ids = raw_ids.split()
+        ids = tuple(dict.fromkeys(str(i).strip() for i in raw_ids if str(i).strip()))
+        bad = [i for i in ids if not is_valid_doc_id(i)]
+        if bad:
+            shown = ", ".join(repr(i) for i in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+            raise SelectionError(
+                f"Document ids: {shown} {'is not a document id' if len(bad) == 1 else 'are not document ids'}. "
+                f"{DOC_ID_RULE}"
+            )
+        since_raw = params.get("since")
+        try:
+            since = date.fromisoformat(str(since_raw)[:10]) if since_raw else None
+        except ValueError:
+            raise SelectionError(
+                f"Processed since: {since_raw!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-04."
+            ) from None
+        status = str(params.get("status") or "any")
+        if status not in STATUS_FILTERS:
+            raise SelectionError(f"Status filter: must be one of {', '.join(STATUS_FILTERS)}, not {status!r}.")
+        raw_prefix = str(params.get("prefix") or "")
+        try:
+            prefix = as_prefix(raw_prefix)
+        except ValueError:
+            raise SelectionError(
+                f"Key prefix: {raw_prefix!r} must be a key prefix relative to the landing prefix, "
+                "without '..' path parts or backslashes (e.g. 2024/05/ or tolo)."
+            ) from None
+        return cls(ids, prefix, since, status, bool(params.get("all_documents")))
 
     def narrows(self) -> bool:
         return bool(self.doc_ids or self.prefix or self.since or self.status != "any")

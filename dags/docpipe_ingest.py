@@ -8,7 +8,9 @@ one run at a time, no catch-up:
    the state, not the Airflow database — then cuts them into batches;
 2. **process_batch** runs once per batch (mapped, in the ``translate`` pool, labelled
    ``batch 03/12: 100 docs, 3.2 MB, landing/…``): bad documents go to ``errors/``, only
-   store failures fail the task and are retried with exponential backoff;
+   store failures fail the task and are retried with exponential backoff. With
+   ``DOCPIPE_GPU_QUEUE`` set, translation-heavy batches run as **process_batch_gpu** on that
+   Celery queue instead (see ``docpipe_airflow/gpu.py``);
 3. **summarize** writes ``runs/<run>.json``, returns the counts, and emits a
    ``cleaned_docs`` asset event whose extra carries them (written, skipped, failed, languages,
    translations, memory hits, destination, manifest).
@@ -34,10 +36,10 @@ from docpipe_airflow import (
     log,
     make_plan,
     open_stores,
-    process_batch,
     section,
     summarize,
 )
+from docpipe_airflow.gpu import batch_tasks, split_for_gpu
 
 SCHEDULE = os.environ.get("DOCPIPE_INGEST_SCHEDULE", "*/15 * * * *")
 # Deployments that want ingestion on from the first start (docker-compose.yml) set this to false;
@@ -70,10 +72,10 @@ def docpipe_ingest() -> None:
             found = discover(stores, settings)
             log.info("%s", found.describe())
         label(found.describe())
-        return make_plan(found.candidates, settings, force=False)
+        return split_for_gpu(make_plan(found.candidates, settings, force=False), stores, settings)
 
     batches = discover()
-    [batches, process_batch.expand(batch=batches)] >> summarize()
+    [batches, *batch_tasks(batches)] >> summarize()
 
 
 docpipe_ingest()

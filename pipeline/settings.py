@@ -159,6 +159,27 @@ class OrchestrationSettings:
         24.0, env="DOCPIPE_INDEX_MAX_AGE_HOURS", output=False,
         help="Rebuild the discovery index from clean/ and errors/ listings when it is older (0: every run).",
     )
+    landing_time_ordered: bool = option(
+        False, env="DOCPIPE_LANDING_TIME_ORDERED", output=False,
+        help="New landing objects get keys that sort after every older one (landing/YYYY/MM/DD/...): discovery "
+        "lists only keys after the index's high-water key (S3 StartAfter), and everything every "
+        "full_listing_hours. A late arrival below that key waits for the next full listing.",
+    )
+    full_listing_hours: float = option(
+        1.0, env="DOCPIPE_FULL_LISTING_HOURS", output=False,
+        help="With landing_time_ordered: list the whole landing prefix when the last full listing is older "
+        "(finds late arrivals, overwrites of old keys and deletions; 0: every run).",
+    )
+    gpu_queue: str | None = option(
+        None, env="DOCPIPE_GPU_QUEUE", output=False,
+        help="Celery queue for translation-heavy batches (served by a worker with a GPU); unset: one queue. "
+        "Read from the environment when the DAGs are parsed: a task's queue is fixed then.",
+    )
+    gpu_min_share: float = option(
+        0.5, env="DOCPIPE_GPU_MIN_SHARE", output=False,
+        help="With gpu_queue: a batch goes there when at least this share of its sampled documents' letters "
+        "is in a script other than Latin (a cheap estimate of what needs translation).",
+    )
 
     def __post_init__(self) -> None:
         from pipeline.outputs import AREAS  # the key layout's owner (imports this module)
@@ -179,6 +200,9 @@ class OrchestrationSettings:
         _check(1 <= self.max_batches <= MAX_BATCHES_LIMIT, "max_batches", self.max_batches,
                f"between 1 and {MAX_BATCHES_LIMIT}")
         _check(self.index_max_age_hours >= 0, "index_max_age_hours", self.index_max_age_hours, "zero or more")
+        _check(self.full_listing_hours >= 0, "full_listing_hours", self.full_listing_hours, "zero or more")
+        _check(0 <= self.gpu_min_share <= 1, "gpu_min_share", self.gpu_min_share, "between 0 and 1")
+        object.__setattr__(self, "gpu_queue", (self.gpu_queue or "").strip() or None)
 
     @property
     def bucket_url(self) -> str:

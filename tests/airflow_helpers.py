@@ -231,6 +231,7 @@ def _parse() -> dict[str, Any]:
             "catchup": dag.catchup,
             "params": {k: {**v.schema, "description": v.description} for k, v in dag.params.items()},
             "pools": {t.task_id: t.pool for t in dag.tasks},
+            "queues": {t.task_id: t.queue for t in dag.tasks},
             "outlets": {t.task_id: [getattr(o, "name", str(o)) for o in t.outlets] for t in dag.tasks},
             "map_index_template": {t.task_id: getattr(t, "map_index_template", None) for t in dag.tasks},
             "retries": {t.task_id: t.retries for t in dag.tasks},

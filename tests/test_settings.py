@@ -52,6 +52,10 @@ OTHER_VALUES: dict[str, object] = {
     "orchestration.batch_bytes": 1000,
     "orchestration.max_batches": 10,
     "orchestration.index_max_age_hours": 2.5,
+    "orchestration.landing_time_ordered": True,
+    "orchestration.full_listing_hours": 0.5,
+    "orchestration.gpu_queue": "gpu",
+    "orchestration.gpu_min_share": 0.25,
 }
 
 

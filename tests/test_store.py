@@ -124,6 +124,17 @@ def test_list_recursive_sorted_by_key_with_prefixes(store: Store) -> None:
     assert list(store.list("zz")) == []
 
 
+@pytest.mark.parametrize("after", ["", "a", "a-b", "a/", "a/x", "a/x0", "a/y", "a/y/z", "a0", "b", "zzz"])
+def test_list_start_after_keeps_exactly_the_later_keys(store: Store, after: str) -> None:
+    for key in [*TRICKY_KEYS, "a/y/zz/deep", "t/2025/01/02/x", "t/2025/01/10/y"]:
+        store.put(key, b"x")
+    everything = [o.key for o in store.list()]
+    assert [o.key for o in store.list(start_after=after)] == [k for k in everything if k > after]
+    under_a = [k for k in everything if k.startswith("a/") and k > after]
+    assert [o.key for o in store.list("a/", start_after=after)] == under_a
+    assert [o.key for o in store.list("t/", start_after="t/2025/01/02/x")] == ["t/2025/01/10/y"]
+
+
 def test_list_hands_names_that_are_not_keys_to_skipped(store: Store, request: pytest.FixtureRequest) -> None:
     """Input discovery must account for every object, even one no store may address."""
     store.put("in/ok.txt", b"ok")

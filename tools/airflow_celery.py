@@ -368,7 +368,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--s3-endpoint", help="use this S3 endpoint (AWS_* credentials from env) instead of SeaweedFS")
     parser.add_argument("--workers", type=int, default=2, help="Celery workers, named worker1.. (default 2)")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="task slots per worker (default 2)")
-    parser.add_argument("--gpu-workers", type=int, default=0, help="how many of the workers also serve 'gpu'")
+    parser.add_argument(
+        "--gpu-workers",
+        type=int,
+        default=0,
+        help="how many of the workers also serve 'gpu' (export DOCPIPE_GPU_QUEUE=gpu to route batches there)",
+    )
     parser.add_argument("--pool-slots", type=int, default=4, help="slots of the translate pool (default 4)")
     parser.add_argument(
         "--heartbeat-timeout",

@@ -235,7 +235,9 @@ def summarize() -> dict[str, Any]:
 
     context = get_current_context()
     ti = context["ti"]
-    first = [t for t in ti.task.upstream_task_ids if t != BATCH_TASK]
+    # process_batch, and process_batch_gpu when batches are routed to a GPU queue (gpu.py)
+    batch_tasks = sorted(t for t in ti.task.upstream_task_ids if t.startswith(BATCH_TASK))
+    first = [t for t in ti.task.upstream_task_ids if t not in batch_tasks]
     plan = next((p for p in ti.xcom_pull(task_ids=first, key=PLAN_KEY) if p), None)
     if plan is None:  # fail too: this is the run's last task, so its state is the run's
         label(f"no summary: {', '.join(first)} failed")
@@ -247,7 +249,7 @@ def summarize() -> dict[str, Any]:
     dag_run = context["dag_run"]
     settings, stores = open_stores()
     summary, manifest = merge(
-        [r for r in ti.xcom_pull(task_ids=[BATCH_TASK]) if r] if plan["batches"] else [],
+        [r for t in batch_tasks for r in ti.xcom_pull(task_ids=[t]) or () if r] if plan["batches"] else [],
         stores=stores,
         run=plan["run"],
         planned=plan["batches"],

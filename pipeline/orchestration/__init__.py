@@ -12,6 +12,7 @@ One module per concern:
   batches are cut is ``orchestration.*`` in :mod:`pipeline.settings`);
 * :mod:`~pipeline.orchestration.discovery` — change detection and reprocess selection;
 * :mod:`~pipeline.orchestration.batches` — batch planning and :func:`process_batch`;
+* :mod:`~pipeline.orchestration.routing` — which batches are translation-heavy (a GPU queue);
 * :mod:`~pipeline.orchestration.summary` — the run summary and its manifest.
 
 Change detection reads the bucket, never the scheduler's state (see ``discovery``). The

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -51,17 +52,19 @@ class Candidate:
     etag: str = ""  # as listed: the batch records it in the discovery index
 
 
-def landing_objects(stores: Stores, settings: Settings, subprefix: str = "") -> Iterator[ObjectInfo]:
+def landing_objects(
+    stores: Stores, settings: Settings, subprefix: str = "", start_after: str = ""
+) -> Iterator[ObjectInfo]:
     """Objects under the landing prefix; dotfiles and temp names are skipped as ``discover`` does.
 
     Keys no store may address (control characters, ``.``/``..`` segments) are listed too, with
     no modification time: they are inputs all the same, and the runner gives each an error
-    record instead of letting it vanish.
+    record instead of letting it vanish. *start_after* lists only the keys sorting after it.
     """
     landing = settings.orchestration.landing_prefix
     prefix = landing + as_prefix(subprefix).rstrip("/") if subprefix else landing
     unaddressable: list[str] = []
-    for info in stores.landing.list(prefix, skipped=unaddressable):
+    for info in stores.landing.list(prefix, skipped=unaddressable, start_after=start_after or None):
         if not any(part.startswith(".") for part in info.key[len(landing) :].split("/")):
             yield info
     for key in unaddressable:
@@ -96,6 +99,7 @@ class Discovery:
     candidates: list[Candidate]
     listed: int  # landing objects considered (dotfiles left out)
     outcomes: int  # landing objects with a recorded outcome (the discovery index)
+    start_after: str = ""  # the listing began after this key (landing_time_ordered); "": full
 
     def count(self, reason: str) -> int:
         return sum(1 for c in self.candidates if c.reason == reason)
@@ -103,8 +107,10 @@ class Discovery:
     def describe(self) -> str:
         """One line for logs and task labels: listed, already done, new, changed."""
         new, changed = self.count("new"), self.count("changed")
+        after = f" after {self.start_after}" if self.start_after else ""
         return (
-            f"{_plural(self.listed, 'landing object')} listed, {_plural(self.outcomes, 'stored outcome')}: "
+            f"{_plural(self.listed, 'landing object')} listed{after}, "
+            f"{_plural(self.outcomes, 'stored outcome')}: "
             f"{self.listed - new - changed} already done, {new} new, {changed} changed"
         )
 
@@ -113,13 +119,18 @@ def discover(stores: Stores, settings: Settings) -> Discovery:
     """New or changed landing objects, compared against the discovery index of the output area.
 
     One landing listing and the index (:mod:`pipeline.orchestration.index`); ``clean/`` and
-    ``errors/`` are listed only to rebuild a missing or stale index.
+    ``errors/`` are listed only to rebuild a missing or stale index. With
+    ``landing_time_ordered`` the landing listing starts after the index's high-water key, except
+    every ``full_listing_hours`` (the trade-off is explained in the index module).
     """
     from pipeline.orchestration import index as discovery_index
 
     where = settings.orchestration
-    objects = list(landing_objects(stores, settings))
     index, why = discovery_index.load(stores.output, where.landing_prefix, where.index_max_age_hours)
+    after = ""
+    if index is not None and where.landing_time_ordered and not index.full_listing_due(where.full_listing_hours):
+        after = index.high_water
+    objects = list(landing_objects(stores, settings, start_after=after))
     deltas = discovery_index.list_deltas(stores.output, where.landing_prefix)
     if index is None:
         log.info("discovery index %s: rebuilding it from the bucket", why)
@@ -128,18 +139,27 @@ def discover(stores: Stores, settings: Settings) -> Discovery:
     else:
         merged = discovery_index.merge_deltas(stores.output, index, deltas)
         changed = bool(merged)
-    present = {info.key for info in objects}
-    gone = [key for key in index.entries if key not in present]
-    for key in gone:  # landing objects deleted since: forget them
-        del index.entries[key]
-    if changed or gone:
+    if not after:  # a full listing: landing objects deleted since are forgotten
+        present = {info.key for info in objects}
+        gone = [key for key in index.entries if key not in present]
+        for key in gone:
+            del index.entries[key]
+        changed = changed or bool(gone)
+    pending_objects = index.pending(objects)
+    if where.landing_time_ordered:
+        before = (index.high_water, index.full_listed)
+        index.advance_high_water(objects, pending_objects, after)
+        if not after:
+            index.full_listed = time.time()
+        changed = changed or (index.high_water, index.full_listed) != before
+    if changed:
         discovery_index.save(stores.output, index, merged)
     pending = []
-    for info in index.pending(objects):
+    for info in pending_objects:
         uri = object_uri(stores.landing, info.key)
         reason = "changed" if info.key in index.entries else "new"
         pending.append(Candidate(info.key, uri, doc_id_for(uri), info.size, reason, info.etag or ""))
-    return Discovery(pending, len(objects), len(index.entries))
+    return Discovery(pending, len(objects), len(index.entries), after)
 
 
 def discover_pending(stores: Stores, settings: Settings) -> list[Candidate]:

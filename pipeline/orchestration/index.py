@@ -20,6 +20,14 @@ long an outcome deleted behind the index's back stays unnoticed. The other drift
 an outcome written by something that writes no delta (``docpipe run`` into the same
 destination) only makes its input look pending once, and the runner then skips it as unchanged
 (one read) and the batch's delta records it.
+
+With ``landing_time_ordered`` the index also keeps a *high-water key*: the largest landing key
+below which every listed object had its outcome (the first pending key stops it, so a backlog
+deferred to later runs, or a batch that failed, is listed again until done). Discovery then
+lists only the keys after it (``StartAfter``), and the whole prefix when the last full listing
+(``full_listed``) is older than ``full_listing_hours``, when the index was rebuilt, or when there
+is no high-water key yet. Only a full listing notices deleted landing objects, late arrivals
+(a key below the high-water mark) and overwrites of old keys.
 """
 
 from __future__ import annotations
@@ -45,6 +53,8 @@ class DiscoveryIndex:
     landing_prefix: str
     entries: dict[str, Entry] = field(default_factory=dict)
     built: float = 0.0  # when it was last rebuilt from the bucket (epoch seconds)
+    high_water: str = ""  # every landing key up to this one had its outcome at the last listing
+    full_listed: float = 0.0  # when the whole landing prefix was last listed (epoch seconds)
 
     def pending(self, objects: Iterable[ObjectInfo]) -> list[ObjectInfo]:
         """Landing objects with no entry, or whose etag or size differs from their entry's."""
@@ -55,11 +65,23 @@ class DiscoveryIndex:
                 found.append(info)
         return found
 
+    def advance_high_water(self, listed: Iterable[ObjectInfo], pending: Iterable[ObjectInfo], start: str) -> None:
+        """Move the high-water key to the last of the *listed* keys (all after *start*) that
+        precede the first pending one."""
+        stop = min((info.key for info in pending), default=None)
+        done = [info.key for info in listed if stop is None or info.key < stop]
+        self.high_water = max(done, default=start)
+
+    def full_listing_due(self, max_age_hours: float) -> bool:
+        return not self.high_water or time.time() - self.full_listed >= max_age_hours * 3600
+
     def to_bytes(self) -> bytes:
         body = {
             "version": INDEX_VERSION,
             "landing_prefix": self.landing_prefix,
             "built": self.built,
+            "high_water": self.high_water,
+            "full_listed": self.full_listed,
             "entries": {key: list(entry) for key, entry in sorted(self.entries.items())},
         }
         return gzip.compress(json.dumps(body, separators=(",", ":")).encode(), mtime=0)
@@ -70,7 +92,13 @@ class DiscoveryIndex:
         if body.get("version") != INDEX_VERSION:
             raise ValueError(f"index version {body.get('version')!r}, expected {INDEX_VERSION}")
         entries = {key: (str(e[0]), int(e[1]), str(e[2])) for key, e in body["entries"].items()}
-        return cls(str(body["landing_prefix"]), entries, float(body["built"]))
+        return cls(
+            str(body["landing_prefix"]),
+            entries,
+            float(body["built"]),
+            str(body.get("high_water") or ""),  # absent in indexes written before it existed
+            float(body.get("full_listed") or 0.0),
+        )
 
 
 def delta_entries(keys: list[str], etags: list[str], sizes: list[int], statuses: Mapping[str, str]) -> dict[str, Any]:

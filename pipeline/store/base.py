@@ -80,12 +80,18 @@ class Store(Protocol):
         """True if an object (not a prefix) exists under key."""
         ...
 
-    def list(self, prefix: str = "", skipped: list[str] | None = None) -> Iterator[ObjectInfo]:
+    def list(
+        self, prefix: str = "", skipped: list[str] | None = None, start_after: str | None = None
+    ) -> Iterator[ObjectInfo]:
         """All objects whose key starts with prefix (a plain string prefix), sorted by key.
 
         Objects whose name is not a valid key (control characters, ``.``/``..`` segments) are
         left out; their names are appended to *skipped* when given, so a caller that must
         account for every object (input discovery) can still report them.
+
+        *start_after* keeps only keys sorting after it (UTF-8 byte order, as S3's
+        ``StartAfter``) and lets the store skip the rest without reading it: what keeps
+        listing a time-partitioned prefix cheap when only its newest keys matter.
         """
         ...
 

@@ -209,18 +209,21 @@ class LocalStore:
             log.info("removed %d stale temp file(s) under %s", removed, self.root)
         return removed
 
-    def list(self, prefix: str = "", skipped: list[str] | None = None) -> Iterator[ObjectInfo]:
+    def list(
+        self, prefix: str = "", skipped: list[str] | None = None, start_after: str | None = None
+    ) -> Iterator[ObjectInfo]:
         """Recursive listing in S3 order, streamed without loading the whole tree.
 
         Directories are sorted as ``name + "/"`` so "a-b" comes before "a/x", exactly as
         S3 orders the flat keys. Temp files and symlinks are skipped; so are names that are
-        not valid keys, with a warning, and appended to *skipped* when given.
+        not valid keys, with a warning, and appended to *skipped* when given. With
+        *start_after*, directories whose every key sorts before it are not entered.
         """
         validate_prefix(prefix)
         base = prefix.rpartition("/")[0]
         start = self.root.joinpath(*base.split("/")) if base else self.root
         self._check_inside(start)
-        yield from self._walk(start, f"{base}/" if base else "", prefix, skipped)
+        yield from self._walk(start, f"{base}/" if base else "", prefix, skipped, start_after or "")
 
     def list_page(self, prefix: str, token: str | None = None, limit: int = 50) -> ListPage:
         """Walked from the start and cut; the token is the last key shown."""
@@ -233,7 +236,9 @@ class LocalStore:
         page = page[:limit]
         return ListPage(page, page[-1] if more and page else None)
 
-    def _walk(self, directory: Path | str, rel: str, prefix: str, skipped: list[str] | None) -> Iterator[ObjectInfo]:
+    def _walk(
+        self, directory: Path | str, rel: str, prefix: str, skipped: list[str] | None, after: str
+    ) -> Iterator[ObjectInfo]:
         try:
             with os.scandir(directory) as it:
                 entries = [e for e in it if not e.name.startswith(TMP_PREFIX)]
@@ -254,10 +259,14 @@ class LocalStore:
         for sort_name, entry, is_dir in items:
             key = rel + sort_name
             if is_dir:
+                # Every key below sorts after `key`; all of them sort at or before `after`
+                # when `key` does and is not a prefix of it.
+                if key <= after and not after.startswith(key):
+                    continue
                 if key.startswith(prefix) or prefix.startswith(key):
-                    yield from self._walk(entry.path, key, prefix, skipped)
+                    yield from self._walk(entry.path, key, prefix, skipped, after)
                 continue
-            if not key.startswith(prefix):
+            if not key.startswith(prefix) or key <= after:
                 continue
             try:
                 validate_key(key)

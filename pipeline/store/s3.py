@@ -265,7 +265,9 @@ class S3Store:
         """Nothing to sweep: a PUT is atomic on S3, so a killed writer leaves no partial object."""
         return 0
 
-    def list(self, prefix: str = "", skipped: list[str] | None = None) -> Iterator[ObjectInfo]:
+    def list(
+        self, prefix: str = "", skipped: list[str] | None = None, start_after: str | None = None
+    ) -> Iterator[ObjectInfo]:
         """ListObjectsV2 (``page_size`` keys per request), yielded sorted by key.
 
         AWS returns UTF-8 byte order, but SeaweedFS walks its directory tree ("a/x" before
@@ -273,21 +275,26 @@ class S3Store:
         (~250 bytes of memory per object). Folder markers ("dir/") and keys our stores
         could not address are skipped; the latter are appended to *skipped* when given, so
         a caller that must account for every object (input discovery) can report them.
+
+        *start_after* is applied to what comes back; the server gets only its part up to the
+        last ``/`` as ``StartAfter``. SeaweedFS walks directories, and a ``StartAfter`` that
+        names a directory ("a" for "a/x") skips that whole directory; cut at a ``/`` it
+        skips exactly what sorts before it, and at most one directory is listed in vain.
         """
         validate_prefix(prefix)
         paginator = self._client.get_paginator("list_objects_v2")
-        pages = paginator.paginate(
-            Bucket=self.bucket,
-            Prefix=self._key_prefix + prefix,
-            PaginationConfig={"PageSize": self.page_size},
-        )
+        request: dict[str, Any] = {"Bucket": self.bucket, "Prefix": self._key_prefix + prefix}
+        directory = (start_after or "").rpartition("/")[0]
+        if directory:
+            request["StartAfter"] = f"{self._key_prefix}{directory}/"
+        pages = paginator.paginate(**request, PaginationConfig={"PageSize": self.page_size})
         strip = len(self._key_prefix)
         found: list[ObjectInfo] = []
         try:
             for page in pages:
                 for obj in page.get("Contents", ()):
                     key = obj["Key"][strip:]
-                    if key.endswith("/"):
+                    if key.endswith("/") or (start_after and key <= start_after):
                         continue
                     try:
                         validate_key(key, max_segment_bytes=None)

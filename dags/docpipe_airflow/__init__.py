@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -129,7 +131,8 @@ def label(text: str) -> None:
 
 
 def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    """``1 batch``, ``2 batches``, ``3 documents``."""
+    return f"{n} {noun}{'' if n == 1 else 'es' if noun.endswith(('ch', 'sh', 's', 'x')) else 's'}"
 
 
 def make_plan(
@@ -187,10 +190,13 @@ def make_plan(
 )
 def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
     """One mapped instance per batch: bad documents go to errors/, only store failures fail it."""
+    entered, cpu_entered = time.time(), _cpu_seconds()
     from pipeline.orchestration import format_languages
     from pipeline.orchestration import process_batch as run_batch
 
+    imported = time.time()
     settings, stores = open_stores()
+    opened = time.time()
     with section(f"processing {plural(len(batch['keys']), 'document')} into {stores.output.url}"):
         result = run_batch(
             stores,
@@ -206,7 +212,23 @@ def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
         log.info("documents containing each language: %s", format_languages(result["languages"]))
         log.info("translations: %s; memory: %s", result["translations"], result["translation_memory"])
         log.info("batch manifest: %s", result["manifest"])
+    started = get_current_context()["ti"].start_date
+    result["timing"] = {
+        # Airflow's own start: from the task instance's start (supervisor) to this function
+        "task_start": round(entered - started.timestamp(), 3) if started else None,
+        "cpu_before_body": round(cpu_entered, 3),  # this task process's CPU before the function
+        "imports": round(imported - entered, 3),
+        "open_stores": round(opened - imported, 3),
+        **result.get("timing", {}),
+        "cpu": round(_cpu_seconds(), 3),  # this task process's CPU until here
+    }
+    log.info("timing (s): %s", ", ".join(f"{k} {v}" for k, v in result["timing"].items()))
     return result
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 @task(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -89,9 +90,11 @@ def process_batch(
     """Run one batch through the pipeline under *settings* (the whole tree); returns a bounded
     JSON summary of it.
 
-    The summary holds counts and where the batch manifest is, never per-document lists (a
-    scheduler keeps it in its database); documents, inputs and stage statistics are in the
-    batch manifest in the bucket, which :func:`~pipeline.orchestration.summary.summarize` reads.
+    The summary holds counts, where the batch manifest is and ``timing`` (wall seconds spent
+    preparing the translation stack, in the runner, and writing the dataset part and index
+    delta), never per-document lists (a scheduler keeps it in its database); documents, inputs
+    and stage statistics are in the batch manifest in the bucket, which
+    :func:`~pipeline.orchestration.summary.summarize` reads.
 
     *retranslate* also reprocesses unchanged documents that an installed model can now
     translate better (``no_model`` segments, older model versions) — see :class:`Runner`.
@@ -100,6 +103,7 @@ def process_batch(
     :class:`StoreError` only when the store failed (the run is then incomplete and a retry
     completes exactly the missing documents).
     """
+    started = time.perf_counter()
     items = [_input_item(stores.landing, k, s) for k, s in zip(batch["keys"], batch["sizes"], strict=True)]
     # A batch is only part of a scheduler run: its manifest goes under runs/<run>/ (stable across
     # retries), and runs/<run>.json is the whole run's manifest, written by the summary.
@@ -117,11 +121,14 @@ def process_batch(
         retranslate=retranslate,
         on_outcome=on_outcome,
     )
+    prepared = time.perf_counter()
     report = runner.run(items, manifest_key=manifest_key)
     if not report.completed:
         raise StoreError(f"batch {batch['index']} incomplete: {report.error}")
+    ran = time.perf_counter()
     _write_dataset_part(stores.output, batch, report.outcomes)
     _record_in_index(stores, settings, batch, items, report.outcomes)
+    timing = {"prepare": prepared - started, "run": ran - prepared, "finish": time.perf_counter() - ran}
     return {
         "index": batch["index"],
         "label": batch.get("label", ""),
@@ -131,6 +138,7 @@ def process_batch(
         "languages": report.languages(),
         "translations": report.translations,
         "translation_memory": report.memory,
+        "timing": {name: round(seconds, 3) for name, seconds in timing.items()},
     }
 
 

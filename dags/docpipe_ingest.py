@@ -35,6 +35,7 @@ from docpipe_airflow import (
     make_plan,
     open_stores,
     process_batch,
+    read_variables,
     section,
     summarize,
 )
@@ -64,13 +65,14 @@ def docpipe_ingest() -> None:
         """New or changed landing objects, batched; compared against the bucket, not Airflow state."""
         from pipeline.orchestration import discover
 
-        settings, stores = open_stores()
+        variables = read_variables()
+        settings, stores = open_stores(variables)
         where = settings.orchestration
         with section(f"listing s3://{where.bucket}/{where.landing_prefix} against {stores.output.url}"):
             found = discover(stores, settings)
             log.info("%s", found.describe())
         label(found.describe())
-        return make_plan(found.candidates, settings, force=False)
+        return make_plan(found.candidates, settings, force=False, variables=variables)
 
     batches = discover()
     [batches, process_batch.expand(batch=batches)] >> summarize()

@@ -12,7 +12,7 @@ import logging
 import os
 import resource
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -60,18 +60,18 @@ def variable_or_env(env_name: str) -> str | None:
     return None if value is None else str(value)
 
 
-def aws_conn_id() -> str:
-    return variable_or_env("DOCPIPE_AWS_CONN_ID") or "aws_default"
+def aws_conn_id(lookup: Callable[[str], str | None] = variable_or_env) -> str:
+    return lookup("DOCPIPE_AWS_CONN_ID") or "aws_default"
 
 
-def s3_options() -> dict[str, Any]:
+def s3_options(lookup: Callable[[str], str | None] = variable_or_env) -> dict[str, Any]:
     """S3 client options from the Airflow connection, in the Amazon provider's conventions.
 
     login/password are the access key pair (or ``extra.aws_access_key_id``/``aws_secret_access_key``),
     ``extra.endpoint_url`` points at MinIO or SeaweedFS, ``extra.region_name`` sets the region.
     Without the connection the standard AWS chain (env, profile, instance role) applies.
     """
-    conn_id = aws_conn_id()
+    conn_id = aws_conn_id(lookup)
     try:
         conn = Connection.get(conn_id)
     except AirflowNotFoundException:
@@ -87,15 +87,38 @@ def s3_options() -> dict[str, Any]:
     }
 
 
-def open_stores() -> tuple[Settings, Stores]:
-    """Settings (the whole tree: Variables, then env) and stores for this task; a configuration
-    mistake fails without retries."""
+def read_variables() -> dict[str, str]:
+    """The ``docpipe_*`` Variables the settings tree uses, by environment name, read once.
+
+    The first task of a run reads them (one Execution API call per setting) and hands them on in
+    the plan, so a batch task makes no such call and every batch of a run, retries included,
+    runs under the same settings (one ``config_hash``). Only Variables travel, never the
+    environment: a worker's own environment (``DOCPIPE_CT2_DEVICE=cuda`` on a GPU worker) still
+    applies where no Variable is set. Variables hold no secrets (credentials are the connection's).
+    """
+    from pipeline.settings import specs
+
+    found: dict[str, str] = {}
+    for name in ("DOCPIPE_AWS_CONN_ID", *(env for spec in specs() for env in spec.env)):
+        value = Variable.get(name.lower(), default=None)
+        if value is not None:
+            found[name] = str(value)
+    return found
+
+
+def open_stores(variables: Mapping[str, str] | None = None) -> tuple[Settings, Stores]:
+    """Settings (the whole tree: *variables*, else Airflow's Variables, then env) and stores for
+    this task; a configuration mistake fails without retries."""
     from pipeline.orchestration import Stores
     from pipeline.settings import Settings
 
+    def lookup(name: str) -> str | None:
+        return variables[name] if name in variables else os.environ.get(name)  # type: ignore[operator,index]
+
+    read = variable_or_env if variables is None else lookup
     try:
-        settings = Settings.load(lookup=variable_or_env)
-        return settings, Stores.open(settings.orchestration, s3_options())
+        settings = Settings.load(lookup=read)
+        return settings, Stores.open(settings.orchestration, s3_options(read))
     except ValueError as exc:
         raise AirflowFailException(f"docpipe configuration: {exc}") from None
 
@@ -140,15 +163,17 @@ def make_plan(
     settings: Settings,
     *,
     force: bool,
+    variables: Mapping[str, str],
     retranslate: bool = False,
     request: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The batches handed to the mapped task: plain JSON, one dict per batch.
 
-    The first task returns only this list (Airflow sizes a mapped task from a task's return
-    value). What the summary needs about the run as a whole — the docpipe run id, how many
-    batches, deferred documents and, for a reprocess, the *request* (selection, ids not
-    found) — is pushed once as the XCom ``plan``, not copied into every batch.
+    Each batch also carries the run's *variables* (see :func:`read_variables`). The first task
+    returns only this list (Airflow sizes a mapped task from a task's return value). What the
+    summary needs about the run as a whole — the docpipe run id, how many batches, deferred
+    documents, the variables and, for a reprocess, the *request* (selection, ids not found) —
+    is pushed once as the XCom ``plan``, not copied into every batch.
     """
     from pipeline.orchestration import plan_batches, run_key
 
@@ -157,9 +182,10 @@ def make_plan(
     run = run_key(dag_run.dag_id, context["run_id"], dag_run.run_after)
     batches, deferred = plan_batches(candidates, settings, run)
     for batch in batches:
-        batch.update(force=force, retranslate=retranslate)
+        batch.update(force=force, retranslate=retranslate, variables=dict(variables))
     plan = {
         "run": run,
+        "variables": dict(variables),
         "batches": len(batches),
         "documents": len(candidates) - deferred,
         "deferred": deferred,
@@ -195,7 +221,7 @@ def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
     from pipeline.orchestration import process_batch as run_batch
 
     imported = time.time()
-    settings, stores = open_stores()
+    settings, stores = open_stores(batch.get("variables"))  # None: a plan from before variables travelled
     opened = time.time()
     with section(f"processing {plural(len(batch['keys']), 'document')} into {stores.output.url}"):
         result = run_batch(
@@ -204,6 +230,8 @@ def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
             batch,
             force=bool(batch.get("force")),
             retranslate=bool(batch.get("retranslate")),
+            # A retry's first attempt may have stored outcomes the plan does not know: list them.
+            trust_plan=get_current_context()["ti"].try_number <= 1,
             on_outcome=_log_outcome,
         )
     c = result["counts"]
@@ -267,7 +295,7 @@ def summarize() -> dict[str, Any]:
         label("nothing new to process")
         raise AirflowSkipException("nothing new to process")
     dag_run = context["dag_run"]
-    settings, stores = open_stores()
+    settings, stores = open_stores(plan.get("variables"))
     summary, manifest = merge(
         [r for r in ti.xcom_pull(task_ids=[BATCH_TASK]) if r] if plan["batches"] else [],
         stores=stores,

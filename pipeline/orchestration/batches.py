@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from pipeline.ids import doc_id_for
 from pipeline.inputs import InputItem, object_uri
 from pipeline.orchestration.discovery import Candidate
 from pipeline.orchestration.settings import JSON, Stores
@@ -58,6 +59,7 @@ def plan_batches(candidates: list[Candidate], settings: Settings, run: str) -> t
             "keys": [c.key for c in b],
             "sizes": [c.size for c in b],
             "etags": [c.etag for c in b],
+            "stored": [i for i, c in enumerate(b) if c.outcome],  # positions whose document has an outcome
         }
         for i, b in enumerate(kept)
     ]
@@ -85,6 +87,7 @@ def process_batch(
     *,
     force: bool = False,
     retranslate: bool = False,
+    trust_plan: bool = True,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> JSON:
     """Run one batch through the pipeline under *settings* (the whole tree); returns a bounded
@@ -98,6 +101,12 @@ def process_batch(
 
     *retranslate* also reprocesses unchanged documents that an installed model can now
     translate better (``no_model`` segments, older model versions) — see :class:`Runner`.
+
+    The skip check takes from the plan which documents already have an outcome (``stored``:
+    the discovery index's view, or the reprocess selection's listing), instead of listing
+    ``clean/`` and ``errors/`` in every batch, whose cost grows with everything ever processed.
+    Set *trust_plan* to False when the plan may be out of date — a retry, whose first attempt
+    may have stored outcomes no index knows yet — and the runner lists the output area.
 
     Bad documents are quarantined in ``errors/`` and counted; the batch raises
     :class:`StoreError` only when the store failed (the run is then incomplete and a retry
@@ -122,7 +131,10 @@ def process_batch(
         on_outcome=on_outcome,
     )
     prepared = time.perf_counter()
-    report = runner.run(items, manifest_key=manifest_key)
+    existing = None
+    if trust_plan and "stored" in batch:  # else (a retry, a plan from an older version): list
+        existing = {doc_id_for(items[i].uri) for i in batch["stored"]}
+    report = runner.run(items, manifest_key=manifest_key, existing=existing)
     if not report.completed:
         raise StoreError(f"batch {batch['index']} incomplete: {report.error}")
     ran = time.perf_counter()

@@ -187,11 +187,9 @@ def test_library_round_trip_detects_changes_and_selects(seaweed: SeaweedServer, 
     assert (len(batches), deferred) == (2, 0)
     results = [process_batch(stores, settings, b) for b in batches]
     assert sum(r["counts"]["written"] for r in results) == 3
-    # What a scheduler keeps per batch is bounded: counts and where the manifest is, no document lists.
-    assert all(
-        set(r) == {"index", "label", "manifest", "seconds", "counts", "languages", "translations", "translation_memory"}
-        for r in results
-    )
+    # What a scheduler keeps per batch is bounded: counts, timing and where the manifest is, no document lists.
+    keys = {"index", "label", "manifest", "seconds", "counts", "languages", "translations", "translation_memory"}
+    assert all(set(r) == keys | {"timing"} and set(r["timing"]) == {"prepare", "run", "finish"} for r in results)
     batch_manifests = [_json(seaweed, bucket, r["manifest"].split("/", 3)[3]) for r in results]
     failed_uris = [d["uri"] for m in batch_manifests for d in m["documents"]["failed"]]
     assert failed_uris == [f"s3://{bucket}/landing/sub/corrupt.bin"]

@@ -16,7 +16,9 @@ and the ``timing`` each ``process_batch`` returned, and reports:
   imports, settings and stores, the translation stack, the return value (XCom) and the report
   of the task's state. Its parts are listed as measured inside the task.
 * over the run, **Airflow's overhead share** = (all task time − docpipe work) / all task time,
-  counting ``discover`` and ``summarize`` entirely as overhead.
+  counting ``discover`` and ``summarize`` entirely as overhead (``overhead_share``), or only
+  what of them is not their library work (listing and planning, merging and writing the run
+  manifest; ``overhead_share_net``).
 
 Long (a few minutes: Airflow's start-up alone takes one or two), so it is not in
 ``bench/run_all.py``. Wall seconds on a shared machine vary with its load: the load average is
@@ -80,9 +82,9 @@ class Api:
     def run_path(self, run_id: str) -> str:
         return f"/api/v2/dags/{DAG_ID}/dagRuns/{urllib.parse.quote(run_id, safe='')}"
 
-    def xcom(self, run_id: str, task_id: str, map_index: int) -> Any:
+    def xcom(self, run_id: str, task_id: str, map_index: int, key: str = "return_value") -> Any:
         entry = self.call(
-            "GET", f"{self.run_path(run_id)}/taskInstances/{task_id}/xcomEntries/return_value?map_index={map_index}"
+            "GET", f"{self.run_path(run_id)}/taskInstances/{task_id}/xcomEntries/{key}?map_index={map_index}"
         )
         value = entry["value"]
         return json.loads(value) if isinstance(value, str) else value
@@ -213,12 +215,15 @@ def measure(api: Api, run: dict[str, Any]) -> dict[str, Any]:
     tis = api.call("GET", f"{api.run_path(run['dag_run_id'])}/taskInstances?limit=1000")["task_instances"]
     batches: list[dict[str, Any]] = []
     others: dict[str, float] = {}
+    others_work: dict[str, float] = {}
     for ti in tis:
         seconds = _seconds(ti["start_date"], ti["end_date"])
         if ti["state"] not in ("success", "skipped"):
             raise SystemExit(f"{ti['task_id']}[{ti['map_index']}] ended {ti['state']}: see its log in the UI")
         if ti["task_id"] != "process_batch":
             others[ti["task_id"]] = round(seconds, 3)
+            if ti["state"] == "success":  # the library's share of discover and summarize
+                others_work[ti["task_id"]] = api.xcom(run["dag_run_id"], ti["task_id"], -1, "timing")["work"]
             continue
         result = api.xcom(run["dag_run_id"], "process_batch", ti["map_index"])
         timing = result["timing"]
@@ -246,7 +251,13 @@ def measure(api: Api, run: dict[str, Any]) -> dict[str, Any]:
         "other_tasks": others,
         "task_seconds": round(task_time, 2),
         "docpipe_work_seconds": round(work, 2),
+        "other_tasks_docpipe_work": others_work,
+        # discover and summarize counted entirely as Airflow's overhead (their listing, plan and
+        # manifest too), and with only what is not their library work
         "overhead_share": round((task_time - work) / task_time, 3) if task_time else None,
+        "overhead_share_net": round((task_time - work - sum(others_work.values())) / task_time, 3)
+        if task_time
+        else None,
         "batch_overhead_share": round(sum(fixed) / sum(b["task_seconds"] for b in batches), 3) if batches else None,
         "fixed_cost_per_batch": {
             "median": round(statistics.median(fixed), 3) if fixed else None,

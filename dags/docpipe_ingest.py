@@ -38,6 +38,7 @@ from docpipe_airflow import (
     read_variables,
     section,
     summarize,
+    timed_work,
 )
 
 SCHEDULE = os.environ.get("DOCPIPE_INGEST_SCHEDULE", "*/15 * * * *")
@@ -68,11 +69,12 @@ def docpipe_ingest() -> None:
         variables = read_variables()
         settings, stores = open_stores(variables)
         where = settings.orchestration
-        with section(f"listing s3://{where.bucket}/{where.landing_prefix} against {stores.output.url}"):
-            found = discover(stores, settings)
-            log.info("%s", found.describe())
-        label(found.describe())
-        return make_plan(found.candidates, settings, force=False, variables=variables)
+        with timed_work():
+            with section(f"listing s3://{where.bucket}/{where.landing_prefix} against {stores.output.url}"):
+                found = discover(stores, settings)
+                log.info("%s", found.describe())
+            label(found.describe())
+            return make_plan(found.candidates, settings, force=False, variables=variables)
 
     batches = discover()
     [batches, process_batch.expand(batch=batches)] >> summarize()

@@ -136,6 +136,17 @@ def section(title: str) -> Iterator[None]:
         log.info("::endgroup::")
 
 
+@contextmanager
+def timed_work() -> Iterator[None]:
+    """Push the wall seconds of the library work inside as the XCom ``timing`` (``{"work": s}``):
+    the rest of the task's duration is Airflow's overhead (``bench/airflow_overhead.py``)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        get_current_context()["ti"].xcom_push(key="timing", value={"work": round(time.perf_counter() - started, 3)})
+
+
 def _log_outcome(outcome: Any) -> None:
     if outcome.status == "failed":
         log.warning("failed %s (%s: %s) %s", outcome.doc_id, outcome.stage, outcome.error_type, outcome.uri)
@@ -298,22 +309,24 @@ def summarize() -> dict[str, Any]:
         raise AirflowSkipException("nothing new to process")
     dag_run = context["dag_run"]
     settings, stores = open_stores(plan.get("variables"))
-    summary, manifest = merge(
-        [r for r in ti.xcom_pull(task_ids=[BATCH_TASK]) if r] if plan["batches"] else [],
-        stores=stores,
-        run=plan["run"],
-        planned=plan["batches"],
-        deferred=plan["deferred"],
-        context={
-            "scheduler": "airflow",
-            "dag_id": dag_run.dag_id,
-            "run_id": context["run_id"],
-            "run_after": dag_run.run_after.isoformat(),
-            **(request or {}),
-        },
-        settings=settings,
-    )
-    write_manifest(stores, manifest)
+    results = [r for r in ti.xcom_pull(task_ids=[BATCH_TASK]) if r] if plan["batches"] else []
+    with timed_work():
+        summary, manifest = merge(
+            results,
+            stores=stores,
+            run=plan["run"],
+            planned=plan["batches"],
+            deferred=plan["deferred"],
+            context={
+                "scheduler": "airflow",
+                "dag_id": dag_run.dag_id,
+                "run_id": context["run_id"],
+                "run_after": dag_run.run_after.isoformat(),
+                **(request or {}),
+            },
+            settings=settings,
+        )
+        write_manifest(stores, manifest)
     label(summary.headline())
     with section(f"run {summary.run}: {summary.status}"):
         for line in format_summary(summary):

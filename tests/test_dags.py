@@ -347,12 +347,13 @@ def test_ingest_processes_landing_and_quarantines_corrupt(
         "6 landing objects listed, 0 stored outcomes: 0 already done, 6 new, 0 changed"
     )
     assert run["tasks"]["summarize"]["rendered_map_index"] == "5 written, 0 skipped, 1 failed"
-    # One bounded XCom per task (no multiple_outputs); the run's plan once, from the first task.
+    # One bounded XCom per task (no multiple_outputs); the run's plan once, from the first task;
+    # the first and last tasks also say how long their library work took (a few bytes).
     assert {k: v for k, v in run["xcom_keys"].items() if k != "discover"} == {
         **{name: ["return_value"] for name in mapped},
-        "summarize": ["return_value"],
+        "summarize": ["return_value", "timing"],
     }
-    assert run["xcom_keys"]["discover"] == ["plan", "return_value"]
+    assert run["xcom_keys"]["discover"] == ["plan", "return_value", "timing"]
     assert all("documents" not in run["xcoms"][name] for name in mapped)
 
     keys = _keys(seaweed, dag_bucket)

@@ -147,13 +147,13 @@ class OrchestrationSettings:
         help="Prefix of clean/, errors/, runs/, state/ (default: the bucket root).",
     )
     batch_docs: int = option(
-        250, env="DOCPIPE_BATCH_DOCS", output=False, help="Documents per mapped batch task at most."
+        500, env="DOCPIPE_BATCH_DOCS", output=False, help="Documents per mapped batch task at most."
     )
     batch_bytes: int = option(
         256 * 1024 * 1024, env="DOCPIPE_BATCH_BYTES", output=False, help="Input bytes per mapped batch task at most."
     )
     max_batches: int = option(
-        80, env="DOCPIPE_MAX_BATCHES", output=False,
+        40, env="DOCPIPE_MAX_BATCHES", output=False,
         help=f"Batches one DAG run maps at most (≤ {MAX_BATCHES_LIMIT}); the rest wait for the next run.",
     )
 

@@ -112,10 +112,12 @@ def open_stores(variables: Mapping[str, str] | None = None) -> tuple[Settings, S
     from pipeline.orchestration import Stores
     from pipeline.settings import Settings
 
-    def lookup(name: str) -> str | None:
-        return variables[name] if name in variables else os.environ.get(name)  # type: ignore[operator,index]
+    given = dict(variables or {})
 
-    read = variable_or_env if variables is None else lookup
+    def from_plan(name: str) -> str | None:
+        return given[name] if name in given else os.environ.get(name)
+
+    read = variable_or_env if variables is None else from_plan
     try:
         settings = Settings.load(lookup=read)
         return settings, Stores.open(settings.orchestration, s3_options(read))

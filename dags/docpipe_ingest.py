@@ -36,8 +36,10 @@ from docpipe_airflow import (
     log,
     make_plan,
     open_stores,
+    read_variables,
     section,
     summarize,
+    timed_work,
 )
 from docpipe_airflow.gpu import batch_tasks, split_for_gpu
 
@@ -66,13 +68,16 @@ def docpipe_ingest() -> None:
         """New or changed landing objects, batched; compared against the bucket, not Airflow state."""
         from pipeline.orchestration import discover
 
-        settings, stores = open_stores()
+        variables = read_variables()
+        settings, stores = open_stores(variables)
         where = settings.orchestration
-        with section(f"listing s3://{where.bucket}/{where.landing_prefix} against {stores.output.url}"):
-            found = discover(stores, settings)
-            log.info("%s", found.describe())
-        label(found.describe())
-        return split_for_gpu(make_plan(found.candidates, settings, force=False), stores, settings)
+        with timed_work():
+            with section(f"listing s3://{where.bucket}/{where.landing_prefix} against {stores.output.url}"):
+                found = discover(stores, settings)
+                log.info("%s", found.describe())
+            label(found.describe())
+            plan = make_plan(found.candidates, settings, force=False, variables=variables)
+            return split_for_gpu(plan, stores, settings)
 
     batches = discover()
     [batches, *batch_tasks(batches)] >> summarize()

@@ -35,6 +35,7 @@ from docpipe_airflow import (
     open_stores,
     plural,
     process_batch,
+    read_variables,
     section,
     summarize,
 )
@@ -126,7 +127,8 @@ def docpipe_reprocess() -> None:
             selection = Selection.from_params(params)
         except (SelectionError, ValueError) as exc:
             raise AirflowFailException(f"invalid reprocess request: {exc}") from None
-        settings, stores = open_stores()
+        variables = read_variables()
+        settings, stores = open_stores(variables)
         where = settings.orchestration
         with section(f"selecting {selection.describe()} under s3://{where.bucket}/{where.landing_prefix}"):
             candidates, missing = select_for_reprocess(stores, settings, selection)
@@ -141,6 +143,7 @@ def docpipe_reprocess() -> None:
             candidates,
             settings,
             force=bool(params.get("force", True)),
+            variables=variables,
             retranslate=selection.status == "awaiting_model",  # unchanged inputs a model now covers
             request={"selection": selection.describe(), "not_found": missing[:100], "not_found_count": len(missing)},
         )

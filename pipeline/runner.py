@@ -135,9 +135,15 @@ class Runner:
         self.retranslate = retranslate
         self.on_outcome = on_outcome or (lambda outcome: None)
 
-    def run(self, items: list[InputItem], manifest_key: str | None = None) -> RunReport:
+    def run(
+        self, items: list[InputItem], manifest_key: str | None = None, existing: set[str] | None = None
+    ) -> RunReport:
         """Process *items*; the manifest goes to ``runs/<run_id>.json`` unless *manifest_key*
         names another key (an orchestrator's batch manifest that must stay stable across retries).
+
+        *existing*: the documents that have a stored outcome, when the caller already knows (an
+        orchestrator's plan, from the discovery index); None lists ``clean/`` and ``errors/``.
+        Only these are checked for being unchanged, and only their other outcome is deleted.
 
         With ``workers`` > 1 the front stages run in worker processes (:mod:`pipeline.workers`);
         reading, skipping, the per-site memory, writing and the manifest stay here, in input
@@ -158,7 +164,8 @@ class Runner:
         pool: FrontPool | None = None
         try:
             self.destination.sweep_temp_files()  # a killed run's leftovers
-            existing = outputs.inventory(self.destination).doc_ids()
+            if existing is None:
+                existing = outputs.inventory(self.destination).doc_ids()
             size = self.config.batch_size
             batches = [items[offset : offset + size] for offset in range(0, len(items), size)]
             prepared = (self._prepare(batch, existing) for batch in batches)

@@ -131,9 +131,11 @@ MAX_BATCHES_LIMIT = 512
 class OrchestrationSettings:
     """Where a scheduler finds landing documents and puts outputs, and how it cuts batches.
 
-    ``batch_docs``/``batch_bytes`` size one mapped task: a task instance is a process start,
-    connection setup and model load, so a batch should be minutes of work, not seconds.
-    ``max_batches`` bounds one run; what does not fit waits for the next scheduled run.
+    ``batch_docs``/``batch_bytes`` size one mapped task: a task instance costs a fixed second or
+    so (task start, imports, settings and stores, XCom), so a batch holds enough documents for
+    that to stay under a tenth of its time (docs/airflow.md, "Batch size").
+    ``max_batches`` bounds one run (and with ``batch_docs`` its plan's XCom: 20,000 keys by
+    default); what does not fit waits for the next scheduled run.
     """
 
     bucket: str = option("docpipe", env="DOCPIPE_BUCKET", output=False, help="Bucket the DAGs read and write.")
@@ -145,13 +147,13 @@ class OrchestrationSettings:
         help="Prefix of clean/, errors/, runs/, state/ (default: the bucket root).",
     )
     batch_docs: int = option(
-        100, env="DOCPIPE_BATCH_DOCS", output=False, help="Documents per mapped batch task at most."
+        500, env="DOCPIPE_BATCH_DOCS", output=False, help="Documents per mapped batch task at most."
     )
     batch_bytes: int = option(
         256 * 1024 * 1024, env="DOCPIPE_BATCH_BYTES", output=False, help="Input bytes per mapped batch task at most."
     )
     max_batches: int = option(
-        200, env="DOCPIPE_MAX_BATCHES", output=False,
+        40, env="DOCPIPE_MAX_BATCHES", output=False,
         help=f"Batches one DAG run maps at most (≤ {MAX_BATCHES_LIMIT}); the rest wait for the next run.",
     )
 

@@ -243,13 +243,15 @@ def test_reprocess_through_the_rest_api(standalone: Standalone, seaweed: Seaweed
     assert tis["process_batch[0]"]["rendered_map_index"].startswith("batch 1/1: 2 docs, ")
     assert tis["summarize"]["rendered_map_index"] == "2 written, 0 skipped, 0 failed"
     run_path = f"/api/v2/dags/docpipe_reprocess/dagRuns/{urllib.parse.quote(run['dag_run_id'], safe='')}"
-    # One XCom per task instance, bounded: no multiple_outputs, no per-document lists.
+    # One XCom per task instance, bounded: no multiple_outputs, no per-document lists (and the
+    # summary's few bytes of timing, for bench/airflow_overhead.py).
     entries = api.get(f"{run_path}/taskInstances/~/xcomEntries?limit=100")["xcom_entries"]
     assert sorted((e["task_id"], e["key"]) for e in entries) == [
         ("process_batch", "return_value"),
         ("select", "plan"),
         ("select", "return_value"),
         ("summarize", "return_value"),
+        ("summarize", "timing"),
     ]
     xcom = api.get(f"{run_path}/taskInstances/summarize/xcomEntries/return_value")
     summary = xcom["value"] if isinstance(xcom["value"], dict) else json.loads(xcom["value"])

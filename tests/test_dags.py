@@ -187,11 +187,9 @@ def test_library_round_trip_detects_changes_and_selects(seaweed: SeaweedServer, 
     assert (len(batches), deferred) == (2, 0)
     results = [process_batch(stores, settings, b) for b in batches]
     assert sum(r["counts"]["written"] for r in results) == 3
-    # What a scheduler keeps per batch is bounded: counts and where the manifest is, no document lists.
-    assert all(
-        set(r) == {"index", "label", "manifest", "seconds", "counts", "languages", "translations", "translation_memory"}
-        for r in results
-    )
+    # What a scheduler keeps per batch is bounded: counts, timing and where the manifest is, no document lists.
+    keys = {"index", "label", "manifest", "seconds", "counts", "languages", "translations", "translation_memory"}
+    assert all(set(r) == keys | {"timing"} and set(r["timing"]) == {"prepare", "run", "finish"} for r in results)
     batch_manifests = [_json(seaweed, bucket, r["manifest"].split("/", 3)[3]) for r in results]
     failed_uris = [d["uri"] for m in batch_manifests for d in m["documents"]["failed"]]
     assert failed_uris == [f"s3://{bucket}/landing/sub/corrupt.bin"]
@@ -349,12 +347,13 @@ def test_ingest_processes_landing_and_quarantines_corrupt(
         "6 landing objects listed, 0 stored outcomes: 0 already done, 6 new, 0 changed"
     )
     assert run["tasks"]["summarize"]["rendered_map_index"] == "5 written, 0 skipped, 1 failed"
-    # One bounded XCom per task (no multiple_outputs); the run's plan once, from the first task.
+    # One bounded XCom per task (no multiple_outputs); the run's plan once, from the first task;
+    # the first and last tasks also say how long their library work took (a few bytes).
     assert {k: v for k, v in run["xcom_keys"].items() if k != "discover"} == {
         **{name: ["return_value"] for name in mapped},
-        "summarize": ["return_value"],
+        "summarize": ["return_value", "timing"],
     }
-    assert run["xcom_keys"]["discover"] == ["plan", "return_value"]
+    assert run["xcom_keys"]["discover"] == ["plan", "return_value", "timing"]
     assert all("documents" not in run["xcoms"][name] for name in mapped)
 
     keys = _keys(seaweed, dag_bucket)

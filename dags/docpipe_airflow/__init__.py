@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+import resource
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -58,18 +60,18 @@ def variable_or_env(env_name: str) -> str | None:
     return None if value is None else str(value)
 
 
-def aws_conn_id() -> str:
-    return variable_or_env("DOCPIPE_AWS_CONN_ID") or "aws_default"
+def aws_conn_id(lookup: Callable[[str], str | None] = variable_or_env) -> str:
+    return lookup("DOCPIPE_AWS_CONN_ID") or "aws_default"
 
 
-def s3_options() -> dict[str, Any]:
+def s3_options(lookup: Callable[[str], str | None] = variable_or_env) -> dict[str, Any]:
     """S3 client options from the Airflow connection, in the Amazon provider's conventions.
 
     login/password are the access key pair (or ``extra.aws_access_key_id``/``aws_secret_access_key``),
     ``extra.endpoint_url`` points at MinIO or SeaweedFS, ``extra.region_name`` sets the region.
     Without the connection the standard AWS chain (env, profile, instance role) applies.
     """
-    conn_id = aws_conn_id()
+    conn_id = aws_conn_id(lookup)
     try:
         conn = Connection.get(conn_id)
     except AirflowNotFoundException:
@@ -85,15 +87,40 @@ def s3_options() -> dict[str, Any]:
     }
 
 
-def open_stores() -> tuple[Settings, Stores]:
-    """Settings (the whole tree: Variables, then env) and stores for this task; a configuration
-    mistake fails without retries."""
+def read_variables() -> dict[str, str]:
+    """The ``docpipe_*`` Variables the settings tree uses, by environment name, read once.
+
+    The first task of a run reads them (one Execution API call per setting) and hands them on in
+    the plan, so a batch task makes no such call and every batch of a run, retries included,
+    runs under the same settings (one ``config_hash``). Only Variables travel, never the
+    environment: a worker's own environment (``DOCPIPE_CT2_DEVICE=cuda`` on a GPU worker) still
+    applies where no Variable is set. Variables hold no secrets (credentials are the connection's).
+    """
+    from pipeline.settings import specs
+
+    found: dict[str, str] = {}
+    for name in ("DOCPIPE_AWS_CONN_ID", *(env for spec in specs() for env in spec.env)):
+        value = Variable.get(name.lower(), default=None)
+        if value is not None:
+            found[name] = str(value)
+    return found
+
+
+def open_stores(variables: Mapping[str, str] | None = None) -> tuple[Settings, Stores]:
+    """Settings (the whole tree: *variables*, else Airflow's Variables, then env) and stores for
+    this task; a configuration mistake fails without retries."""
     from pipeline.orchestration import Stores
     from pipeline.settings import Settings
 
+    given = dict(variables or {})
+
+    def from_plan(name: str) -> str | None:
+        return given[name] if name in given else os.environ.get(name)
+
+    read = variable_or_env if variables is None else from_plan
     try:
-        settings = Settings.load(lookup=variable_or_env)
-        return settings, Stores.open(settings.orchestration, s3_options())
+        settings = Settings.load(lookup=read)
+        return settings, Stores.open(settings.orchestration, s3_options(read))
     except ValueError as exc:
         raise AirflowFailException(f"docpipe configuration: {exc}") from None
 
@@ -109,6 +136,17 @@ def section(title: str) -> Iterator[None]:
         yield
     finally:
         log.info("::endgroup::")
+
+
+@contextmanager
+def timed_work() -> Iterator[None]:
+    """Push the wall seconds of the library work inside as the XCom ``timing`` (``{"work": s}``):
+    the rest of the task's duration is Airflow's overhead (``bench/airflow_overhead.py``)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        get_current_context()["ti"].xcom_push(key="timing", value={"work": round(time.perf_counter() - started, 3)})
 
 
 def _log_outcome(outcome: Any) -> None:
@@ -129,7 +167,8 @@ def label(text: str) -> None:
 
 
 def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    """``1 batch``, ``2 batches``, ``3 documents``."""
+    return f"{n} {noun}{'' if n == 1 else 'es' if noun.endswith(('ch', 'sh', 's', 'x')) else 's'}"
 
 
 def make_plan(
@@ -137,15 +176,17 @@ def make_plan(
     settings: Settings,
     *,
     force: bool,
+    variables: Mapping[str, str],
     retranslate: bool = False,
     request: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The batches handed to the mapped task: plain JSON, one dict per batch.
 
-    The first task returns only this list (Airflow sizes a mapped task from a task's return
-    value). What the summary needs about the run as a whole — the docpipe run id, how many
-    batches, deferred documents and, for a reprocess, the *request* (selection, ids not
-    found) — is pushed once as the XCom ``plan``, not copied into every batch.
+    Each batch also carries the run's *variables* (see :func:`read_variables`). The first task
+    returns only this list (Airflow sizes a mapped task from a task's return value). What the
+    summary needs about the run as a whole — the docpipe run id, how many batches, deferred
+    documents, the variables and, for a reprocess, the *request* (selection, ids not found) —
+    is pushed once as the XCom ``plan``, not copied into every batch.
     """
     from pipeline.orchestration import plan_batches, run_key
 
@@ -154,9 +195,10 @@ def make_plan(
     run = run_key(dag_run.dag_id, context["run_id"], dag_run.run_after)
     batches, deferred = plan_batches(candidates, settings, run)
     for batch in batches:
-        batch.update(force=force, retranslate=retranslate)
+        batch.update(force=force, retranslate=retranslate, variables=dict(variables))
     plan = {
         "run": run,
+        "variables": dict(variables),
         "batches": len(batches),
         "documents": len(candidates) - deferred,
         "deferred": deferred,
@@ -187,10 +229,13 @@ def make_plan(
 )
 def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
     """One mapped instance per batch: bad documents go to errors/, only store failures fail it."""
+    entered, cpu_entered = time.time(), _cpu_seconds()
     from pipeline.orchestration import format_languages
     from pipeline.orchestration import process_batch as run_batch
 
-    settings, stores = open_stores()
+    imported = time.time()
+    settings, stores = open_stores(batch.get("variables"))  # None: a plan from before variables travelled
+    opened, cpu_opened = time.time(), _cpu_seconds()
     with section(f"processing {plural(len(batch['keys']), 'document')} into {stores.output.url}"):
         result = run_batch(
             stores,
@@ -198,15 +243,35 @@ def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
             batch,
             force=bool(batch.get("force")),
             retranslate=bool(batch.get("retranslate")),
+            # A retry's first attempt may have stored outcomes the plan does not know: list them.
+            trust_plan=get_current_context()["ti"].try_number <= 1,
             on_outcome=_log_outcome,
         )
+    cpu_docpipe = _cpu_seconds() - cpu_opened
     c = result["counts"]
     with section("batch summary"):
         log.info("documents: %d processed, %d skipped, %d failed", c["written"], c["skipped"], c["failed"])
         log.info("documents containing each language: %s", format_languages(result["languages"]))
         log.info("translations: %s; memory: %s", result["translations"], result["translation_memory"])
         log.info("batch manifest: %s", result["manifest"])
+    started = get_current_context()["ti"].start_date
+    result["timing"] = {
+        # Airflow's own start: from the task instance's start (supervisor) to this function
+        "task_start": round(entered - started.timestamp(), 3) if started else None,
+        "cpu_before_body": round(cpu_entered, 3),  # this task process's CPU before the function
+        "imports": round(imported - entered, 3),
+        "open_stores": round(opened - imported, 3),
+        **result.get("timing", {}),
+        "cpu": round(_cpu_seconds(), 3),  # this task process's CPU until here
+        "cpu_docpipe": round(cpu_docpipe, 3),  # ...of which in the library's process_batch
+    }
+    log.info("timing (s): %s", ", ".join(f"{k} {v}" for k, v in result["timing"].items()))
     return result
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 @task(
@@ -247,23 +312,25 @@ def summarize() -> dict[str, Any]:
         label("nothing new to process")
         raise AirflowSkipException("nothing new to process")
     dag_run = context["dag_run"]
-    settings, stores = open_stores()
-    summary, manifest = merge(
-        [r for t in batch_tasks for r in ti.xcom_pull(task_ids=[t]) or () if r] if plan["batches"] else [],
-        stores=stores,
-        run=plan["run"],
-        planned=plan["batches"],
-        deferred=plan["deferred"],
-        context={
-            "scheduler": "airflow",
-            "dag_id": dag_run.dag_id,
-            "run_id": context["run_id"],
-            "run_after": dag_run.run_after.isoformat(),
-            **(request or {}),
-        },
-        settings=settings,
-    )
-    write_manifest(stores, manifest)
+    settings, stores = open_stores(plan.get("variables"))
+    results = [r for t in batch_tasks for r in ti.xcom_pull(task_ids=[t]) or () if r] if plan["batches"] else []
+    with timed_work():
+        summary, manifest = merge(
+            results,
+            stores=stores,
+            run=plan["run"],
+            planned=plan["batches"],
+            deferred=plan["deferred"],
+            context={
+                "scheduler": "airflow",
+                "dag_id": dag_run.dag_id,
+                "run_id": context["run_id"],
+                "run_after": dag_run.run_after.isoformat(),
+                **(request or {}),
+            },
+            settings=settings,
+        )
+        write_manifest(stores, manifest)
     label(summary.headline())
     with section(f"run {summary.run}: {summary.status}"):
         for line in format_summary(summary):

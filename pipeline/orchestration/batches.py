@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from pipeline.ids import doc_id_for
 from pipeline.inputs import InputItem, object_uri
 from pipeline.orchestration.discovery import Candidate
 from pipeline.orchestration.settings import JSON, Stores
@@ -57,6 +59,7 @@ def plan_batches(candidates: list[Candidate], settings: Settings, run: str) -> t
             "keys": [c.key for c in b],
             "sizes": [c.size for c in b],
             "etags": [c.etag for c in b],
+            "stored": [i for i, c in enumerate(b) if c.outcome],  # positions whose document has an outcome
         }
         for i, b in enumerate(kept)
     ]
@@ -84,22 +87,32 @@ def process_batch(
     *,
     force: bool = False,
     retranslate: bool = False,
+    trust_plan: bool = True,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> JSON:
     """Run one batch through the pipeline under *settings* (the whole tree); returns a bounded
     JSON summary of it.
 
-    The summary holds counts and where the batch manifest is, never per-document lists (a
-    scheduler keeps it in its database); documents, inputs and stage statistics are in the
-    batch manifest in the bucket, which :func:`~pipeline.orchestration.summary.summarize` reads.
+    The summary holds counts, where the batch manifest is and ``timing`` (wall seconds spent
+    preparing the translation stack, in the runner, and writing the dataset part and index
+    delta), never per-document lists (a scheduler keeps it in its database); documents, inputs
+    and stage statistics are in the batch manifest in the bucket, which
+    :func:`~pipeline.orchestration.summary.summarize` reads.
 
     *retranslate* also reprocesses unchanged documents that an installed model can now
     translate better (``no_model`` segments, older model versions) — see :class:`Runner`.
+
+    The skip check takes from the plan which documents already have an outcome (``stored``:
+    the discovery index's view, or the reprocess selection's listing), instead of listing
+    ``clean/`` and ``errors/`` in every batch, whose cost grows with everything ever processed.
+    Set *trust_plan* to False when the plan may be out of date — a retry, whose first attempt
+    may have stored outcomes no index knows yet — and the runner lists the output area.
 
     Bad documents are quarantined in ``errors/`` and counted; the batch raises
     :class:`StoreError` only when the store failed (the run is then incomplete and a retry
     completes exactly the missing documents).
     """
+    started = time.perf_counter()
     items = [_input_item(stores.landing, k, s) for k, s in zip(batch["keys"], batch["sizes"], strict=True)]
     # A batch is only part of a scheduler run: its manifest goes under runs/<run>/ (stable across
     # retries), and runs/<run>.json is the whole run's manifest, written by the summary.
@@ -117,11 +130,17 @@ def process_batch(
         retranslate=retranslate,
         on_outcome=on_outcome,
     )
-    report = runner.run(items, manifest_key=manifest_key)
+    prepared = time.perf_counter()
+    existing = None
+    if trust_plan and "stored" in batch:  # else (a retry, a plan from an older version): list
+        existing = {doc_id_for(items[i].uri) for i in batch["stored"]}
+    report = runner.run(items, manifest_key=manifest_key, existing=existing)
     if not report.completed:
         raise StoreError(f"batch {batch['index']} incomplete: {report.error}")
+    ran = time.perf_counter()
     _write_dataset_part(stores.output, batch, report.outcomes)
     _record_in_index(stores, settings, batch, items, report.outcomes)
+    timing = {"prepare": prepared - started, "run": ran - prepared, "finish": time.perf_counter() - ran}
     return {
         "index": batch["index"],
         "label": batch.get("label", ""),
@@ -131,6 +150,7 @@ def process_batch(
         "languages": report.languages(),
         "translations": report.translations,
         "translation_memory": report.memory,
+        "timing": {name: round(seconds, 3) for name, seconds in timing.items()},
     }
 
 

@@ -50,6 +50,7 @@ class Candidate:
     size: int
     reason: str  # "new" | "changed" | "selected"
     etag: str = ""  # as listed: the batch records it in the discovery index
+    outcome: str = ""  # the stored outcome known when planning ("clean" | "failed"), "" for none
 
 
 def landing_objects(
@@ -157,8 +158,9 @@ def discover(stores: Stores, settings: Settings) -> Discovery:
     pending = []
     for info in pending_objects:
         uri = object_uri(stores.landing, info.key)
-        reason = "changed" if info.key in index.entries else "new"
-        pending.append(Candidate(info.key, uri, doc_id_for(uri), info.size, reason, info.etag or ""))
+        entry = index.entries.get(info.key)
+        reason, outcome = ("changed", entry[2]) if entry else ("new", "")
+        pending.append(Candidate(info.key, uri, doc_id_for(uri), info.size, reason, info.etag or "", outcome))
     return Discovery(pending, len(objects), len(index.entries), after)
 
 
@@ -263,7 +265,8 @@ def select_for_reprocess(stores: Stores, settings: Settings, selection: Selectio
             continue
         if selection.status == "awaiting_model" and (stored is None or not _awaits_model(stores.output, stored)):
             continue
-        chosen.append(Candidate(info.key, uri, doc_id, info.size, "selected", info.etag or ""))
+        outcome = stored.status if stored else ""
+        chosen.append(Candidate(info.key, uri, doc_id, info.size, "selected", info.etag or "", outcome))
     missing = sorted(wanted - {c.doc_id for c in chosen}) if wanted else []
     return chosen, missing
 

@@ -16,10 +16,10 @@ listing, one small listing of ``deltas/`` and one read, whatever the history.
 The index is rebuilt from the bucket (landing listing + ``clean/``/``errors/`` listings, the
 rules of :func:`pipeline.orchestration.discovery.find_pending`) when it is missing, unreadable,
 of another version or landing prefix, or older than ``index_max_age_hours``: that bounds how
-long an outcome deleted behind the index's back stays unnoticed. The other drift is harmless:
-an outcome written by something that writes no delta (``docpipe run`` into the same
-destination) only makes its input look pending once, and the runner then skips it as unchanged
-(one read) and the batch's delta records it.
+long an outcome deleted behind the index's back stays unnoticed. The other drift: an outcome
+written by something that writes no delta (``docpipe run`` into the same destination) makes
+its input look pending once; the batch processes it again as new (its plan knows no outcome
+for it; see :func:`pipeline.orchestration.batches.process_batch`) and its delta records it.
 
 With ``landing_time_ordered`` the index also keeps a *high-water key*: the largest landing key
 below which every listed object had its outcome (the first pending key stops it, so a backlog

@@ -26,5 +26,9 @@ class Stores:
 
     @classmethod
     def open(cls, settings: OrchestrationSettings, options: Mapping[str, Any] | None = None) -> Stores:
+        """One store (one boto3 session and client) serves both when the outputs are at the
+        bucket's root, the default: building an S3 client costs a batch task tenths of a second."""
         opts = {k: v for k, v in (options or {}).items() if v not in (None, "")}
-        return cls(open_store(settings.bucket_url, **opts), open_store(settings.output_url, **opts))
+        landing = open_store(settings.bucket_url, **opts)
+        same = settings.output_url == settings.bucket_url
+        return cls(landing, landing if same else open_store(settings.output_url, **opts))

@@ -117,6 +117,9 @@ class S3Store:
                 )
                 return self._session.client("s3", endpoint_url=endpoint_url, config=config)
 
+            given_host = urlsplit(endpoint_url).hostname or "" if endpoint_url else None
+            if addressing_style is None and given_host is not None and not given_host.endswith(_AWS_HOST_SUFFIXES):
+                addressing_style = "path"  # known now: build one client, not two (a task start pays each)
             self._client = make_client(addressing_style or "auto")
             self.endpoint_url: str = self._client.meta.endpoint_url
             host = urlsplit(self.endpoint_url).hostname or ""

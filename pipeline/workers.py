@@ -1,24 +1,27 @@
 """The per-document stages of a run, in this process or in a pool of worker processes.
 
 A run's steps split in two at the first step that holds the run's per-site memory
-(:func:`split_steps`; today the boilerplate step):
+(:func:`split_steps`; today the language step, which reads and records each site's chrome
+locale; the boilerplate step after it holds the memory too):
 
-* the **front** (decode, layout, language, translate) depends on nothing but the document and
-  the settings: it is where the time goes (~88 % of a one-process run on HTML pages), and it
-  runs in ``workers`` processes, one batch per task, each worker loading the models once;
-* the **back** (boilerplate, assemble) runs in the parent, batch after batch in input order,
-  because the boilerplate step reads *and* updates the per-site memory: batch *k* is classified
-  with what batches 0…*k* taught it. Keeping that one object in one process makes its
-  behaviour — and therefore every output byte — identical to ``--workers 1`` by construction,
-  with no snapshots to ship. On HTML the back is ~1 % of the work; writing records is the
-  parent's larger share (docs/performance.md).
+* the **front** (decode, layout, and the first half of the language step: every line's
+  posteriors from the models, :meth:`Step.ahead`) depends on nothing but the document and the
+  settings: it is where the time goes (~95 % of a one-process run on HTML pages), and it runs in
+  ``workers`` processes, one batch per task, each worker loading the models once;
+* the **back** (the language step's second half — the page's chrome mix with the site's
+  remembered locale —, translate, boilerplate, assemble) runs in the parent, batch after batch
+  in input order, because the language and boilerplate steps read *and* update the per-site
+  memory: batch *k* is decided with what batches 0…*k* taught it. Keeping that one object in
+  one process makes its behaviour — and therefore every output byte — identical to
+  ``--workers 1`` by construction, with no snapshots to ship. One process runs the same two
+  halves. Translation needs the final languages, so it runs in the parent too (no model
+  runs for pages that need none; docs/performance.md).
 
 Workers are started with ``spawn``: a forked child would inherit the parent's threads (the
 progress bar's refresher, CTranslate2's thread pools, whose fork hazard
 ``pipeline.translate.ctranslate._reset_after_fork`` has to work around) and locks held by them
 at fork time; a spawned one starts clean and loads its own models. Batches go to the workers
-exactly as they would run in one process (the same documents together), so translation
-batching — and with it CTranslate2's output — does not change either.
+exactly as they would run in one process (the same documents together).
 """
 
 from __future__ import annotations
@@ -55,10 +58,17 @@ class WorkerDied(RuntimeError):
 
 def split_steps(steps: list[Step]) -> tuple[list[Step], list[Step]]:
     """(front, back) of a pipeline's steps: the back starts at the first step holding a
-    :class:`HostMemory`, whose state each batch reads and updates in input order. Without a
-    memory (``host_memory`` off) every step is front and runs in the workers."""
+    :class:`HostMemory`, whose state each batch reads and updates in input order; that step's
+    memory-free half (:meth:`Step.ahead`, the language step's posteriors) ends the front.
+    Without a memory (``host_memory`` off) every step is front and runs in the workers."""
     cut = next((i for i, step in enumerate(steps) if isinstance(getattr(step, "memory", None), HostMemory)), len(steps))
-    return steps[:cut], steps[cut:]
+    return front_steps(steps, cut), steps[cut:]
+
+
+def front_steps(steps: list[Step], cut: int) -> list[Step]:
+    """The steps before *cut*, then the memory-free half of the step at *cut*, if it has one."""
+    ahead = steps[cut].ahead() if cut < len(steps) else None
+    return steps[:cut] if ahead is None else [*steps[:cut], ahead]
 
 
 @dataclass(slots=True)
@@ -90,6 +100,22 @@ def merge_stats(into: StepStats, other: StepStats) -> None:
     into.counters.update(other.counters)
 
 
+def stage_stats(front: dict[str, StepStats], back: list[Step]) -> dict[str, dict[str, object]]:
+    """The manifest's ``stages``: front and back steps in order, a step split in two halves
+    (:meth:`Step.ahead`) reported once — its documents are those that entered the first half."""
+    merged = {name: StepStats(name, stats.documents, stats.failed, stats.seconds, Counter(stats.counters))
+              for name, stats in front.items()}
+    for step in back:
+        if step.name in merged:
+            half = merged[step.name]
+            half.failed += step.stats.failed
+            half.seconds += step.stats.seconds
+            half.counters.update(step.stats.counters)
+        else:
+            merged[step.name] = step.stats
+    return {name: stats.to_dict() for name, stats in merged.items()}
+
+
 def worker_count(config: Settings, batches: int) -> int:
     """Processes worth starting: no more than the setting, nor than there are batches to share."""
     return max(1, min(config.worker_count, batches))
@@ -101,7 +127,7 @@ _front: list[Step] = []
 _memory_stats: Callable[[], dict[str, int]] = dict
 
 
-def _init_worker(config: Settings, front: int, parent: int, log_queue: Any, levels: dict[str, int]) -> None:
+def _init_worker(config: Settings, cut: int, parent: int, log_queue: Any, levels: dict[str, int]) -> None:
     """Load the models once per worker; send log records to the parent; die with the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     root = logging.getLogger()
@@ -115,7 +141,7 @@ def _init_worker(config: Settings, front: int, parent: int, log_queue: Any, leve
 
     global _front, _memory_stats
     stack = build_translation_stack(_share_threads(config).translation)
-    _front = build_pipeline(config, stack.translator, None).steps[:front]  # the parent's cut
+    _front = front_steps(build_pipeline(config, stack.translator, None).steps, cut)  # the parent's cut
     _memory_stats = stack.memory_stats
 
 
@@ -146,8 +172,8 @@ def _run_in_worker(docs: list[Document]) -> FrontResult:
 class FrontPool:
     """``workers`` spawned processes running the front steps, one batch per task, results in order."""
 
-    def __init__(self, config: Settings, workers: int, front: int) -> None:
-        """*front*: how many of the pipeline's first steps the workers run (the parent's cut)."""
+    def __init__(self, config: Settings, workers: int, cut: int) -> None:
+        """*cut*: where the parent split the pipeline's steps (:func:`split_steps`)."""
         context = multiprocessing.get_context(START_METHOD)
         self._log_queue = context.Queue()
         root = logging.getLogger()
@@ -157,7 +183,7 @@ class FrontPool:
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(config, front, os.getpid(), self._log_queue, _logger_levels()),
+            initargs=(config, cut, os.getpid(), self._log_queue, _logger_levels()),
         )
         self.workers = workers
 

@@ -150,7 +150,9 @@ def test_the_split_keeps_the_per_site_memory_in_the_parent() -> None:
 
     settings = Settings.load(lookup=lambda _: None)
     front, back = split_steps(build_pipeline(settings, host_memory=HostMemory()).steps)
-    assert [s.name for s in front] == ["decode", "layout"]  # language ID reads the site's chrome locale
+    # the models' half of language ID in the workers; the site's chrome locale in the parent
+    assert [s.name for s in front] == ["decode", "layout", "language"]
+    assert [type(s).__name__ for s in front[-1:]] == ["LanguageLinesStep"]
     assert [s.name for s in back] == ["language", "translate", "boilerplate", "assemble"]
     front, back = split_steps(build_pipeline(settings.with_overrides({"host_memory": False})).steps)
     assert (len(front), back) == (6, [])  # no memory: every step can run in the workers

@@ -7,6 +7,8 @@ forkserver and workers). The rounds are interleaved and repeated, and medians ar
 the load average, because on a shared machine one run says little: there the CPU ratios are the
 fair per-core figures, and ``cpu_bound_speedup`` (``--workers 1``'s CPU over the larger of the
 parent's CPU and the whole run's CPU per worker) is the speed-up N idle cores would allow.
+Each process's scheduler statistics say where its wall time went: ``cpu_wait`` (runnable, but
+the CPUs were busy with other processes) and ``idle`` (waiting for work or I/O).
 Translation models are kept out (an empty models directory, no translation memory): this
 times the HTML path. The package's own modules are byte-compiled first, as an installed
 package is (this machine sets ``PYTHONDONTWRITEBYTECODE``).
@@ -61,14 +63,33 @@ def become_subreaper() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
 
 
-def peak_rss_tree(proc: subprocess.Popen[bytes], stop: threading.Event, peaks: dict[int, tuple[str, int]]) -> None:
-    """Poll the peak RSS (VmHWM) of *proc* and its descendants until *stop*."""
+def peak_rss_tree(proc: subprocess.Popen[bytes], stop: threading.Event, peaks: dict[int, tuple[str, int]],
+                  sched: dict[int, tuple[str, float, float, float]]) -> None:
+    """Poll the peak RSS (VmHWM) of *proc* and its descendants until *stop*, and their scheduler
+    statistics: ``sched[pid] = (role, first seen, CPU seconds, seconds waiting for a CPU)``."""
+    started = time.perf_counter()
     while not stop.is_set():
         for pid, role in [(proc.pid, "main"), *_descendants(proc.pid)]:
             hwm = _vm_hwm(pid)
             if hwm:
                 peaks[pid] = (role, max(peaks.get(pid, ("", 0))[1], hwm))
+            try:
+                cpu, wait, _ = (int(v) for v in (Path("/proc") / str(pid) / "schedstat").read_text().split())
+            except (OSError, ValueError):
+                continue
+            first = sched[pid][1] if pid in sched else time.perf_counter() - started
+            sched[pid] = (role, first, cpu / 1e9, wait / 1e9)
         stop.wait(0.05)
+
+
+def _waits(sched: dict[int, tuple[str, float, float, float]], seconds: float) -> dict[str, list[dict[str, float]]]:
+    """Per process of the run: seconds waiting for a CPU (other processes' load) and seconds
+    idle (neither running nor runnable: waiting for work, I/O), from /proc/<pid>/schedstat."""
+    out: dict[str, list[dict[str, float]]] = {}
+    for role, first, cpu, wait in sched.values():
+        alive = max(0.0, seconds - first)
+        out.setdefault(role, []).append({"cpu_wait": round(wait, 2), "idle": round(max(0.0, alive - cpu - wait), 2)})
+    return out
 
 
 def _descendants(pid: int) -> list[tuple[int, str]]:
@@ -118,11 +139,12 @@ def timed(command: list[str], env: dict[str, str]) -> dict[str, object]:
     which the load of other processes on a shared machine distorts far less than wall time;
     ``parent_cpu_seconds``: the run's own process alone) and peak RSS per process."""
     peaks: dict[int, tuple[str, int]] = {}
+    sched: dict[int, tuple[str, float, float, float]] = {}
     stop = threading.Event()
     started = time.perf_counter()
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-        watcher = threading.Thread(target=peak_rss_tree, args=(proc, stop, peaks), daemon=True)
+        watcher = threading.Thread(target=peak_rss_tree, args=(proc, stop, peaks, sched), daemon=True)
         watcher.start()
         parent_cpu, cpu, code = _reap(proc.pid)
         seconds = time.perf_counter() - started
@@ -144,7 +166,8 @@ def timed(command: list[str], env: dict[str, str]) -> dict[str, object]:
            for role in ("main", "forkserver", "worker")}
     return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "parent_cpu_seconds": round(parent_cpu, 3),
             "peak_rss_mb": max(rss["main"], default=0.0),
-            "forkserver_peak_rss_mb": max(rss["forkserver"], default=None), "worker_peak_rss_mb": rss["worker"]}
+            "forkserver_peak_rss_mb": max(rss["forkserver"], default=None), "worker_peak_rss_mb": rss["worker"],
+            "scheduler": _waits(sched, seconds)}
 
 
 def main() -> int:

@@ -20,11 +20,15 @@ from pathlib import Path
 import pytest
 from test_golden import FIXTURE_MODELS, GOLDEN, _items, _normalised, _outputs
 
+import pipeline.workers as workers_module
+from pipeline.document import Document, Source
+from pipeline.ids import doc_id_for
 from pipeline.runner import Runner
 from pipeline.settings import Settings, SettingsError
+from pipeline.stages import DecodeStep, Step
 from pipeline.store import LocalStore
 from pipeline.translate.model_sources import install_from
-from pipeline.workers import split_steps, worker_count
+from pipeline.workers import combine, per_document, run_front, split_steps, worker_count
 
 DOCPIPE = str(Path(sys.executable).parent / "docpipe")
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -33,6 +37,7 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 def _run(tmp: Path, name: str, workers: int, models: Path, batch_size: int = 4) -> tuple[Path, dict]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        patch.setattr(workers_module, "CHUNK_DOCS", 2)  # each batch of 4 goes out in two pieces
         settings = Settings.load({
             "translation.models_dir": str(models),
             "translation.memory": str(tmp / f"{name}-memory.sqlite3"),  # no run answers from another's memory
@@ -161,3 +166,45 @@ def test_the_split_keeps_the_per_site_memory_in_the_parent() -> None:
     assert [s.name for s in back] == ["language", "translate", "boilerplate", "assemble"]
     front, back = split_steps(build_pipeline(settings.with_overrides({"host_memory": False})).steps)
     assert (len(front), back) == (6, [])  # no memory: every step can run in the workers
+
+
+class _RefuseThirds(Step):
+    """A real step that fails every document whose input position is a multiple of three."""
+
+    name = "refuse"
+
+    def process(self, doc: Document) -> None:
+        if int(doc.doc_id.rsplit("-", 1)[1]) % 3 == 0:
+            raise ValueError("refused")
+
+
+def test_a_batch_in_pieces_gives_the_result_of_the_whole_batch() -> None:
+    """What the pool reassembles from pieces equals one run over the batch: documents in input
+    order, failures step by step and in input order within a step, the same stats."""
+    items = _items()
+    binary = next(item for item in items if item.uri.endswith("/binary.txt"))
+    items = [*items[:3], binary, *items[3:9], binary, *items[9:]]  # more undecodable files
+    docs = []
+    for i, item in enumerate(items):
+        data = item.read(None)
+        docs.append(Document(f"{doc_id_for(item.uri)}-{i}", Source(item.uri, "", len(data)), data))
+
+    def steps() -> list[Step]:
+        return [DecodeStep(10_000_000), _RefuseThirds()]
+
+    assert per_document(steps())
+    whole = run_front(steps(), [Document(d.doc_id, d.source, d.raw) for d in docs], dict)
+    pieces, offsets = [], list(range(0, len(docs), 3))
+    for at in offsets:
+        pieces.append(run_front(steps(), [Document(d.doc_id, d.source, d.raw) for d in docs[at:at + 3]], dict))
+    joined = combine(pieces, offsets, ["decode", "refuse"])
+
+    assert {f.stage for f in whole.failures} == {"decode", "refuse"}
+    assert [d.doc_id for d in joined.docs] == [d.doc_id for d in whole.docs]
+    assert [(f.doc.doc_id, f.stage, f.error_type) for f in joined.failures] == [
+        (f.doc.doc_id, f.stage, f.error_type) for f in whole.failures
+    ]
+    assert joined.failed_at == whole.failed_at
+    assert {n: (s.documents, s.failed, dict(s.counters)) for n, s in joined.stats.items()} == {
+        n: (s.documents, s.failed, dict(s.counters)) for n, s in whole.stats.items()
+    }

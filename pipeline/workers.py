@@ -7,7 +7,7 @@ locale; the boilerplate step after it holds the memory too):
 * the **front** (decode, layout, and the first half of the language step: every line's
   posteriors from the models, :meth:`Step.ahead`) depends on nothing but the document and the
   settings: it is where the time goes (~80 % of a one-process run on HTML pages), and it runs in
-  ``workers`` processes, one batch per task, each worker loading the models once;
+  ``workers`` processes, a batch in pieces (:class:`FrontPool`), the models loaded once per run;
 * the **back** (the language step's second half — the page's chrome mix with the site's
   remembered locale —, translate, boilerplate, assemble) runs in the parent, batch after batch
   in input order, because the language and boilerplate steps read *and* update the per-site
@@ -23,8 +23,10 @@ patterns) once per run: each extra worker then costs a fork, not ~3 CPU-seconds 
 warm-up. The forkserver is a fresh interpreter, not a copy of the parent, so no worker inherits
 the parent's threads (the progress bar's refresher, CTranslate2's thread pools, whose fork
 hazard ``pipeline.translate.ctranslate._reset_after_fork`` works around, boto3's connection
-pools) or a lock one of them held. Batches go to the workers exactly as they would run in one
-process (the same documents together).
+pools) or a lock one of them held. A batch is split only when every front step treats each
+document on its own (:func:`per_document`); translation, which batches across documents, runs
+in the workers only with ``host_memory`` off, and then gets whole batches, exactly as one
+process would run them.
 """
 
 from __future__ import annotations

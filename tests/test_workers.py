@@ -1,10 +1,10 @@
 """``--workers N``: the same bytes as one process, a clean Ctrl-C, and the worker count's rules.
 
 The golden sample (seeds, HTML and plain-text dev pages, a binary file; translation models
-installed) goes through the runner in small batches so several batches are in flight in two
-spawned workers while the parent owns the per-site memory. Records must equal the committed
-golden records and the one-process run byte for byte, and the manifests must list the same
-documents in the same order.
+installed) goes through the runner in small batches, each sent in two pieces, so several
+tasks are in flight in two workers while the parent owns the per-site memory. Records must
+equal the committed golden records and the one-process run byte for byte, and the manifests
+must list the same documents in the same order.
 """
 
 from __future__ import annotations

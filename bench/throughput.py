@@ -1,11 +1,17 @@
 """Throughput, side by side on the same HTML files: bare trafilatura, ``docpipe run --workers 1``,
-``--workers N``, and start-up on one page; peak RSS of every process.
+``--workers N``, and start-up on one page; CPU and peak RSS of every process.
 
 Each measurement is a whole process (imports, model loading, writing records), as a user
-would time it, in wall seconds and in CPU seconds (user + system, workers included). The
-rounds are interleaved and repeated, and medians are reported with the
-load average, because on a shared machine one run says little. Translation models are kept
-out (an empty models directory, no translation memory): this times the HTML path.
+would time it, in wall seconds and in CPU seconds (user + system of the run's process, its
+forkserver and workers). The rounds are interleaved and repeated, and medians are reported with
+the load average, because on a shared machine one run says little: there the CPU ratios are the
+fair per-core figures, and ``cpu_bound_speedup`` (``--workers 1``'s CPU over the larger of the
+parent's CPU and the whole run's CPU per worker) is the speed-up N idle cores would allow.
+Each process's scheduler statistics say where its wall time went: ``cpu_wait`` (runnable, but
+the CPUs were busy with other processes) and ``idle`` (waiting for work or I/O).
+Translation models are kept out (an empty models directory, no translation memory): this
+times the HTML path. The package's own modules are byte-compiled first, as an installed
+package is (this machine sets ``PYTHONDONTWRITEBYTECODE``).
 
     .venv/bin/python bench/throughput.py                     # 300 wcxb pages, 3 rounds
     .venv/bin/python bench/throughput.py --pages 100 --rounds 2
@@ -44,28 +50,68 @@ for path in sorted(Path(sys.argv[1]).iterdir()):
 """
 
 
-def peak_rss_tree(proc: subprocess.Popen[bytes], stop: threading.Event, peaks: dict[int, int]) -> None:
-    """Poll the peak RSS (VmHWM) of *proc* and its children until *stop*."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> None:
+    """Adopt the run's orphans: its forkserver (with the workers' CPU) outlives it by a moment,
+    and only the process that reaps it learns what it used."""
+    import ctypes
+
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+def peak_rss_tree(proc: subprocess.Popen[bytes], stop: threading.Event, peaks: dict[int, tuple[str, int]],
+                  sched: dict[int, tuple[str, float, float, float]]) -> None:
+    """Poll the peak RSS (VmHWM) of *proc* and its descendants until *stop*, and their scheduler
+    statistics: ``sched[pid] = (role, first seen, CPU seconds, seconds waiting for a CPU)``."""
+    started = time.perf_counter()
     while not stop.is_set():
-        for pid in [proc.pid, *_children(proc.pid)]:
+        for pid, role in [(proc.pid, "main"), *_descendants(proc.pid)]:
             hwm = _vm_hwm(pid)
             if hwm:
-                peaks[pid] = max(peaks.get(pid, 0), hwm)
+                peaks[pid] = (role, max(peaks.get(pid, ("", 0))[1], hwm))
+            try:
+                cpu, wait, _ = (int(v) for v in (Path("/proc") / str(pid) / "schedstat").read_text().split())
+            except (OSError, ValueError):
+                continue
+            first = sched[pid][1] if pid in sched else time.perf_counter() - started
+            sched[pid] = (role, first, cpu / 1e9, wait / 1e9)
         stop.wait(0.05)
 
 
-def _children(pid: int) -> list[int]:
-    """Worker processes of *pid* (spawned pool workers, not multiprocessing's resource tracker)."""
-    found = []
+def _waits(sched: dict[int, tuple[str, float, float, float]], seconds: float) -> dict[str, list[dict[str, float]]]:
+    """Per process of the run: seconds waiting for a CPU (other processes' load) and seconds
+    idle (neither running nor runnable: waiting for work, I/O), from /proc/<pid>/schedstat."""
+    out: dict[str, list[dict[str, float]]] = {}
+    for role, first, cpu, wait in sched.values():
+        alive = max(0.0, seconds - first)
+        out.setdefault(role, []).append({"cpu_wait": round(wait, 2), "idle": round(max(0.0, alive - cpu - wait), 2)})
+    return out
+
+
+def _descendants(pid: int) -> list[tuple[int, str]]:
+    """(pid, role) of the run's forkserver and the workers it forked (not multiprocessing's
+    resource tracker)."""
+    parents: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found = []
+    for child in parents.get(pid, []):
         try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            if ppid == pid and b"spawn_main" in (entry / "cmdline").read_bytes():
-                found.append(int(entry.name))
-        except (OSError, ValueError, IndexError):
+            cmdline = (Path("/proc") / str(child) / "cmdline").read_bytes()
+        except OSError:
             continue
+        if b"forkserver" in cmdline:
+            found.append((child, "forkserver"))
+            found += [(worker, "worker") for worker in parents.get(child, [])]
     return found
 
 
@@ -79,28 +125,49 @@ def _vm_hwm(pid: int) -> int:
     return 0
 
 
+def _reap(pid: int) -> tuple[float, float, int]:
+    """Wait for *pid*: (its own CPU seconds, CPU seconds with the children it reaped, exit code)."""
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # a zombie still shows its own CPU
+    fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    _, status, usage = os.wait4(pid, 0)
+    return own, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
+
+
 def timed(command: list[str], env: dict[str, str]) -> dict[str, object]:
-    """Wall and CPU seconds of *command* (CPU: user + system of it and its workers, which the
-    load of other processes on a shared machine distorts far less than wall time) and the peak
-    RSS of the main process and of each worker."""
-    peaks: dict[int, int] = {}
+    """Wall and CPU seconds of *command* (CPU: user + system of it, its forkserver and workers,
+    which the load of other processes on a shared machine distorts far less than wall time;
+    ``parent_cpu_seconds``: the run's own process alone) and peak RSS per process."""
+    peaks: dict[int, tuple[str, int]] = {}
+    sched: dict[int, tuple[str, float, float, float]] = {}
     stop = threading.Event()
     started = time.perf_counter()
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-        watcher = threading.Thread(target=peak_rss_tree, args=(proc, stop, peaks), daemon=True)
+        watcher = threading.Thread(target=peak_rss_tree, args=(proc, stop, peaks, sched), daemon=True)
         watcher.start()
-        _, status, usage = os.wait4(proc.pid, 0)  # the usage includes the workers it waited for
+        parent_cpu, cpu, code = _reap(proc.pid)
         seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.returncode = code
+        while True:  # the orphaned forkserver (and whatever it reaped) comes back to this process
+            try:
+                orphan = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
+            except ChildProcessError:
+                break
+            if orphan is None:
+                break
+            cpu += _reap(orphan.si_pid)[1]
         stop.set()
         watcher.join()
         if proc.returncode != 0:
             stderr.seek(0)
             raise RuntimeError(f"{' '.join(command)} failed: {stderr.read().decode(errors='replace')[-2000:]}")
-    main = peaks.pop(proc.pid, 0)
-    return {"seconds": round(seconds, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
-            "peak_rss_mb": round(main / 2**20, 1), "worker_peak_rss_mb": [round(v / 2**20, 1) for v in peaks.values()]}
+    rss = {role: [round(v / 2**20, 1) for r, v in peaks.values() if r == role]
+           for role in ("main", "forkserver", "worker")}
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "parent_cpu_seconds": round(parent_cpu, 3),
+            "peak_rss_mb": max(rss["main"], default=0.0),
+            "forkserver_peak_rss_mb": max(rss["forkserver"], default=None), "worker_peak_rss_mb": rss["worker"],
+            "scheduler": _waits(sched, seconds)}
 
 
 def main() -> int:
@@ -114,6 +181,8 @@ def main() -> int:
         print(f"skip: {PAGES} not present (the wcxb dev pages, see /work/shared/README.md)")
         return 0
 
+    become_subreaper()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "pipeline")], check=True)
     with tempfile.TemporaryDirectory(prefix="docpipe-throughput-") as tmp_name:
         tmp = Path(tmp_name)
         pages, one = tmp / "pages", tmp / "one"
@@ -149,9 +218,13 @@ def main() -> int:
                 print(f"round {r + 1} {name}: {rounds[name][-1]}", flush=True)
             loads.append(os.getloadavg()[0])
 
-    median = {name: statistics.median(float(m["seconds"]) for m in ms) for name, ms in rounds.items()}
-    cpu = {name: statistics.median(float(m["cpu_seconds"]) for m in ms) for name, ms in rounds.items()}
+    def med(name: str, key: str) -> float:
+        return round(statistics.median(float(m[key]) for m in rounds[name]), 3)
+
+    median = {name: med(name, "seconds") for name in rounds}
+    cpu = {name: med(name, "cpu_seconds") for name in rounds}
     wn = f"docpipe_workers_{args.workers}"
+    parent_cpu = med(wn, "parent_cpu_seconds")
     worker_rss = [rss for m in rounds[wn] for rss in m["worker_peak_rss_mb"]]  # type: ignore[union-attr]
     result = {
         "pages": args.pages,
@@ -161,6 +234,7 @@ def main() -> int:
         "load_average_1min": loads,
         "median_seconds": median,
         "median_cpu_seconds": cpu,
+        f"median_parent_cpu_seconds_{wn}": parent_cpu,
         "pages_per_second": {
             name: round(args.pages / median[name], 2) for name in ("trafilatura", "docpipe_workers_1", wn)
         },
@@ -169,11 +243,14 @@ def main() -> int:
             "cpu_docpipe_workers_1_over_trafilatura": round(cpu["docpipe_workers_1"] / cpu["trafilatura"], 2),
             f"cpu_docpipe_workers_{args.workers}_over_1": round(cpu[wn] / cpu["docpipe_workers_1"], 2),
             f"speedup_workers_{args.workers}_over_1": round(median["docpipe_workers_1"] / median[wn], 2),
+            f"cpu_bound_speedup_workers_{args.workers}_over_1": round(
+                cpu["docpipe_workers_1"] / max(parent_cpu, cpu[wn] / args.workers), 2),
         },
         "peak_rss_mb": {
             "trafilatura": max(float(m["peak_rss_mb"]) for m in rounds["trafilatura"]),
             "docpipe_workers_1": max(float(m["peak_rss_mb"]) for m in rounds["docpipe_workers_1"]),
             f"{wn}_parent": max(float(m["peak_rss_mb"]) for m in rounds[wn]),
+            f"{wn}_forkserver": max((float(m["forkserver_peak_rss_mb"] or 0) for m in rounds[wn]), default=None),
             f"{wn}_per_worker_max": max(worker_rss) if worker_rss else None,
             "startup_one_page": max(float(m["peak_rss_mb"]) for m in rounds["startup_one_page"]),
         },
@@ -181,7 +258,8 @@ def main() -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    summary = ("median_seconds", "median_cpu_seconds", "ratios", "peak_rss_mb", "load_average_1min")
+    summary = ("median_seconds", "median_cpu_seconds", f"median_parent_cpu_seconds_{wn}", "ratios", "peak_rss_mb",
+               "load_average_1min")
     print(json.dumps({k: result[k] for k in summary}, indent=2))
     return 0
 

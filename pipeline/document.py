@@ -167,6 +167,9 @@ class Document:
     title_en: str | None = None  # the title block in English (the title is not part of clean_text)
     languages: dict[str, float] = field(default_factory=dict)
     quality: list[str] = field(default_factory=list)  # e.g. "article_fallback" (see docs/output-format.md)
+    #: Work a step did ahead, in a worker process, for its second half in the parent (keyed by step
+    #: name, consumed there; see pipeline/workers.py). Never part of a record.
+    prepared: dict[str, object] = field(default_factory=dict)
 
     def title_block(self) -> int | None:
         """Index of the block the boilerplate stage made the title, if any."""

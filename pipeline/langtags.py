@@ -7,7 +7,9 @@ routes varieties to the model of their macro-language (Dari → the Persian mode
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from pathlib import Path
 
 import langcodes
 
@@ -41,10 +43,52 @@ def model_language(tag: str) -> str:
     return _MODEL_LANGUAGE.get(lang, lang)
 
 
+#: English names of the tags records usually carry, written by ``python -m pipeline.langtags``
+#: from langcodes: its own name table (``language_data``) takes ~0.15 s to load, a tenth of a
+#: one-page run (docs/performance.md, "Start-up"). Other tags ask langcodes.
+NAMES_PATH = Path(__file__).with_name("language_names.json")
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    try:
+        return json.loads(NAMES_PATH.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def display_name(tag: str) -> str:
+    """English name of *tag* (``fa-AF`` → ``Persian (Afghanistan)``), or *tag* if unknown."""
     if tag == UNDETERMINED:
         return "undetermined"
+    name = _names().get(tag)
+    return name if name is not None else _langcodes_name(tag)
+
+
+def _langcodes_name(tag: str) -> str:
     try:
         return langcodes.Language.get(tag).display_name()
     except (ValueError, LookupError):
         return tag
+
+
+def _name_table() -> dict[str, str]:
+    """Every two-letter language, the three-letter ones the detectors name, and ``fa-AF``."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    tags = [a + b for a in letters for b in letters]
+    tags += ["ceb", "eml", "ilo", "war", "pam", "bcl", "hsb", "dsb", "nds", "als", "arz", "azb", "ckb",
+             "fa-AF", "pnb", "sah", "yue", "wuu", "lmo", "scn", "vec", "vls", "frr", "min", "mzn", "new"]
+    table = {}
+    for tag in tags:
+        if normalize_tag(tag) != tag:
+            continue  # not a tag records carry (an alias, or unknown)
+        name = _langcodes_name(tag)
+        if not name.lower().startswith("unknown language"):
+            table[tag] = name
+    return table
+
+
+if __name__ == "__main__":
+    table = _name_table()
+    NAMES_PATH.write_text(json.dumps(table, ensure_ascii=False, indent=0, sort_keys=True) + "\n", "utf-8")
+    print(f"wrote {len(table)} names to {NAMES_PATH}")

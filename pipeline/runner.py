@@ -30,7 +30,16 @@ from pipeline.settings import Settings, pipeline_version
 from pipeline.stages import Failure, Pipeline, StepStats, build_pipeline
 from pipeline.store import ObjectNotFound, ObjectTooLarge, Store, StoreError
 from pipeline.translate.service import TranslationStack, build_translation_stack
-from pipeline.workers import FrontPool, FrontResult, WorkerDied, merge_stats, run_front, split_steps, worker_count
+from pipeline.workers import (
+    FrontPool,
+    FrontResult,
+    WorkerDied,
+    merge_stats,
+    run_front,
+    split_steps,
+    stage_stats,
+    worker_count,
+)
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +180,7 @@ class Runner:
             prepared = (self._prepare(batch, existing) for batch in batches)
             workers = worker_count(self.config, len(batches))
             if workers > 1:
-                pool = FrontPool(self.config, workers, front=len(front))
+                pool = FrontPool(self.config, workers, cut=len(pipeline.steps) - len(back), front=front)
                 fronts = pool.map(prepared, lambda batch: batch.docs)
             else:
                 fronts = ((batch, run_front(front, batch.docs, self.translation.memory_stats)) for batch in prepared)
@@ -192,7 +201,7 @@ class Runner:
         finally:
             if pool is not None:
                 pool.close(wait=error is None)
-        stages = {**{name: stats.to_dict() for name, stats in front_stats.items()}, **Pipeline(back).stats()}
+        stages = stage_stats(front_stats, back)
         report = RunReport(
             run_id=run_id,
             destination=self.destination.url,

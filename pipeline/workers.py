@@ -1,24 +1,32 @@
 """The per-document stages of a run, in this process or in a pool of worker processes.
 
 A run's steps split in two at the first step that holds the run's per-site memory
-(:func:`split_steps`; today the boilerplate step):
+(:func:`split_steps`; today the language step, which reads and records each site's chrome
+locale; the boilerplate step after it holds the memory too):
 
-* the **front** (decode, layout, language, translate) depends on nothing but the document and
-  the settings: it is where the time goes (~88 % of a one-process run on HTML pages), and it
-  runs in ``workers`` processes, one batch per task, each worker loading the models once;
-* the **back** (boilerplate, assemble) runs in the parent, batch after batch in input order,
-  because the boilerplate step reads *and* updates the per-site memory: batch *k* is classified
-  with what batches 0…*k* taught it. Keeping that one object in one process makes its
-  behaviour — and therefore every output byte — identical to ``--workers 1`` by construction,
-  with no snapshots to ship. On HTML the back is ~1 % of the work; writing records is the
-  parent's larger share (docs/performance.md).
+* the **front** (decode, layout, and the first half of the language step: every line's
+  posteriors from the models, :meth:`Step.ahead`) depends on nothing but the document and the
+  settings: it is where the time goes (~80 % of a one-process run on HTML pages), and it runs in
+  ``workers`` processes, a batch in pieces (:class:`FrontPool`), the models loaded once per run;
+* the **back** (the language step's second half — the page's chrome mix with the site's
+  remembered locale —, translate, boilerplate, assemble) runs in the parent, batch after batch
+  in input order, because the language and boilerplate steps read *and* update the per-site
+  memory: batch *k* is decided with what batches 0…*k* taught it. Keeping that one object in
+  one process makes its behaviour — and therefore every output byte — identical to
+  ``--workers 1`` by construction, with no snapshots to ship. One process runs the same two
+  halves. Translation needs the final languages, so it runs in the parent too (no model
+  runs for pages that need none; docs/performance.md).
 
-Workers are started with ``spawn``: a forked child would inherit the parent's threads (the
-progress bar's refresher, CTranslate2's thread pools, whose fork hazard
-``pipeline.translate.ctranslate._reset_after_fork`` has to work around) and locks held by them
-at fork time; a spawned one starts clean and loads its own models. Batches go to the workers
-exactly as they would run in one process (the same documents together), so translation
-batching — and with it CTranslate2's output — does not change either.
+Workers are forked from a ``forkserver`` that has loaded what they all need
+(:mod:`pipeline.worker_preload`: the stage modules, the language-ID models, dateparser's locale
+patterns) once per run: each extra worker then costs a fork, not ~3 CPU-seconds of imports and
+warm-up. The forkserver is a fresh interpreter, not a copy of the parent, so no worker inherits
+the parent's threads (the progress bar's refresher, CTranslate2's thread pools, whose fork
+hazard ``pipeline.translate.ctranslate._reset_after_fork`` works around, boto3's connection
+pools) or a lock one of them held. A batch is split only when every front step treats each
+document on its own (:func:`per_document`); translation, which batches across documents, runs
+in the workers only with ``host_memory`` off, and then gets whole batches, exactly as one
+process would run them.
 """
 
 from __future__ import annotations
@@ -29,7 +37,6 @@ import multiprocessing
 import os
 import signal
 import threading
-import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,8 +51,11 @@ from pipeline.stages.base import Failure, Pipeline, Step, StepStats
 
 log = logging.getLogger(__name__)
 
-START_METHOD = "spawn"
-PARENT_POLL_SECONDS = 0.5
+START_METHOD = "forkserver"
+#: Imported once by the forkserver before it forks the workers (see the module docstring).
+PRELOAD = ["pipeline.worker_preload"]
+#: Documents per worker task when a batch may be split (:class:`FrontPool`).
+CHUNK_DOCS = 4
 T = TypeVar("T")
 
 
@@ -55,10 +65,17 @@ class WorkerDied(RuntimeError):
 
 def split_steps(steps: list[Step]) -> tuple[list[Step], list[Step]]:
     """(front, back) of a pipeline's steps: the back starts at the first step holding a
-    :class:`HostMemory`, whose state each batch reads and updates in input order. Without a
-    memory (``host_memory`` off) every step is front and runs in the workers."""
+    :class:`HostMemory`, whose state each batch reads and updates in input order; that step's
+    memory-free half (:meth:`Step.ahead`, the language step's posteriors) ends the front.
+    Without a memory (``host_memory`` off) every step is front and runs in the workers."""
     cut = next((i for i, step in enumerate(steps) if isinstance(getattr(step, "memory", None), HostMemory)), len(steps))
-    return steps[:cut], steps[cut:]
+    return front_steps(steps, cut), steps[cut:]
+
+
+def front_steps(steps: list[Step], cut: int) -> list[Step]:
+    """The steps before *cut*, then the memory-free half of the step at *cut*, if it has one."""
+    ahead = steps[cut].ahead() if cut < len(steps) else None
+    return steps[:cut] if ahead is None else [*steps[:cut], ahead]
 
 
 @dataclass(slots=True)
@@ -69,6 +86,7 @@ class FrontResult:
     failures: list[Failure]
     stats: dict[str, StepStats] = field(default_factory=dict)
     memory: Counter[str] = field(default_factory=Counter)  # translation-memory hits/misses of this batch
+    failed_at: list[int] = field(default_factory=list)  # each failure's document: its index in the input
 
 
 def run_front(steps: list[Step], docs: list[Document], memory_stats: Callable[[], dict[str, int]]) -> FrontResult:
@@ -80,7 +98,41 @@ def run_front(steps: list[Step], docs: list[Document], memory_stats: Callable[[]
         step.stats = StepStats(step.name)
     used = Counter(memory_stats())
     used.subtract(before)
-    return FrontResult(alive, failures, stats, +used)
+    position = {id(doc): i for i, doc in enumerate(docs)}
+    return FrontResult(alive, failures, stats, +used, [position[id(failure.doc)] for failure in failures])
+
+
+def per_document(steps: list[Step]) -> bool:
+    """Whether each document's result is independent of the others in its batch: no step works
+    across documents (translation batches them), so a batch may be split between workers."""
+    return all(type(step).process_batch is Step.process_batch for step in steps)
+
+
+def combine(parts: list[FrontResult], offsets: list[int], steps: list[str]) -> FrontResult:
+    """The front result of a batch from those of its consecutive pieces (starting at *offsets*),
+    as one :func:`run_front` over the whole batch would have given it: failures step by step,
+    in input order within a step; *steps*: the front steps' names, in order."""
+    if len(parts) == 1:
+        return parts[0]
+    order = {name: i for i, name in enumerate(steps)}
+    failed = sorted(
+        ((order.get(failure.stage, len(order)), offset + at), failure)
+        for part, offset in zip(parts, offsets, strict=True)
+        for failure, at in zip(part.failures, part.failed_at, strict=True)
+    )
+    stats = {name: StepStats(name) for name in steps}
+    memory: Counter[str] = Counter()
+    for part in parts:
+        for name, step_stats in part.stats.items():
+            merge_stats(stats.setdefault(name, StepStats(name)), step_stats)
+        memory.update(part.memory)
+    return FrontResult(
+        [doc for part in parts for doc in part.docs],
+        [failure for _, failure in failed],
+        stats,
+        memory,
+        [at for (_, at), _ in failed],
+    )
 
 
 def merge_stats(into: StepStats, other: StepStats) -> None:
@@ -88,6 +140,22 @@ def merge_stats(into: StepStats, other: StepStats) -> None:
     into.failed += other.failed
     into.seconds += other.seconds
     into.counters.update(other.counters)
+
+
+def stage_stats(front: dict[str, StepStats], back: list[Step]) -> dict[str, dict[str, object]]:
+    """The manifest's ``stages``: front and back steps in order, a step split in two halves
+    (:meth:`Step.ahead`) reported once — its documents are those that entered the first half."""
+    merged = {name: StepStats(name, stats.documents, stats.failed, stats.seconds, Counter(stats.counters))
+              for name, stats in front.items()}
+    for step in back:
+        if step.name in merged:
+            half = merged[step.name]
+            half.failed += step.stats.failed
+            half.seconds += step.stats.seconds
+            half.counters.update(step.stats.counters)
+        else:
+            merged[step.name] = step.stats
+    return {name: stats.to_dict() for name, stats in merged.items()}
 
 
 def worker_count(config: Settings, batches: int) -> int:
@@ -101,21 +169,22 @@ _front: list[Step] = []
 _memory_stats: Callable[[], dict[str, int]] = dict
 
 
-def _init_worker(config: Settings, front: int, parent: int, log_queue: Any, levels: dict[str, int]) -> None:
-    """Load the models once per worker; send log records to the parent; die with the parent."""
+def _init_worker(config: Settings, cut: int, log_queue: Any, levels: dict[str, int]) -> None:
+    """Build the front steps (the models are loaded already: :mod:`pipeline.worker_preload`);
+    send log records to the parent; die with the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(log_queue)]
     for name, level in levels.items():
         logging.getLogger(name or None).setLevel(level)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="docpipe-parent-watch").start()
+    threading.Thread(target=_exit_with_parent, daemon=True, name="docpipe-parent-watch").start()
 
     from pipeline.stages import build_pipeline
     from pipeline.translate.service import build_translation_stack
 
     global _front, _memory_stats
     stack = build_translation_stack(_share_threads(config).translation)
-    _front = build_pipeline(config, stack.translator, None).steps[:front]  # the parent's cut
+    _front = front_steps(build_pipeline(config, stack.translator, None).steps, cut)  # the parent's cut
     _memory_stats = stack.memory_stats
 
 
@@ -129,10 +198,14 @@ def _share_threads(config: Settings) -> Settings:
     return config.with_overrides({"translation.inter_threads": share})
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A SIGKILLed parent cannot stop its workers: they notice and leave."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL_SECONDS)
+def _exit_with_parent() -> None:
+    """A SIGKILLed run cannot stop its workers: they notice and leave. The run's process holds
+    one end of a pipe whose other end each worker watches (multiprocessing's parent sentinel);
+    the kernel closes it when the run dies. (The parent process id would not do: a worker's
+    parent is the forkserver, which itself lives until its last worker is gone.)"""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
     os._exit(1)
 
 
@@ -144,11 +217,20 @@ def _run_in_worker(docs: list[Document]) -> FrontResult:
 
 
 class FrontPool:
-    """``workers`` spawned processes running the front steps, one batch per task, results in order."""
+    """``workers`` processes running the front steps, results batch by batch in input order.
 
-    def __init__(self, config: Settings, workers: int, front: int) -> None:
-        """*front*: how many of the pipeline's first steps the workers run (the parent's cut)."""
+    A batch goes to the workers in pieces of ``CHUNK_DOCS`` documents when the front steps treat
+    each document on its own (:func:`per_document`), else whole: small tasks keep every worker
+    busy to the end of a run, where whole batches (32 documents by default) would leave one
+    worker idle for up to a batch's time (100 pages in 4 batches over 2 workers: 64 pages on
+    one, 36 on the other).
+    """
+
+    def __init__(self, config: Settings, workers: int, cut: int, front: list[Step]) -> None:
+        """*cut*: where the parent split the pipeline's steps (:func:`split_steps`); *front*:
+        the parent's own front steps, which the workers build the same way."""
         context = multiprocessing.get_context(START_METHOD)
+        context.set_forkserver_preload(PRELOAD)
         self._log_queue = context.Queue()
         root = logging.getLogger()
         self._listener = logging.handlers.QueueListener(self._log_queue, *root.handlers, respect_handler_level=True)
@@ -157,30 +239,41 @@ class FrontPool:
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(config, front, os.getpid(), self._log_queue, _logger_levels()),
+            initargs=(config, cut, self._log_queue, _logger_levels()),
         )
         self.workers = workers
+        self._steps = [step.name for step in front]
+        self._chunk = CHUNK_DOCS if per_document(front) else None
 
     def map(self, batches: Iterable[T], docs_of: Callable[[T], list[Document]]) -> Iterator[tuple[T, FrontResult]]:
-        """Each batch with its front result, in input order; up to two batches per worker in flight."""
-        pending: deque[tuple[T, Future[FrontResult]]] = deque()
+        """Each batch with its front result, in input order. At least two tasks per worker and
+        the batch after the one awaited are in flight, so the workers go on while this process
+        finishes a batch."""
+        pending: deque[tuple[T, list[int], list[Future[FrontResult]]]] = deque()
+        in_flight = 0
         source = iter(batches)
         exhausted = False
         while True:
-            while not exhausted and len(pending) < 2 * self.workers:
+            while not exhausted and (len(pending) < 2 or in_flight < 2 * self.workers):
                 batch = next(source, None)
                 if batch is None:
                     exhausted = True
                     break
-                pending.append((batch, self._executor.submit(_run_in_worker, docs_of(batch))))
+                docs = docs_of(batch)
+                size = self._chunk or max(1, len(docs))
+                offsets = list(range(0, len(docs), size)) or [0]
+                futures = [self._executor.submit(_run_in_worker, docs[at : at + size]) for at in offsets]
+                pending.append((batch, offsets, futures))
+                in_flight += len(futures)
             if not pending:
                 return
-            batch, future = pending.popleft()
+            batch, offsets, futures = pending.popleft()
             try:
-                result = future.result()
+                parts = [future.result() for future in futures]
             except BrokenProcessPool as exc:
                 raise WorkerDied(f"a worker process died ({exc})") from None
-            yield batch, result
+            in_flight -= len(futures)
+            yield batch, combine(parts, offsets, self._steps)
 
     def close(self, *, wait: bool = True) -> None:
         """Stop the workers: after the current tasks (*wait*), or at once (Ctrl-C, a failure)."""

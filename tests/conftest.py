@@ -1,7 +1,7 @@
 """Shared fixtures. Keep each block self-contained; other areas add their own below.
 
 Network policy: every test runs with pytest-socket allowing connections to loopback only
-(127.0.0.1, localhost, ::1), so nothing can reach the internet or cloud metadata by
+(127.0.0.1, localhost, ::1) and Unix-domain sockets, so nothing can reach the internet or cloud metadata by
 accident. Subprocesses are not covered; the SeaweedFS helper binds loopback itself.
 ``--force-enable-socket`` or an explicit ``--allow-hosts`` on the command line wins.
 """
@@ -32,6 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--force-enable-socket", default=False):
         return
     config.option.disable_socket = True
+    config.option.allow_unix_socket = True  # local by construction; multiprocessing's forkserver talks over one
     if not config.getoption("--allow-hosts", default=None):
         config.option.allow_hosts = LOOPBACK_HOSTS
 

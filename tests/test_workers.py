@@ -1,10 +1,10 @@
 """``--workers N``: the same bytes as one process, a clean Ctrl-C, and the worker count's rules.
 
 The golden sample (seeds, HTML and plain-text dev pages, a binary file; translation models
-installed) goes through the runner in small batches so several batches are in flight in two
-spawned workers while the parent owns the per-site memory. Records must equal the committed
-golden records and the one-process run byte for byte, and the manifests must list the same
-documents in the same order.
+installed) goes through the runner in small batches, each sent in two pieces, so several
+tasks are in flight in two workers while the parent owns the per-site memory. Records must
+equal the committed golden records and the one-process run byte for byte, and the manifests
+must list the same documents in the same order.
 """
 
 from __future__ import annotations
@@ -20,11 +20,15 @@ from pathlib import Path
 import pytest
 from test_golden import FIXTURE_MODELS, GOLDEN, _items, _normalised, _outputs
 
+import pipeline.workers as workers_module
+from pipeline.document import Document, Source
+from pipeline.ids import doc_id_for
 from pipeline.runner import Runner
 from pipeline.settings import Settings, SettingsError
+from pipeline.stages import DecodeStep, Step
 from pipeline.store import LocalStore
 from pipeline.translate.model_sources import install_from
-from pipeline.workers import split_steps, worker_count
+from pipeline.workers import combine, per_document, run_front, split_steps, worker_count
 
 DOCPIPE = str(Path(sys.executable).parent / "docpipe")
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -33,6 +37,7 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 def _run(tmp: Path, name: str, workers: int, models: Path, batch_size: int = 4) -> tuple[Path, dict]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        patch.setattr(workers_module, "CHUNK_DOCS", 2)  # each batch of 4 goes out in two pieces
         settings = Settings.load({
             "translation.models_dir": str(models),
             "translation.memory": str(tmp / f"{name}-memory.sqlite3"),  # no run answers from another's memory
@@ -97,7 +102,7 @@ def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path) -> None:
         assert time.monotonic() < deadline, "no progress"
         time.sleep(0.05)
     children = _children(proc.pid)
-    assert len(children) >= 2, "the run did not start its workers"
+    assert len(children) >= 3, "the run did not start its forkserver and workers"
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
@@ -111,15 +116,20 @@ def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path) -> None:
 
 
 def _children(pid: int) -> list[int]:
-    found = []
+    """Descendants of *pid* (the forkserver and the workers it forked)."""
+    parents: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
+            parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
     return found
 
 
@@ -150,7 +160,51 @@ def test_the_split_keeps_the_per_site_memory_in_the_parent() -> None:
 
     settings = Settings.load(lookup=lambda _: None)
     front, back = split_steps(build_pipeline(settings, host_memory=HostMemory()).steps)
-    assert [s.name for s in front] == ["decode", "layout"]  # language ID reads the site's chrome locale
+    # the models' half of language ID in the workers; the site's chrome locale in the parent
+    assert [s.name for s in front] == ["decode", "layout", "language"]
+    assert [type(s).__name__ for s in front[-1:]] == ["LanguageLinesStep"]
     assert [s.name for s in back] == ["language", "translate", "boilerplate", "assemble"]
     front, back = split_steps(build_pipeline(settings.with_overrides({"host_memory": False})).steps)
     assert (len(front), back) == (6, [])  # no memory: every step can run in the workers
+
+
+class _RefuseThirds(Step):
+    """A real step that fails every document whose input position is a multiple of three."""
+
+    name = "refuse"
+
+    def process(self, doc: Document) -> None:
+        if int(doc.doc_id.rsplit("-", 1)[1]) % 3 == 0:
+            raise ValueError("refused")
+
+
+def test_a_batch_in_pieces_gives_the_result_of_the_whole_batch() -> None:
+    """What the pool reassembles from pieces equals one run over the batch: documents in input
+    order, failures step by step and in input order within a step, the same stats."""
+    items = _items()
+    binary = next(item for item in items if item.uri.endswith("/binary.txt"))
+    items = [*items[:3], binary, *items[3:9], binary, *items[9:]]  # more undecodable files
+    docs = []
+    for i, item in enumerate(items):
+        data = item.read(None)
+        docs.append(Document(f"{doc_id_for(item.uri)}-{i}", Source(item.uri, "", len(data)), data))
+
+    def steps() -> list[Step]:
+        return [DecodeStep(10_000_000), _RefuseThirds()]
+
+    assert per_document(steps())
+    whole = run_front(steps(), [Document(d.doc_id, d.source, d.raw) for d in docs], dict)
+    pieces, offsets = [], list(range(0, len(docs), 3))
+    for at in offsets:
+        pieces.append(run_front(steps(), [Document(d.doc_id, d.source, d.raw) for d in docs[at:at + 3]], dict))
+    joined = combine(pieces, offsets, ["decode", "refuse"])
+
+    assert {f.stage for f in whole.failures} == {"decode", "refuse"}
+    assert [d.doc_id for d in joined.docs] == [d.doc_id for d in whole.docs]
+    assert [(f.doc.doc_id, f.stage, f.error_type) for f in joined.failures] == [
+        (f.doc.doc_id, f.stage, f.error_type) for f in whole.failures
+    ]
+    assert joined.failed_at == whole.failed_at
+    assert {n: (s.documents, s.failed, dict(s.counters)) for n, s in joined.stats.items()} == {
+        n: (s.documents, s.failed, dict(s.counters)) for n, s in whole.stats.items()
+    }

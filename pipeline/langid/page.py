@@ -42,7 +42,16 @@ from . import LanguageIdentifier, _merge_runs, _Plan, aggregate, dari
 from .ensemble import ARABIC_CANDIDATES
 from .types import LangContext, SpanTuple, base_lang
 
-__all__ = ["PageDetection", "PageHints", "article_context", "declared_language", "identify_page"]
+__all__ = [
+    "PageDetection",
+    "PageHints",
+    "PageLines",
+    "article_context",
+    "decide_page",
+    "declared_language",
+    "identify_page",
+    "page_lines",
+]
 
 ARTICLE_MIN_CHARS = 30
 POOL_MAX_WORDS = 8
@@ -211,8 +220,9 @@ def _mixture(qs: list[list[float]], pseudo: list[float]) -> tuple[list[float], l
     return mix, resp
 
 
-def _page_is_dari(texts: Sequence[str], hints: PageHints | None) -> bool:
-    """Specific evidence that this page's Persian is Dari (see the module docstring)."""
+def _page_is_dari(evidence: bool, hints: PageHints | None) -> bool:
+    """Specific evidence that this page's Persian is Dari (see the module docstring);
+    *evidence*: the page's own words say so (:func:`.dari.page_evidence`)."""
     if hints is not None:
         if hints.declared and dari.canonical(hints.declared) == "fa-AF":
             return True
@@ -223,45 +233,123 @@ def _page_is_dari(texts: Sequence[str], hints: PageHints | None) -> bool:
             fa = {tag: share for tag, share in hints.site.items() if base_lang(tag) == "fa"}
             if fa and max(fa, key=fa.__getitem__) == "fa-AF":
                 return True
-    return dari.page_evidence(texts) > 0
+    return evidence
+
+
+@dataclass(slots=True)
+class _OpenRun:
+    """A run whose answer the page's chrome mix or the Dari evidence may still change.
+
+    ``post``: its posterior after the article prior; ``chrome``: whether the chrome mix applies
+    to it (an Arabic-script run of at most ``APPLY_MAX_WORDS`` words, outside a switcher row,
+    without ``OWN_EVIDENCE``); ``own``: its index among the page's chrome-mix runs, if it is one.
+    """
+
+    start: int
+    end: int
+    script: str
+    norm: str
+    post: dict[str, float]
+    chrome: bool
+    own: int | None
+
+
+#: A decided run ``(start, end, script, lang, score)``, or one still open.
+_Run = tuple[int, int, str, str, float] | _OpenRun
+
+
+@dataclass(slots=True)
+class PageLines:
+    """What a page's lines say on their own, before the page signals (:class:`PageHints`):
+    the expensive, memory-free half of :func:`identify_page`.
+
+    Everything here depends on the page's text only, so it can be computed in a worker process
+    and sent (pickled) to the process that holds the per-site memory, which finishes the page
+    with :func:`decide_page`. ``lines``: per line, its final spans when no page signal can
+    change them, else its runs with the open ones marked (:class:`_OpenRun`); ``chrome_runs``:
+    the posteriors over ar / fa / ps / ur of the runs that make the chrome mix;
+    ``dari_evidence``: whether the page's Arabic-script runs hold Dari words and no Iranian ones.
+    """
+
+    lines: list[list[SpanTuple] | list[_Run]]
+    open_lines: list[bool]
+    chrome_runs: list[list[float]]
+    dari_evidence: bool
 
 
 def identify_page(
     identifier: LanguageIdentifier, texts: Sequence[str], hints: PageHints | None = None
 ) -> PageDetection:
     """Spans of every line of one page, each decided with the rest of the page in view."""
+    return decide_page(page_lines(identifier, texts), hints)
+
+
+def page_lines(identifier: LanguageIdentifier, texts: Sequence[str]) -> PageLines:
+    """The per-line posteriors of one page with its article prior applied (the models run here);
+    only the runs the page signals can still change are left open."""
     plans = identifier._plan(texts)
     entry = identifier._entry
     plain = identifier._spans(plans)
     context = article_context(texts, (aggregate(t, s) for t, s in zip(texts, plain, strict=True)))
     qs = _chrome_runs(plans, identifier)
-    pseudo = _signal_counts(hints)
-    mix, resp = _mixture(list(qs.values()), pseudo)
-    n_obs = len(qs) + sum(pseudo) + PRIOR_STRENGTH
-    own_resp = dict(zip(qs, resp, strict=True))
-    has_prior = bool(qs) or any(pseudo)
+    own_index = {key: n for n, key in enumerate(qs)}
     # Dari evidence is read from the normalised Arabic-script runs (at most MAX_SCORED_CHARS
-    # each), and only once a run is decided Persian.
+    # each); only a run decided Persian ever asks for it.
     arabic_runs = [run[3][0] for plan in plans for run in plan if run[2] == "Arab" and len(run[3]) == 4]
-    dari_page: bool | None = None
 
-    out: list[list[SpanTuple]] = []
+    lines: list[list[SpanTuple] | list[_Run]] = []
+    open_lines: list[bool] = []
     for i, plan in enumerate(plans):
         named = _names(plan)
-        decided = []
+        runs: list[_Run] = []
+        any_open = False
         for r, (start, end, script, answer) in enumerate(plan):
             if len(answer) == 2:  # no letters, or a language name: its own answer
-                decided.append((start, end, script, *answer))  # type: ignore[misc]
+                runs.append((start, end, script, *answer))  # type: ignore[arg-type]
                 continue
             post = entry(answer)[2]  # type: ignore[arg-type]
             if context is not None and context.prior:
                 post = identifier._apply_prior(post, context)
-            if (has_prior and script == "Arab" and named < 2 and answer[2] <= APPLY_MAX_WORDS  # type: ignore[misc]
-                    and max(post.values()) < OWN_EVIDENCE):
-                own = own_resp.get((i, r))
-                if own is None:
+            chrome = (script == "Arab" and named < 2 and answer[2] <= APPLY_MAX_WORDS  # type: ignore[misc]
+                      and max(post.values()) < OWN_EVIDENCE)
+            lang = max(post, key=post.__getitem__)
+            if chrome or lang == "fa":
+                runs.append(_OpenRun(start, end, script, answer[0], post, chrome, own_index.get((i, r))))  # type: ignore[arg-type]
+                any_open = True
+            else:
+                runs.append((start, end, script, lang, round(post[lang], 4)))
+        lines.append(runs if any_open else _merge_runs(runs))  # type: ignore[arg-type]
+        open_lines.append(any_open)
+    return PageLines(lines, open_lines, list(qs.values()), bool(arabic_runs) and dari.page_evidence(arabic_runs) > 0)
+
+
+def decide_page(page: PageLines, hints: PageHints | None = None) -> PageDetection:
+    """Finish a page from its :func:`page_lines` with the page signals: the chrome mix (with the
+    declared language and the site's remembered locales) decides the open Arabic-script runs,
+    and the Dari evidence the Persian ones. Cheap: no model runs here."""
+    qs = page.chrome_runs
+    pseudo = _signal_counts(hints)
+    mix, resp = _mixture(qs, pseudo)
+    n_obs = len(qs) + sum(pseudo) + PRIOR_STRENGTH
+    has_prior = bool(qs) or any(pseudo)
+    dari_page: bool | None = None
+
+    out: list[list[SpanTuple]] = []
+    for line, is_open in zip(page.lines, page.open_lines, strict=True):
+        if not is_open:
+            out.append(line)  # type: ignore[arg-type]
+            continue
+        decided = []
+        for run in line:
+            if not isinstance(run, _OpenRun):
+                decided.append(run)
+                continue
+            post = run.post
+            if has_prior and run.chrome:
+                if run.own is None:
                     locale = mix
                 else:  # leave the run's own share out of the page's mix
+                    own = resp[run.own]
                     locale = [max(m * n_obs - o, 0.0) / (n_obs - 1) for m, o in zip(mix, own, strict=True)]
                 post = dict(post)
                 for c, p in zip(ARABIC_CANDIDATES, locale, strict=True):
@@ -271,16 +359,15 @@ def identify_page(
                 post = {k: v / norm for k, v in post.items()}
             lang = max(post, key=post.__getitem__)
             if lang == "fa" and dari_page is None:
-                dari_page = _page_is_dari(arabic_runs, hints)
-            dari_run = lang == "fa" and (dari_page or dari.is_dari(answer[0]))  # type: ignore[index]
-            decided.append((start, end, script, "fa-AF" if dari_run else lang, round(post[lang], 4)))
-        out.append(_merge_runs(decided))
+                dari_page = _page_is_dari(page.dari_evidence, hints)
+            dari_run = lang == "fa" and (dari_page or dari.is_dari(run.norm))
+            decided.append((run.start, run.end, run.script, "fa-AF" if dari_run else lang, round(post[lang], 4)))
+        out.append(_merge_runs(decided))  # type: ignore[arg-type]
 
     chrome: dict[str, float] = {}
     if qs:
         if dari_page is None and mix[_CANDIDATE_INDEX["fa"]] == max(mix):
-            dari_page = _page_is_dari(arabic_runs, hints)
+            dari_page = _page_is_dari(page.dari_evidence, hints)
         chrome = {("fa-AF" if c == "fa" and dari_page else c): round(p, 4)
                   for c, p in zip(ARABIC_CANDIDATES, mix, strict=True)}
     return PageDetection(out, chrome, len(qs))
-

@@ -67,6 +67,11 @@ class Step(ABC):
     def process(self, doc: Document) -> None:
         """Fill in this stage's fields of *doc*; raise to fail the document."""
 
+    def ahead(self) -> Step | None:
+        """A step doing the part of this step's work that needs no per-site memory, to run
+        before it in a worker process (:func:`pipeline.workers.split_steps`); None: no such part."""
+        return None
+
     def process_batch(self, docs: list[Document]) -> list[Failure]:
         """Process each document; return the failures (the failed documents are not retried)."""
         failures: list[Failure] = []

@@ -7,16 +7,26 @@ Arabic-script blocks a chrome prior (two-word menu labels fool every detector on
 and the page's declared language, its alternates and — with a per-site memory — the chrome
 locale of the site's earlier pages tip what is still open. The page's chrome locale, when
 clear, is remembered for the site's next pages.
+
+The step works in two halves so that a run with several worker processes keeps the models
+in the workers and the per-site memory in one place (:mod:`pipeline.workers`):
+:class:`LanguageLinesStep` (:meth:`LanguageStep.ahead`) computes each line's posteriors and the
+page's own priors (:func:`pipeline.langid.page.page_lines`, the models' work, memory-free) in a
+worker; :meth:`LanguageStep.process` then finishes the page with the site's remembered chrome
+locale (:func:`pipeline.langid.page.decide_page`, no model) in the process that holds the
+memory, page by page in input order. One process runs the same two halves, so every worker
+count gives the same bytes.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from pipeline.boilerplate.host_memory import HostMemory, site_of
 from pipeline.document import Document, Segment
 from pipeline.langid import LanguageIdentifier, Span, get_identifier
-from pipeline.langid.page import PageHints, declared_language, identify_page
+from pipeline.langid.page import PageHints, PageLines, decide_page, declared_language, page_lines
 from pipeline.langtags import UNDETERMINED, normalize_tag
 from pipeline.stages.base import Step
 from pipeline.store import StoreError
@@ -38,9 +48,23 @@ class LanguageStep(Step):
             self._identifier = get_identifier()
         return self._identifier
 
+    def ahead(self) -> LanguageLinesStep:
+        """The memory-free half, to run before this step (in a worker)."""
+        step = LanguageLinesStep(self)
+        step.time_limit = self.time_limit
+        return step
+
+    def prepare(self, doc: Document) -> PreparedPage:
+        """The lines' posteriors and the page's declared language (what :meth:`ahead` stores)."""
+        declared = declared_language(doc.raw) if doc.source.format == "html" else None
+        return PreparedPage(page_lines(self.identifier, [block.text for block in doc.blocks]), declared)
+
     def process(self, doc: Document) -> None:
+        prepared = doc.prepared.pop(self.name, None)
+        if not isinstance(prepared, PreparedPage):  # run without its first half (a plain Pipeline)
+            prepared = self.prepare(doc)
         site = site_of(doc.metadata.url, doc.source.uri) if self.memory is not None else None
-        found = identify_page(self.identifier, [block.text for block in doc.blocks], self._hints(doc, site))
+        found = decide_page(prepared.lines, self._hints(doc, prepared.declared, site))
         if site is not None:
             self._remember(site, found.chrome_locale())
         segments: list[Segment] = []
@@ -62,8 +86,7 @@ class LanguageStep(Step):
         doc.segments = segments
         self.stats.counters["segments"] += len(segments)
 
-    def _hints(self, doc: Document, site: str | None) -> PageHints:
-        declared = declared_language(doc.raw) if doc.source.format == "html" else None
+    def _hints(self, doc: Document, declared: str | None, site: str | None) -> PageHints:
         remembered = None
         if site is not None and self.memory is not None:
             try:
@@ -80,6 +103,28 @@ class LanguageStep(Step):
             return
         self.memory.remember_chrome_locale(site, locale)
         self.stats.counters["chrome_locale_remembered"] += 1
+
+
+@dataclass(slots=True)
+class PreparedPage:
+    """The language step's first half of one page: its lines' posteriors and declared language."""
+
+    lines: PageLines
+    declared: str | None
+
+
+class LanguageLinesStep(Step):
+    """The first half of :class:`LanguageStep`: the models' work on a page, which needs no
+    per-site memory. It leaves its result in ``doc.prepared["language"]`` for the second half."""
+
+    name = LanguageStep.name
+
+    def __init__(self, step: LanguageStep) -> None:
+        super().__init__()
+        self.step = step
+
+    def process(self, doc: Document) -> None:
+        doc.prepared[self.name] = self.step.prepare(doc)
 
 
 def _tile(text: str, spans: list[Span]) -> list[tuple[int, int, Span | None]]:

@@ -1,0 +1,45 @@
+"""What a run's forkserver loads once, before it forks the workers (:mod:`pipeline.workers`).
+
+Every worker needs the same code and tables: the stage modules (trafilatura, htmldate, the
+boilerplate models: ~0.5 CPU-s of imports and regular-expression compiling), the language-ID
+models, and dateparser's per-locale regular expressions, which htmldate builds the first time a
+page's date is left to dateparser (2.3–2.7 CPU-s in every process that meets such a page).
+Loaded here, in the one process the workers are forked from, they are paid once per run and
+shared copy-on-write, instead of once per worker.
+
+Importing this module does the work (that is how ``multiprocessing``'s forkserver preloads).
+Nothing here starts a thread, so forking afterwards is safe; nothing here changes a result: the
+caches filled are the ones the first page would fill.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+log = logging.getLogger(__name__)
+
+#: Strings in the scripts whose models load on first use (Latin: fastText and py3langid;
+#: Arabic: orthography and langdetect as well).
+_WARM_TEXTS = ("The minister said the road would open next month.", "گفت که جاده ماه آینده باز می‌شود")
+
+
+def warm() -> float:
+    """Import the front stages and fill the caches every worker would fill; CPU seconds spent."""
+    started = time.process_time()
+    import pipeline.stages  # noqa: F401  (the stage modules, trafilatura, the boilerplate models)
+    from pipeline.langid import get_identifier
+    from pipeline.translate import service  # noqa: F401
+
+    get_identifier().span_tuples_batch(list(_WARM_TEXTS))
+    from htmldate.extractors import get_external_parser
+
+    # No locale reads this as a date, so dateparser tries (and compiles its patterns for) all.
+    get_external_parser().get_date_data("qzx wvq 0 zqx")
+    return time.process_time() - started
+
+
+try:
+    warm()
+except Exception as exc:  # a worker loads whatever is missing itself; only the saving is lost
+    log.warning("worker preload incomplete: %s", exc)

@@ -306,7 +306,9 @@ def cross_validate(data: dict[str, list[Page]], cfg: Config, folds: int = 3,
 def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cv", action="store_true", help="3-fold cross-validation on the fit split; writes nothing")
+    ap.add_argument("--out", type=Path, default=out, help=f"where to write the weights (default {out})")
     args = ap.parse_args(argv)
+    out = args.out
     data = load_all()
     cfg = Config()
     if args.cv:

@@ -27,7 +27,7 @@ PROSE_MIN_TOKENS = 30  # prose: a unique, long, sentence-punctuated line with fu
 PROSE_MIN_STOP = 0.25
 PROSE_KEEP_MIN = 0.05  # a long unique sentence is kept unless the smoothed P(content) is below this...
 PROSE_MODEL_KEEP = 0.5  # ...or, with function words, whenever the model itself scores it content
-CONTINUATION_MIN_TOKENS = 12  # a sentence this long right after kept content continues the article
+CONTINUATION_MIN_TOKENS = 12  # a sentence this long right after (or before) kept content continues the article
 FOREIGN_SHORT_FACTOR = 0.3
 HOST_REPEATED_CAP = 0.1  # a line the site repeats on many pages: chrome unless its context is strongly content
 LAYOUT_MIN_INDENTED = 0.2  # a page with this share of indented lines is a rendered layout (see is_layout_page)
@@ -64,18 +64,28 @@ def _default_params() -> dict[str, Any]:
 
 
 def _continue_article(f: LineFacts, keep: np.ndarray) -> None:
-    """Keep sentence-like lines that directly follow kept content.
+    """Keep sentence-like lines that directly follow or precede kept content.
 
     The model learns that the end of a page is chrome (position features), so the last
-    paragraphs of an article just before "Related articles" or the comment form score low. A
-    unique, punctuated line with function words right after kept content continues the
-    article; a short or chrome-like line (or a repeated one) stops the continuation.
+    paragraphs of an article just before "Related articles" or the comment form score low,
+    and so can the first paragraph under a menu. A unique, punctuated line with function words
+    right after (or before) kept content continues the article; a short or chrome-like line
+    (or a repeated one) stops the continuation. (Upwards too, since this round: wcxb rendered
+    text on the fit split 0.9419 → 0.9415, trafilatura-eval fit ``with`` 87.8 → 88.0 %,
+    ``without`` 11.5 → 11.9 %; a short German article's first paragraph under its menu is kept.)
     """
     cand = (~keep & (f.n_tokens >= CONTINUATION_MIN_TOKENS) & f.ends_punct & (f.dup == 1) & (f.chrome_strength == 0)
             & ~f.switcher & (f.stop_rate >= 0.3))
-    cand[:1] = False
-    for i in np.flatnonzero(cand).tolist():  # in order: a continued line lets the next one continue
+    after = cand.copy()
+    after[:1] = False
+    for i in np.flatnonzero(after).tolist():  # in order: a continued line lets the next one continue
         if keep[i - 1]:
+            keep[i] = True
+    # the same upwards: the article's first paragraphs right under a menu score low too
+    before = cand & ~keep
+    before[-1:] = False
+    for i in np.flatnonzero(before).tolist()[::-1]:
+        if keep[i + 1]:
             keep[i] = True
 
 

@@ -1,11 +1,12 @@
 """Fit the boilerplate line model (a small tanh MLP in numpy) and tune its smoothing.
 
-Fits on the fit half of every set (see :func:`fit_sets`): turku train in en, de, es, fi;
+Fits on the fit half of every set (see :func:`fit_sets`): turku train in en, de, es, fi and
+the fit halves of turku fr and sv dev (each turku language capped at ``Config.turku_lang_lines``);
 the non-held-out two thirds of wcxb (rendered with inscriptis); the same wcxb pages built in
 ar/fa/prs/ps/ur/bn (each page in two locales, in turn); and the labelled lines of the
 non-held-out two thirds of trafilatura-eval (see :mod:`bench.boilerplate_multi`). Tunes the
 HMM stay probability and threshold on out-of-fold predictions for the same fit split, and
-writes ``pipeline/boilerplate/weights.json``. Held-out pages are never seen here. BLAS runs
+writes ``pipeline/boilerplate/weights.json`` (or ``--out``). Held-out pages are never seen here. BLAS runs
 on one thread, so a refit gives the same weights.
 
     .venv/bin/python -m bench.boilerplate_train          # fit and write weights.json (~1 min)

@@ -195,6 +195,7 @@ class TextBoilerplateClassifier:
 
     def _smoothed_and_model(self, lines: list[Line], repeated: Sequence[bool] | None, layout: bool
                             ) -> tuple[np.ndarray, LineFacts, np.ndarray]:
+        """Smoothed P(content), the facts, and the model's own score (for the long-prose keep rule)."""
         p, f, model = self._scores(lines, repeated)
         if self.smooth and len(p):
             p = forward_backward(p, self.layout_stay if layout else self.stay, self.prior)

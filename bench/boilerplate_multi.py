@@ -1,8 +1,10 @@
 """Multilingual boilerplate data: turku-multi, trafilatura-eval, and pages built in ar/fa/prs/ps/ur/bn.
 
 * ``turku-multi``: line-labelled extracted web text (the turku-en format) in de, es, fi
-  (``train.json`` fitted, ``dev.json`` held out) and fr, sv (``dev.json`` only: never fitted,
-  a language the model has not seen).
+  (``train.json`` fitted, ``dev.json`` held out) and fr, sv (``dev.json`` only: cut in two
+  halves by :func:`dev_half` of each document's text, the fit half fitted, the other held
+  out). Every language is returned as ``turku-<lang>-train`` (its fit part) and
+  ``turku-<lang>-dev`` (its held-out part).
 * ``trafilatura-eval``: 988 real pages with trafilatura's own gold, ``with`` snippets that
   must be in the main content and ``without`` snippets that must not. Rendered like wcxb;
   a line is labelled 1 when it contains a ``with`` snippet, 0 when it contains a ``without``
@@ -40,7 +42,8 @@ from pipeline.decode import decode
 
 LID = SHARED.parent / "lid"
 TURKU_MULTI = ("de", "es", "fi", "fr", "sv")
-TURKU_FITTED = ("de", "es", "fi")
+TURKU_FITTED = TURKU_MULTI  # fr and sv: the fit half of dev.json (see dev_half)
+TURKU_DEV_ONLY = ("fr", "sv")  # no train.json: dev.json is split in halves
 # built locale -> (NTREX file, ui-chrome file)
 LOCALES = {"ar": ("arb", "ar"), "fa": ("fas", "fa_IR"), "prs": ("prs", "fa_AF"), "ps": ("pus", "ps"),
            "ur": ("urd", "ur"), "bn": ("ben", "bn_BD")}
@@ -53,23 +56,37 @@ def _ws(text: str) -> str:
     return " ".join(text.split())
 
 
+def dev_half(text: str) -> str:
+    """``"fit"`` or ``"held_out"``: a stable half of a document, by a hash of its text (not its position)."""
+    return "held_out" if int(hashlib.md5(text.encode()).hexdigest(), 16) % 2 == 0 else "fit"
+
+
 def load_turku_multi() -> dict[str, list[Page]]:
-    """``turku-<lang>-<split>`` -> pages (labels 1 keep / 0 noise, as turku-en)."""
+    """``turku-<lang>-train`` (fit part) and ``turku-<lang>-dev`` (held-out part) -> pages.
+
+    Labels are 1 keep / 0 noise, as turku-en. de, es, fi: ``train.json`` and ``dev.json``;
+    fr, sv have only ``dev.json``, whose documents are split by :func:`dev_half`. A page's
+    ``meta`` names its file and, for a split file, its half.
+    """
     out: dict[str, list[Page]] = {}
     for lang in TURKU_MULTI:
         for split in ("train", "dev"):
             path = SHARED / "turku-multi" / lang / f"{split}.json"
             if not path.exists():
                 continue
-            pages = []
             for i, doc in enumerate(json.loads(path.read_text())):
                 text = "\n".join(doc["text"])
                 lines = split_lines(text)
                 labels = [int(lab) for t, lab in zip(doc["text"], doc["labels"], strict=True) if t.strip()]
                 if len(labels) != len(lines):  # a line holding only characters str.strip removes but split keeps
                     continue
-                pages.append(Page(f"turku-{lang}", f"turku-{lang}-{split}-{i}", text, lines, labels))
-            out[f"turku-{lang}-{split}"] = pages
+                meta = {"file": f"{lang}/{split}.json"}
+                part = split
+                if lang in TURKU_DEV_ONLY:
+                    meta["half"] = dev_half(text)
+                    part = "train" if meta["half"] == "fit" else "dev"
+                out.setdefault(f"turku-{lang}-{part}", []).append(
+                    Page(f"turku-{lang}", f"turku-{lang}-{split}-{i}", text, lines, labels, meta=meta))
     return out
 
 
@@ -193,5 +210,5 @@ def load_multi(wcxb: list[Page], use_cache: bool = True) -> dict[str, list[Page]
     return data
 
 
-__all__ = ["LOCALES", "ROOT", "TURKU_FITTED", "TURKU_MULTI", "build_page", "build_pages", "load_multi",
-           "load_trafilatura_eval", "load_turku_multi", "snippet_labels"]
+__all__ = ["LOCALES", "ROOT", "TURKU_DEV_ONLY", "TURKU_FITTED", "TURKU_MULTI", "build_page", "build_pages", "dev_half",
+           "load_multi", "load_trafilatura_eval", "load_turku_multi", "snippet_labels"]

@@ -2,7 +2,7 @@
 
 Every set is reported on its fit part and its held-out part (see :mod:`bench.boilerplate_multi`):
 
-* turku-multi: keep-class line F1 per language, and keeping every line;
+* turku (en and turku-multi): keep-class line F1 per language, and keeping every line;
 * built ar/fa/prs/ps/ur/bn pages: shingle F1 per locale (the wcxb metric), and keeping every line;
 * trafilatura-eval rendered to text: share of ``with`` snippets kept and of ``without``
   snippets kept (counting only snippets the rendering contains);
@@ -117,11 +117,11 @@ def main(argv: list[str] | None = None) -> dict:
             print(json.dumps(res["trafilatura_html"], indent=1))
             return res
     for lang in ("en", *TURKU_MULTI):
-        for split in ("train", "dev"):
+        for split, half in (("dev", "held_out"), ("train", "fit")):
             key = "turku-" + split if lang == "en" else f"turku-{lang}-{split}"
             pages = [p for p in data.get(key, multi.get(key, [])) if p.lines]
             if pages:
-                res["turku"][f"{lang}_{split}"] = turku_f1(pages, clf)
+                res["turku"][f"{lang}_{half}"] = turku_f1(pages, clf)
     for loc in LOCALES:
         pages = multi[f"built-{loc}"]
         for name, sub in (("held_out", [p for p in pages if held_out(p.meta["base"])]),
@@ -136,7 +136,8 @@ def main(argv: list[str] | None = None) -> dict:
         res["trafilatura_text"][name]["keep_everything"] = snippet_rates(sub, {p.pid: p.text for p in sub})
     res["emptied"] = emptied({"wcxb": data["wcxb"], "cleaneval": data["cleaneval"], "trafilatura": traf,
                               **{k: v for k, v in multi.items() if k.startswith(("built", "turku"))}}, clf)
-    res["split"] = ("turku: train.json fitted (de es fi; fr sv never), dev.json held out; built pages and "
+    res["split"] = ("turku en/de/es/fi: train.json fitted, dev.json held out; turku fr/sv (dev.json only): "
+                    "md5(document text) % 2 == 0 held out, the other half fitted; built pages and "
                     "trafilatura-eval: md5(base page id or file) % 3 == 0 held out")
     if args.out:
         path = os.path.abspath(args.out)

@@ -18,6 +18,7 @@ COMMANDS = [
     ["lid_page_eval.py"],
     ["lid_speed.py"],
     ["-m", "bench.boilerplate_eval"],
+    ["-m", "bench.boilerplate_multi_eval"],
     ["translation_bench.py", "--quick"],
     ["viewer_bench.py"],
     ["throughput.py"],

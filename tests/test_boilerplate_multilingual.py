@@ -129,3 +129,16 @@ def test_the_quality_flag_reaches_a_valid_record() -> None:
     assert flagged["quality"] == [ARTICLE_FALLBACK] and schema_errors(flagged) == []
     flagged["quality"] = ["made_up"]
     assert schema_errors(flagged)
+
+
+def test_dev_only_languages_are_split_in_stable_halves(dev_sets) -> None:
+    from bench.boilerplate_multi import TURKU_DEV_ONLY, dev_half
+
+    _, multi = dev_sets
+    for lang in TURKU_DEV_ONLY:
+        fit, held = multi[f"turku-{lang}-train"], multi[f"turku-{lang}-dev"]
+        assert {p.meta["half"] for p in fit} == {"fit"} and {p.meta["half"] for p in held} == {"held_out"}
+        assert not {p.pid for p in fit} & {p.pid for p in held}
+        assert 0.35 < len(held) / (len(fit) + len(held)) < 0.65
+        # the half is a function of the document's text alone, not of its position in the file
+        assert all(dev_half(p.text) == p.meta["half"] for p in fit + held)

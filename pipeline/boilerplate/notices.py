@@ -66,7 +66,14 @@ def is_notice(text: str) -> bool:
 
 def line_is_notice(line: Line) -> bool:
     """:func:`is_notice` of the line, or of its English translation (``Line.text_en``) when it has one."""
-    return is_notice(line.text) or (line.text_en is not None and is_notice(line.text_en))
+    return lines_are_notices([line])[0]
+
+
+def lines_are_notices(lines: list[Line]) -> list[bool]:
+    """:func:`line_is_notice` of many lines in one hinted scan."""
+    found = hinted_matches([ln.text for ln in lines] + [ln.text_en or "" for ln in lines], _NOTICE_HINTS, _NOTICE_RE)
+    n = len(lines)
+    return [found[i] or found[n + i] for i in range(n)]
 
 
 def edge_notices(lines: list[Line], facts: LineFacts, keep: np.ndarray) -> list[int]:

@@ -201,8 +201,22 @@ for _role, _items in _PHRASES.items():
     for _p in _items:
         PHRASE_ROLE.setdefault(chrome_key(_p), _role)
 PHRASE_ROLE.pop("", None)
-_LENGTHS = sorted({len(k) for k in PHRASE_ROLE}, reverse=True)
 _PREFIXES = frozenset(k[:3] for k in PHRASE_ROLE)  # fast reject for lines that start with no phrase
+
+
+def _lengths_by_prefix() -> dict[str, tuple[int, ...]]:
+    """First three characters of a phrase key -> the lengths of the phrase keys starting so.
+
+    A key shorter than three characters is listed under itself; :func:`_segment` looks up both.
+    """
+    table: dict[str, set[int]] = {}
+    for k in PHRASE_ROLE:
+        table.setdefault(k[:3], set()).add(len(k))
+    return {k: tuple(sorted(v)) for k, v in table.items()}
+
+
+_LENGTHS_AT = _lengths_by_prefix()
+_SHORT_KEYS = tuple(sorted({k for k in PHRASE_ROLE if len(k) < 3}))
 _DIGITS = re.compile(r"\d+")
 
 
@@ -229,13 +243,17 @@ def _segment(key: str) -> tuple[Role, ...] | None:
         cur = best[i]
         if cur is None:
             continue
-        m = _DIGITS.match(key, i)
-        if m and (best[m.end()] is None or len(best[m.end()]) > len(cur)):
-            best[m.end()] = cur
-        for length in _LENGTHS:
+        if key[i].isdigit():
+            m = _DIGITS.match(key, i)
+            if m and (best[m.end()] is None or len(best[m.end()]) > len(cur)):
+                best[m.end()] = cur
+        lengths = _LENGTHS_AT.get(key[i:i + 3], ())
+        if _SHORT_KEYS:
+            lengths = (*(len(k) for k in _SHORT_KEYS if key.startswith(k, i)), *lengths)
+        for length in lengths:
             j = i + length
             if j > n:
-                continue
+                break
             role = PHRASE_ROLE.get(key[i:j])
             if role is not None:
                 cand = (*cur, role)

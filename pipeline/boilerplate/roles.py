@@ -17,7 +17,7 @@ from pipeline.document import Role
 from .captions import CAPTION_MAX_TOKENS, credit_lines
 from .features import LineFacts, best_run
 from .lines import Line, norm_words
-from .notices import edge_notices, line_is_notice
+from .notices import edge_notices, lines_are_notices
 
 _SECTION_ROLES = frozenset({Role.RELATED, Role.COMMENTS, Role.FOOTER, Role.LOGIN})
 _TITLE_LOOKBACK = 6
@@ -225,6 +225,11 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
         run_id = np.cumsum(np.concatenate(([True], kept_dates[1:] != kept_dates[:-1])))
         table = kept_dates & (np.bincount(run_id)[run_id] >= DATE_TABLE_RUN)
     section: Role | None = None
+    # dropped lines that may end up plain boilerplate: is their wording a notice's? (one scan)
+    maybe_notice = np.flatnonzero(~keep & ~cap & (facts.n_tokens > 6) & (facts.dup == 1) & ~facts.switcher
+                                  & (facts.chrome_strength == 0)).tolist()
+    worded_as_notice = {i for i, hit in zip(maybe_notice, lines_are_notices([lines[i] for i in maybe_notice]),
+                                            strict=True) if hit}
     n_tokens, dup, strength = facts.n_tokens.tolist(), facts.dup.tolist(), facts.chrome_strength.tolist()
     is_date, is_byline = facts.is_date.tolist(), facts.is_byline.tolist()
     ends_punct, switcher = facts.ends_punct.tolist(), facts.switcher.tolist()
@@ -266,7 +271,7 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
             role = section
         elif lines[i].text[:1] in "•*+-" or n_tokens[i] <= 6 or dup[i] > 1:
             role = Role.NAVIGATION
-        elif line_is_notice(lines[i]):  # dropped by the model already: the wording names its role
+        elif i in worded_as_notice:  # dropped by the model already: the wording names its role
             role = Role.NOTICE
         else:
             role = Role.BOILERPLATE

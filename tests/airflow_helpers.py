@@ -55,6 +55,24 @@ def airflow_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, st
     return env
 
 
+def deployment_env(s3_env: dict[str, str], home: Path, settings: dict[str, str]) -> dict[str, str]:
+    """Environment for ``tools/airflow_local.py`` / ``airflow_celery.py`` in a test: nothing from the
+    developer's Airflow, AWS or docpipe setup; the loopback bucket's keys (*s3_env*); models and
+    translation memory under *home*; then the test's docpipe *settings*."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "AWS_", "DOCPIPE_"))}
+    env.update(s3_env)
+    env.update(
+        {
+            "AWS_CONFIG_FILE": str(home / "no-aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(home / "no-aws-credentials"),
+            "DOCPIPE_MODELS_DIR": str(home / "models"),
+            "DOCPIPE_TRANSLATION_MEMORY": str(home / "memory.sqlite3"),
+        }
+    )
+    env.update(settings)
+    return env
+
+
 def aws_connection(endpoint_url: str, access_key: str, secret_key: str) -> str:
     """``AIRFLOW_CONN_AWS_DEFAULT`` value (JSON form) for an S3-compatible endpoint."""
     return json.dumps(

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from airflow_helpers import deployment_env
 from browser import chromium
 from seaweed import SeaweedServer
 
@@ -111,19 +112,15 @@ def standalone(seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathFactory)
     bucket = seaweed.create_bucket(f"e2e-{secrets.token_hex(4)}")
     for seed in SEEDS:
         seaweed.client().put_object(Bucket=bucket, Key=f"landing/{seed.name}", Body=seed.read_bytes())
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "AWS_", "DOCPIPE_"))}
-    env.update(seaweed.env())
-    env.update(
+    env = deployment_env(
+        seaweed.env(),
+        tmp_path,
         {
-            "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
-            "DOCPIPE_MODELS_DIR": str(tmp_path / "models"),
-            "DOCPIPE_TRANSLATION_MEMORY": str(tmp_path / "memory.sqlite3"),
             # One quick retry: a task process lost to a loaded CI machine must not fail the test,
             # while a real failure still ends the run within seconds.
             "DOCPIPE_TASK_RETRIES": "1",
             "DOCPIPE_RETRY_DELAY_SECONDS": "2",
-        }
+        },
     )
     command = [
         sys.executable,

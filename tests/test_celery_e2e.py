@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from airflow_helpers import deployment_env
 from badinput import ARABIC, ENGLISH, PASHTO, cases
 from seaweed import SeaweedServer
 
@@ -135,14 +136,10 @@ def celery_deployment(seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathF
     docs = landing_documents()
     for key, data in docs.items():
         client.put_object(Bucket=bucket, Key=f"landing/{key}", Body=data)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "AWS_", "DOCPIPE_"))}
-    env.update(seaweed.env())
-    env.update(
+    env = deployment_env(
+        seaweed.env(),
+        home,
         {
-            "AWS_CONFIG_FILE": str(home / "no-aws-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(home / "no-aws-credentials"),
-            "DOCPIPE_MODELS_DIR": str(home / "models"),
-            "DOCPIPE_TRANSLATION_MEMORY": str(home / "memory.sqlite3"),
             "DOCPIPE_BATCH_DOCS": str(BATCH_DOCS),
             "DOCPIPE_INGEST_SCHEDULE": "0 0 1 1 *",
             "DOCPIPE_TASK_RETRIES": "2",
@@ -150,7 +147,7 @@ def celery_deployment(seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathF
             "DOCPIPE_GPU_QUEUE": "gpu",
             # Only-Arabic/Pashto batches measure ≥ 0.68 (HTML chrome is English), mixed ones ~0.5.
             "DOCPIPE_GPU_MIN_SHARE": "0.6",
-        }
+        },
     )
     command = [
         sys.executable,

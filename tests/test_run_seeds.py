@@ -46,7 +46,7 @@ EXPECTATIONS = {
             "The Comrades and the Mullas:",
             "seems a breakthrough for the Taliban.",
         ],
-        ["No comments:"],
+        ["No comments:", "GENDER APARTHEID OK"],  # the kicker above the headline is chrome
     ),
     "002": (
         [

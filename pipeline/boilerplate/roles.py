@@ -194,6 +194,25 @@ def _captions(lines: list[Line], facts: LineFacts, keep: np.ndarray,
     return cap
 
 
+KICKER_MAX_TOKENS = 6
+
+
+def _kickers(facts: LineFacts, keep: np.ndarray, title_idx: int) -> list[int]:
+    """Kept short unpunctuated lines right above the title: a section label or kicker, not body.
+
+    News pages print the desk or topic over the headline ("OPINION", "GENDER APARTHEID OK");
+    the body starts below the title, so such a line is chrome (dates and bylines excepted).
+    """
+    found = []
+    for i in range(title_idx - 1, max(-1, title_idx - 3), -1):
+        if not keep[i] or facts.is_date[i] or facts.is_byline[i]:
+            break
+        if facts.n_tokens[i] > KICKER_MAX_TOKENS or facts.ends_punct[i]:
+            break
+        found.append(i)
+    return found
+
+
 def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np.ndarray,
                  title: str | None = None, captions: Sequence[bool] | None = None) -> Roles:
     """One (role, confidence) per line; confidence is the smoothed P(role is right side).
@@ -213,8 +232,11 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
     title_idx, bylines = find_title(lines, facts, keep, title)
     not_body = facts.is_date | facts.is_byline  # kept, these are DATE / BYLINE lines
     not_body[bylines] = True
+    kickers: set[int] = set()
     if title_idx is not None:
         not_body[title_idx] = True
+        kickers = set(_kickers(facts, keep, title_idx))
+        keep[list(kickers)] = False
     if n and needs_fallback(lines, facts, keep & ~not_body):
         keep |= article_fallback(facts, post) & ~not_body
         out.quality = (ARTICLE_FALLBACK,)
@@ -256,6 +278,8 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
             role, q = Role.CAPTION, max(q, RULE_CONFIDENCE)
         elif i in notices:
             role, q = Role.NOTICE, max(q, RULE_CONFIDENCE)
+        elif i in kickers:  # the label over the headline (see _kickers)
+            role = Role.NAVIGATION
         elif switcher[i]:
             role = Role.LANGUAGE_SWITCHER
         elif facts.chrome_role[i] is not None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from seaweed import SeaweedServer
+from store_spy import ListingSpy
 
 from pipeline import outputs
 from pipeline.ids import doc_id_for
@@ -24,20 +25,6 @@ pytestmark = pytest.mark.slow
 DOCS = {f"landing/d{i}/page-{i}.txt": f"Document number {i} about the provincial council.\n".encode() for i in range(5)}
 OUTCOME_AREAS = {f"{outputs.CLEAN}/", f"{outputs.ERRORS}/"}
 
-
-class ListingSpy:
-    """The output store, recording every prefix listed."""
-
-    def __init__(self, store: Any) -> None:
-        self._store = store
-        self.listed: list[str] = []
-
-    def list(self, prefix: str = "", skipped: list[str] | None = None) -> Any:
-        self.listed.append(prefix)
-        return self._store.list(prefix, skipped=skipped)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from seaweed import SeaweedServer
+from store_spy import ListingSpy
 
 from pipeline import outputs
 from pipeline.orchestration import Discovery, Stores, discover, plan_batches, process_batch
@@ -22,20 +23,6 @@ from pipeline.settings import Settings
 pytestmark = pytest.mark.slow
 KEYS = [f"landing/2025/01/{day:02d}/doc-{n}.txt" for day, n in ((1, 1), (1, 2), (2, 3), (2, 4), (3, 5), (3, 6))]
 
-
-class ListingSpy:
-    """The landing store, recording where each listing started."""
-
-    def __init__(self, store: Any) -> None:
-        self._store = store
-        self.starts: list[str | None] = []
-
-    def list(self, prefix: str = "", skipped: list[str] | None = None, start_after: str | None = None) -> Any:
-        self.starts.append(start_after)
-        return self._store.list(prefix, skipped=skipped, start_after=start_after)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
 
 
 @pytest.fixture

@@ -31,14 +31,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import resource
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -53,6 +51,9 @@ RESULTS = BENCH / "results" / "airflow_overhead.json"
 DAG_ID = "docpipe_ingest"
 sys.path.insert(0, str(BENCH))
 from capacity import paragraphs  # noqa: E402  (the same generated pages as the capacity benchmark)
+
+sys.path.insert(0, str(ROOT / "tools"))
+from launch import Launched, NotReady  # noqa: E402  (tools/ is not a package)
 
 
 def page(number: int) -> bytes:
@@ -117,34 +118,12 @@ def start_airflow(home: Path, args: argparse.Namespace) -> tuple[subprocess.Pope
         "--pool-slots",
         str(args.pool_slots),
     ]
-    proc = subprocess.Popen(
-        command,
-        env=env,
-        cwd=home,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + 600
-    output: list[str] = []
-    while True:
-        line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
-        if line is None:
-            raise SystemExit("airflow_local.py exited before READY:\n" + "".join(output[-60:]))
-        output.append(line)
-        if line.startswith("READY "):
-            return proc, json.loads(line[len("READY ") :])
+    launched = Launched(command, env, home)
+    try:
+        return launched.proc, launched.ready(600, tail=60)
+    except NotReady as exc:
+        stop_airflow(launched.proc)
+        raise SystemExit(str(exc)) from None
 
 
 def stop_airflow(proc: subprocess.Popen[str]) -> None:
@@ -158,7 +137,6 @@ def stop_airflow(proc: subprocess.Popen[str]) -> None:
 
 
 def land(info: dict[str, Any], docs: int) -> None:
-    sys.path.insert(0, str(ROOT / "tools"))
     from airflow_local import s3_client
 
     s3 = {"endpoint_url": info["s3_endpoint"], **_s3_keys(Path(info["s3_env"]))}

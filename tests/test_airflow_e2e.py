@@ -16,13 +16,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import queue
 import secrets
 import signal
 import stat
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -41,6 +39,9 @@ from pipeline.ids import doc_id_for
 from pipeline.orchestration import run_key
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from launch import Launched, NotReady  # noqa: E402 - tools/ is not a package
+
 SEEDS = sorted((ROOT / "seeds").iterdir())[:2]
 MISSING_ID = "gone-0123456789abcdef"
 
@@ -137,37 +138,11 @@ def standalone(seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathFactory)
         "--pool-slots",
         "1",
     ]
-    proc = subprocess.Popen(
-        command,
-        env=env,
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group, whatever happens to this one
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    info: dict[str, Any] | None = None
-    output: list[str] = []
-    deadline = time.monotonic() + 300
+    launched = Launched(command, env, tmp_path)
+    proc, info = launched.proc, None
     try:
-        while info is None:
-            line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
-            if line is None:
-                pytest.fail("airflow_local.py exited before READY:\n" + "".join(output[-100:]))
-            output.append(line)
-            if line.startswith("READY "):
-                info = json.loads(line[len("READY ") :])
-        info["banner"] = "".join(output)
+        info = launched.ready(300)
+        info["banner"] = "".join(launched.output)
         api = Api(info["url"])
         status, token = api.call("POST", "/auth/token", {"username": info["username"], "password": info["password"]})
         assert status == 201, token
@@ -176,10 +151,9 @@ def standalone(seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathFactory)
         if shots:
             shots.mkdir(parents=True, exist_ok=True)
         yield Standalone(info, bucket, api, shots)
-    except queue.Empty:
+    except NotReady as exc:
         log = tmp_path / "airflow" / "standalone.log"
-        tail = log.read_text(errors="replace")[-5000:] if log.exists() else ""
-        pytest.fail("Airflow not ready within 300 s:\n" + "".join(output[-50:]) + tail)
+        pytest.fail(f"{exc}{log.read_text(errors='replace')[-5000:] if log.exists() else ''}")
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGINT)  # the tool stops standalone's process group itself

@@ -21,12 +21,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import queue
 import secrets
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -45,6 +43,7 @@ from pipeline.ids import doc_id_for
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 from airflow_celery import session_members, signal_session  # noqa: E402 - tools/ is not a package
+from launch import Launched, NotReady  # noqa: E402
 
 pytestmark = [pytest.mark.airflow, pytest.mark.celery, pytest.mark.slow]
 
@@ -171,43 +170,17 @@ def celery_deployment(seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathF
         "1",  # worker2 serves default and gpu
     ]
     started = time.monotonic()
-    proc = subprocess.Popen(
-        command,
-        env=env,
-        cwd=home,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-    output: list[str] = []
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    info: dict[str, Any] | None = None
+    launched = Launched(command, env, home)
+    proc, info = launched.proc, None
     try:
-        deadline = time.monotonic() + 400
-        while info is None:
-            line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
-            if line is None:
-                pytest.fail("airflow_celery.py exited before READY:\n" + "".join(output[-100:]))
-            output.append(line)
-            if line.startswith("READY "):
-                info = json.loads(line[len("READY ") :])
+        info = launched.ready(400)
         api = Api(info["url"])
         reply = api.call("POST", "/auth/token", {"username": info["username"], "password": info["password"]})
         api.token = reply["access_token"]
         print(f"celery deployment up in {time.monotonic() - started:.0f}s", file=sys.stderr)
         yield {**info, "api": api, "s3": client, "bucket": bucket, "docs": docs, "env": env, "home": home}
-    except queue.Empty:
-        pytest.fail("the Celery deployment was not ready within 400 s:\n" + "".join(output[-50:]))
+    except NotReady as exc:
+        pytest.fail(str(exc))
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)  # the launcher stops every component's session

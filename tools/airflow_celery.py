@@ -37,7 +37,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,19 +45,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The standalone launcher's tested parts, reused as they are.
 from airflow_local import (
-    DAG_IDS,
-    POOL,
     ROOT,
     STOPPING,
     VENV_BIN,
     Api,
     admin_password,
     airflow_environment,
-    ensure_pool,
     free_port,
+    open_airflow,
     open_bucket,
     run_airflow,
     seed_landing,
+    wait_until,
 )
 
 WORKER_NAME_ENV = "DOCPIPE_WORKER_NAME"
@@ -187,20 +185,8 @@ class Stack:
 
 
 def wait_for(what: str, check: Callable[[], Any], timeout: float, stack: Stack) -> Any:
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        if STOPPING.is_set():
-            raise SystemExit("interrupted")
-        stack.check()
-        try:
-            result = check()
-            if result:
-                return result
-        except (OSError, urllib.error.URLError, ValueError, KeyError) as exc:
-            last = exc
-        time.sleep(0.5)
-    raise SystemExit(f"timed out after {timeout:.0f}s waiting for {what} (last error: {last})")
+    """:func:`airflow_local.wait_until` while every component of *stack* runs."""
+    return wait_until(what, check, timeout, stack.check, interval=0.5)
 
 
 # -- PostgreSQL and Redis --------------------------------------------------------------------------
@@ -422,13 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         run_airflow(env, "db", "migrate")
         workers = start_airflow(stack, env, args)
         api = Api(f"http://127.0.0.1:{port}", password)
-        wait_for("the API server", lambda: api.request("GET", "/api/v2/monitor/health"), args.timeout, stack)
-        wait_for("login", lambda: api.login() or True, 60, stack)
-        ensure_pool(api, POOL, args.pool_slots)
-        for dag_id in DAG_IDS:
-            wait_for(f"{dag_id} to be parsed", lambda d=dag_id: api.request("GET", f"/api/v2/dags/{d}"), 180, stack)
-            if dag_id != "docpipe_ingest" or not args.paused:
-                api.request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+        open_airflow(api, args, stack.check, interval=0.5)
         info = {
             "url": api.base_url,
             "username": "admin",

@@ -30,6 +30,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -180,22 +182,40 @@ def ensure_pool(api: Api, name: str, slots: int) -> None:
         api.request("PATCH", f"/api/v2/pools/{name}", body)
 
 
-def wait_until(what: str, check: Any, timeout: float, proc: subprocess.Popen[Any]) -> Any:
+def wait_until(
+    what: str, check: Callable[[], Any], timeout: float, alive: Callable[[], None], interval: float = 1.0
+) -> Any:
+    """*check*'s first truthy result; *alive* raises SystemExit when a component the wait needs died."""
     deadline = time.monotonic() + timeout
     last: Exception | None = None
     while time.monotonic() < deadline:
         if STOPPING.is_set():
             raise SystemExit("interrupted")
-        if proc.poll() is not None:
-            raise SystemExit(f"airflow standalone exited ({proc.returncode}) while waiting for {what}")
+        try:
+            alive()
+        except SystemExit as exc:
+            raise SystemExit(f"{exc} while waiting for {what}") from None
         try:
             result = check()
             if result:
                 return result
         except (OSError, urllib.error.URLError, ValueError, KeyError) as exc:
             last = exc
-        time.sleep(1)
+        time.sleep(interval)
     raise SystemExit(f"timed out after {timeout:.0f}s waiting for {what} (last error: {last})")
+
+
+def open_airflow(api: Api, args: argparse.Namespace, alive: Callable[[], None], interval: float = 1.0) -> None:
+    """Wait for the API server and the login, create the pool, wait for both DAGs to be parsed and
+    unpause them (``docpipe_ingest`` only without ``--paused``)."""
+    wait_until("the API server", lambda: api.request("GET", "/api/v2/monitor/health"), args.timeout, alive, interval)
+    wait_until("login", lambda: api.login() or True, 60, alive, interval)
+    ensure_pool(api, POOL, args.pool_slots)
+    for dag_id in DAG_IDS:
+        parsed = partial(api.request, "GET", f"/api/v2/dags/{dag_id}")
+        wait_until(f"{dag_id} to be parsed", parsed, 180, alive, interval)
+        if dag_id != "docpipe_ingest" or not args.paused:
+            api.request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
 
 
 def start_seaweed(home: Path, bucket: str) -> tuple[Any, dict[str, str]]:
@@ -316,15 +336,12 @@ def main(argv: list[str] | None = None) -> int:
                 text=True,
             )
         api = Api(f"http://127.0.0.1:{port}", password)
-        wait_until("the API server", lambda: api.request("GET", "/api/v2/monitor/health"), args.timeout, standalone)
-        wait_until("login", lambda: api.login() or True, 60, standalone)
-        ensure_pool(api, POOL, args.pool_slots)
-        for dag_id in DAG_IDS:
-            wait_until(
-                f"{dag_id} to be parsed", lambda d=dag_id: api.request("GET", f"/api/v2/dags/{d}"), 180, standalone
-            )
-            if dag_id != "docpipe_ingest" or not args.paused:
-                api.request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+
+        def alive() -> None:
+            if standalone.poll() is not None:
+                raise SystemExit(f"airflow standalone exited ({standalone.returncode})")
+
+        open_airflow(api, args, alive)
         info = {
             "url": api.base_url,
             "username": "admin",

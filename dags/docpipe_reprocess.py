@@ -40,7 +40,8 @@ from docpipe_airflow import (
     summarize,
 )
 
-DOC_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{16}$"
+from pipeline.ids import DOC_ID_MAX_CHARS, DOC_ID_PATTERN
+
 # Airflow refuses an invalid value with JSON Schema's message, which prints the failing schema:
 # this short description is what a person reads there, on one line, next to the bad value.
 DOC_ID_RULE = "a document id, like bbc-pashto-3f2a9c1e0b7d4e65"
@@ -51,7 +52,8 @@ PARAMS = {
     "doc_ids": Param(
         None,
         type=["null", "array"],
-        items={"description": DOC_ID_RULE, "type": "string", "pattern": DOC_ID_PATTERN},
+        items={"description": DOC_ID_RULE, "type": "string", "pattern": DOC_ID_PATTERN,
+               "maxLength": DOC_ID_MAX_CHARS},
         maxItems=10000,
         uniqueItems=True,
         title="Document ids",

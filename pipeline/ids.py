@@ -13,6 +13,10 @@ import unicodedata
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 _SLUG_MAX = 48
+# The shape doc_id_for produces, as a JSON Schema / ECMA-262 pattern too (the reprocess DAG's Param uses it)
+DOC_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{16}$"
+DOC_ID_MAX_CHARS = _SLUG_MAX + 1 + 16
+_DOC_ID_RE = re.compile(DOC_ID_PATTERN)
 
 
 def doc_id_for(uri: str) -> str:
@@ -26,4 +30,4 @@ def doc_id_for(uri: str) -> str:
 
 def is_valid_doc_id(value: str) -> bool:
     """The shape :func:`doc_id_for` produces; anything else is refused as a key part."""
-    return len(value) <= 65 and bool(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{16}", value))
+    return len(value) <= DOC_ID_MAX_CHARS and _DOC_ID_RE.fullmatch(value) is not None

@@ -12,8 +12,8 @@ with ``{"logical_date": null, "conf": {...}}``). The filters combine (AND):
   since a model install changes neither);
 - **all_documents**: required to select everything when no other filter is given.
 
-Batches, retries, pool, manifest and the ``cleaned_docs`` event are the same as
-``docpipe_ingest``. A request that matches nothing still writes its manifest (with the ids
+Batches, retries, pool, GPU-queue routing (``DOCPIPE_GPU_QUEUE``), manifest and the
+``cleaned_docs`` event are the same as ``docpipe_ingest``. A request that matches nothing still writes its manifest (with the ids
 that were not found); its ``summarize`` task is then skipped (no event) and labelled
 ``nothing to process...`` in the run's task list. The run is identified by its ``run_id``
 and ``run_after`` (a run triggered with ``logical_date: null`` has no logical date).
@@ -34,11 +34,11 @@ from docpipe_airflow import (
     make_plan,
     open_stores,
     plural,
-    process_batch,
     read_variables,
     section,
     summarize,
 )
+from docpipe_airflow.gpu import batch_tasks, split_for_gpu
 
 from pipeline.ids import DOC_ID_MAX_CHARS, DOC_ID_PATTERN
 
@@ -141,7 +141,7 @@ def docpipe_reprocess() -> None:
             f"{plural(len(candidates), 'document')} selected"
             + (f"; {plural(len(missing), 'requested id')} not found" if missing else "")
         )
-        return make_plan(
+        plan = make_plan(
             candidates,
             settings,
             force=bool(params.get("force", True)),
@@ -149,9 +149,11 @@ def docpipe_reprocess() -> None:
             retranslate=selection.status == "awaiting_model",  # unchanged inputs a model now covers
             request={"selection": selection.describe(), "not_found": missing[:100], "not_found_count": len(missing)},
         )
+        # a reprocess for segments awaiting a model is translation-heavy: route like the ingest DAG
+        return split_for_gpu(plan, stores, settings)
 
     batches = select()
-    [batches, process_batch.expand(batch=batches)] >> summarize()
+    [batches, *batch_tasks(batches)] >> summarize()
 
 
 docpipe_reprocess()

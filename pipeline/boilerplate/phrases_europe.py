@@ -26,7 +26,8 @@ PHRASES: dict[Role, tuple[str, ...]] = {
         # de
         "teilen", "teile", "auf facebook teilen", "auf twitter teilen", "per e mail teilen", "per whatsapp teilen",
         "artikel teilen", "beitrag teilen", "seite teilen", "diesen artikel teilen", "diesen beitrag teilen",
-        "drucken", "artikel drucken", "folge uns", "folgen sie uns", "folgen sie uns auf", "folge uns auf",
+        "drucken", "artikel drucken", "bild anzeigen", "bild vergrößern", "zum vergrößern klicken",
+        "folge uns", "folgen sie uns", "folgen sie uns auf", "folge uns auf",
         "per e mail versenden", "link kopieren", "empfehlen", "twittern",
         # es
         "compartir", "comparte", "compartir en facebook", "compartir en twitter", "compartir en whatsapp",
@@ -50,7 +51,9 @@ PHRASES: dict[Role, tuple[str, ...]] = {
         "klicka för att skriva ut", "klicka för att e posta en länk till en vän",
         # it pt nl pl ru tr
         "condividi", "condividi su facebook", "condividi su twitter", "stampa", "seguici", "seguici su",
-        "compartilhar", "compartilhe", "partilhar", "compartilhar no facebook", "siga nos", "imprimir artigo",
+        "compartilhar", "compartilhe", "partilhar", "compartilhar no facebook", "siga nos",
+        "siga nos no", "nos siga no",
+        "imprimir artigo",
         "delen", "deel", "delen op facebook", "delen op twitter", "volg ons", "volg ons op", "afdrukken",
         "udostępnij", "udostępnij na facebooku", "drukuj", "obserwuj nas",
         "поделиться", "поделиться в facebook", "поделиться в вконтакте", "мы в соцсетях", "печать",
@@ -184,7 +187,8 @@ PHRASES: dict[Role, tuple[str, ...]] = {
         "saiba mais", "artigos relacionados", "notícias relacionadas", "mais lidas", "mais lidos",
         "artigo anterior", "próximo artigo", "lees meer", "lees verder", "gerelateerde artikelen",
         "meest gelezen", "vorig artikel", "volgend artikel", "czytaj więcej", "czytaj dalej",
-        "zobacz także", "zobacz też", "podobne artykuły", "najczęściej czytane", "poprzedni artykuł",
+        "zobacz także", "zobacz też", "czytaj też", "czytaj także",
+        "podobne artykuły", "najczęściej czytane", "poprzedni artykuł",
         "następny artykuł", "читать далее", "читать полностью", "подробнее", "читайте также", "похожие статьи",
         "популярное", "предыдущая статья", "следующая статья", "devamını oku", "devamı", "ilgili haberler",
         "benzer haberler", "en çok okunanlar", "önceki haber", "sonraki haber",

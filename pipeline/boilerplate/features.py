@@ -75,34 +75,26 @@ _DATE_WORDS = frozenset((
     "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years",
     "yesterday", "today", "posted", "published", "updated", "on", "at", "last", "by", "in", "and", "the", "read",
     "time", *(f"{i}{suffix}" for i in range(1, 100) for suffix in ("st", "nd", "rd", "th")),
-    # de
-    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "sonnabend", "uhr", "um",
-    "veröffentlicht", "aktualisiert", "gestern", "heute", "vor", "stunden", "minuten", "tagen", "stand",
-    # es
-    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "de", "del", "el", "publicado",
-    "actualizado", "hace", "horas", "minutos", "días", "ayer", "hoy", "las", "hs",
-    # fr
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "le", "publié", "mis", "mise", "à", "jour",
-    "modifié", "dernière", "il", "y", "a", "heures", "jours", "hier", "aujourd", "hui", "h", "1er",
-    # fi
-    "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai", "klo", "julkaistu",
-    "päivitetty", "eilen", "tänään", "sitten", "tuntia", "minuuttia", "päivää",
-    # sv
-    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag", "kl", "klockan", "publicerad",
-    "publicerat", "uppdaterad", "uppdaterat", "igår", "idag", "sedan", "timmar", "minuter", "dagar", "den", "postad",
-    # it pt nl pl ru tr
-    "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "segunda", "terça", "quarta",
-    "quinta", "sexta", "feira", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+    # de es fr fi sv it pt nl pl ru tr weekdays (glue words such as "de", "le", "à", "kl", "um" left out: with
+    # them forum post headers and listing dates, which turku's gold keeps, became date stamps and cost
+    # es/fr/sv fit-half F1 0.02-0.03; see docs/boilerplate.md)
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "sonnabend",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai",
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+    "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
     "poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela", "понедельник", "вторник",
-    "среда", "четверг", "пятница", "суббота", "воскресенье", "г", "года", "pazartesi", "salı", "çarşamba",
+    "среда", "четверг", "пятница", "суббота", "воскресенье", "pazartesi", "salı", "çarşamba",
     "perşembe", "cuma", "cumartesi", "pazar",
 ))
 _LEAD = "[" + re.escape("".join(sorted(_BULLETS))) + r" \t\u00a0]*"  # no newline: one line only
 # a byline's first word(s); only lines of at most six tokens are tested
 _BYLINE_LINE_RE = re.compile(
     r"^" + _LEAD + r"(?:by|written by|author|posted by|بقلم|بواسطة|نویسنده|لیکوال|লেখক"
-    r"|von|autor|autorin|geschrieben von|verfasst von|por|escrito por|publicado por|par|écrit par|publié par"
-    r"|auteur|kirjoittanut|kirjoittaja|av|skrivet av|postad av|publicerad av|skribent|di|scritto da|door"
+    r"|autor|autorin|geschrieben von|verfasst von|escrito por|publicado por|écrit par|publié par"
+    r"|auteur|kirjoittanut|kirjoittaja|skrivet av|postad av|publicerad av|skribent|scritto da|geschreven door"
     r"|napisał|napisała|автор|yazar)\b",
     re.I | re.M)
 _NUMBERED_LINE_RE = re.compile(r"^" + _LEAD + r"(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+\S", re.I | re.M)

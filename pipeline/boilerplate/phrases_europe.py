@@ -74,7 +74,7 @@ PHRASES: dict[Role, tuple[str, ...]] = {
         # fr
         "connexion", "se connecter", "déconnexion", "se déconnecter", "s inscrire", "inscription",
         "inscrivez vous", "connectez vous", "mot de passe", "mot de passe oublié", "identifiant",
-        "nom d utilisateur", "se souvenir de moi", "mon compte", "créer un compte", "s abonner",
+        "nom d utilisateur", "se souvenir de moi", "mon compte", "créer un compte", "s abonner", "hors ligne",
         "abonnez vous à notre newsletter", "inscrivez vous à notre newsletter", "inscription à la newsletter",
         "recevez notre newsletter", "lettre d information", "votre adresse e mail", "votre e mail",
         # fi
@@ -179,6 +179,7 @@ PHRASES: dict[Role, tuple[str, ...]] = {
         "du kanske också gillar", "läs också", "läs även", "se även", "mest läst", "mest lästa", "populärt",
         "populära inlägg", "senaste nytt", "senaste inläggen", "senaste inlägg", "senaste artiklarna",
         "senaste nyheterna", "föregående inlägg", "nästa inlägg", "äldre inlägg", "nyare inlägg",
+        "tidigare inlägg",
         "senare inlägg", "föregående artikel", "nästa artikel", "fler nyheter", "fler artiklar",
         "visa alla", "länkar till det här inlägget", "länkar till detta inlägg", "skapa en länk",
         # it pt nl pl ru tr
@@ -206,7 +207,8 @@ PHRASES: dict[Role, tuple[str, ...]] = {
         # fr
         "mentions légales", "politique de confidentialité", "données personnelles", "nous contacter",
         "contactez nous", "qui sommes nous", "à propos", "tous droits réservés", "retour en haut",
-        "haut de page", "retour en haut de page", "plan du site", "conditions générales d utilisation",
+        "haut de page", "retour en haut de page", "plan du site", "contacter le webmaster",
+        "conditions générales d utilisation",
         "conditions d utilisation", "cgu", "cgv", "publicité", "gestion des cookies",
         # fi
         "yhteystiedot", "ota yhteyttä", "tietoa meistä", "meistä", "tietosuoja", "tietosuojaseloste",
@@ -215,7 +217,7 @@ PHRASES: dict[Role, tuple[str, ...]] = {
         # sv
         "kontakt", "kontakta oss", "om oss", "integritetspolicy",
         "användarvillkor", "alla rättigheter förbehållna", "till toppen", "till toppen på sidan",
-        "tillbaka till toppen", "upp till toppen", "webbplatskarta", "annonsera", "annonsera hos oss",
+        "tillbaka till toppen", "upp till toppen", "tillbaka upp", "webbplatskarta", "annonsera", "annonsera hos oss",
         "om webbplatsen", "hitta hit", "om cookies",
         # it pt nl pl ru tr
         "chi siamo", "contatti", "contattaci", "tutti i diritti riservati", "torna su", "informativa sulla privacy",
@@ -359,6 +361,20 @@ CONTAINS: tuple[tuple[str, Role], ...] = (
     ("teksti on saatavilla creative commons", Role.FOOTER),
     ("il testo è disponibile secondo la licenza creative commons", Role.FOOTER),
     ("o texto é disponibilizado nos termos da licença", Role.FOOTER),
+    # MediaWiki maintenance and stub notices
+    ("cet article est une ébauche", Role.BOILERPLATE), ("ne cite pas suffisamment ses sources", Role.BOILERPLATE),
+    ("vous pouvez partager vos connaissances en l améliorant", Role.BOILERPLATE),
+    ("sur les autres projets wikimedia", Role.BOILERPLATE),
+    ("du kan hjälpa till genom att tillföra den informationen", Role.BOILERPLATE),
+    ("artikeln kan eventuellt innehålla språkliga fel", Role.BOILERPLATE),
+    ("tähän artikkeliin tai osioon ei ole merkitty lähteitä", Role.BOILERPLATE),
+    ("voit lisätä artikkeliin tarkistettavissa olevia lähteitä", Role.BOILERPLATE),
+    ("voit auttaa wikipediaa laajentamalla artikkelia", Role.BOILERPLATE),
+    ("dieser artikel oder abschnitt bedarf einer überarbeitung", Role.BOILERPLATE),
+    ("ist nicht hinreichend mit belegen", Role.BOILERPLATE),
+    ("este artículo es un esbozo", Role.BOILERPLATE),
+    ("este artículo o sección necesita referencias", Role.BOILERPLATE),
+    ("puedes ayudar a wikipedia expandiéndolo", Role.BOILERPLATE),
     ("alle rechte vorbehalten", Role.FOOTER), ("todos los derechos reservados", Role.FOOTER),
     ("tous droits réservés", Role.FOOTER), ("kaikki oikeudet pidätetään", Role.FOOTER),
     ("alla rättigheter förbehållna", Role.FOOTER), ("tutti i diritti riservati", Role.FOOTER),

@@ -41,6 +41,10 @@ from pipeline.document import Role
     ("Wikipedias text är tillgänglig under licensen Creative Commons Erkännande-dela-lika 3.0", Role.FOOTER),
     ("Diese Seite wurde zuletzt am 3. März 2014 um 12:05 Uhr bearbeitet.", Role.FOOTER),
     ("© 2024 Beispiel GmbH. Alle Rechte vorbehalten.", Role.FOOTER),
+    ("Cet article est une ébauche concernant un personnage de fiction et les comics.", Role.BOILERPLATE),
+    ("Denna artikel om en spansk person saknar information. Du kan hjälpa till genom att tillföra den informationen.",
+     Role.BOILERPLATE),
+    ("Tillbaka upp", Role.FOOTER),
     ("Ce site utilise des cookies pour améliorer votre expérience.", Role.BOILERPLATE),
     ("Vi använder kakor för att ge dig en bättre upplevelse.", Role.BOILERPLATE),
 ])

@@ -4,7 +4,7 @@ Data only; :mod:`.phrases` merges it into its phrase table. The strings are the 
 common web software and sites – WordPress/Jetpack/Blogger/Disqus comment forms, login and
 registration, share and follow rows, "read more" and pagination, newsletter boxes, JavaScript
 notices, Wikipedia's page furniture, licence and copyright footers – written from general
-knowledge of those interfaces, not mined from the evaluation sets. Matching is on
+knowledge of those interfaces (never from held-out data; see docs/boilerplate.md). Matching is on
 :func:`.phrases.chrome_key` (case-folded, spaces and punctuation removed), so "Logga in" and
 "Logga in / Registrera" both match.
 

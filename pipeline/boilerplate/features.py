@@ -46,6 +46,27 @@ _URL_RE = re.compile(r"https?://|www\.|@\w+\.\w|\.com\b")
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    # de es fr fi sv it pt nl pl ru tr (full names and their usual abbreviations; Finnish also in the partitive
+    # of dates, "5. toukokuuta"; Polish and Russian also in the genitive; words that are also common nouns or
+    # names elsewhere – Spanish "marca", Polish "maja" – left out)
+    "januar", "jänner", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "jän", "mär", "okt", "dez",
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre",
+    "noviembre", "diciembre", "ene", "abr", "ago", "dic",
+    "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janv", "févr", "avr", "juil", "déc",
+    *(f"{m}kuu{s}" for m in ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka",
+                             "marras", "joulu") for s in ("", "ta")),
+    "januari", "februari", "maj", "augusti",
+    "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
+    "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "dezembro",
+    "maart", "mei", "augustus",
+    "styczeń", "luty", "marzec", "kwiecień", "czerwiec", "lipiec", "sierpień", "wrzesień", "październik",
+    "listopad", "grudzień", "stycznia", "lutego", "kwietnia", "czerwca", "lipca", "sierpnia", "września",
+    "października", "listopada", "grudnia",
+    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
+    "декабрь", "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+    "ноября", "декабря",
+    "ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık",
 )
 # tokens a date/time stamp may consist of, besides numbers of up to four digits
 _DATE_WORDS = frozenset((
@@ -54,10 +75,28 @@ _DATE_WORDS = frozenset((
     "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years",
     "yesterday", "today", "posted", "published", "updated", "on", "at", "last", "by", "in", "and", "the", "read",
     "time", *(f"{i}{suffix}" for i in range(1, 100) for suffix in ("st", "nd", "rd", "th")),
+    # de es fr fi sv it pt nl pl ru tr weekdays (glue words such as "de", "le", "à", "kl", "um" left out: with
+    # them forum post headers and listing dates, which turku's gold keeps, became date stamps and cost
+    # es/fr/sv fit-half F1 0.02-0.03; see docs/boilerplate.md)
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "sonnabend",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai",
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+    "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+    "poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela", "понедельник", "вторник",
+    "среда", "четверг", "пятница", "суббота", "воскресенье", "pazartesi", "salı", "çarşamba",
+    "perşembe", "cuma", "cumartesi", "pazar",
 ))
 _LEAD = "[" + re.escape("".join(sorted(_BULLETS))) + r" \t\u00a0]*"  # no newline: one line only
-_BYLINE_LINE_RE = re.compile(r"^" + _LEAD + r"(?:by|written by|author|posted by|بقلم|بواسطة|نویسنده|لیکوال|লেখক)\b",
-                             re.I | re.M)
+# a byline's first word(s); only lines of at most six tokens are tested
+_BYLINE_LINE_RE = re.compile(
+    r"^" + _LEAD + r"(?:by|written by|author|posted by|بقلم|بواسطة|نویسنده|لیکوال|লেখক"
+    r"|autor|autorin|geschrieben von|verfasst von|escrito por|publicado por|écrit par|publié par"
+    r"|auteur|kirjoittanut|kirjoittaja|skrivet av|postad av|publicerad av|skribent|scritto da|geschreven door"
+    r"|napisał|napisała|автор|yazar)\b",
+    re.I | re.M)
 _NUMBERED_LINE_RE = re.compile(r"^" + _LEAD + r"(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+\S", re.I | re.M)
 _NON_DECIMAL_RE = re.compile(r"\d+")
 _PREFIX_CHARS = 12

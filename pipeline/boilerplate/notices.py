@@ -45,6 +45,18 @@ _NOTICE_RE = re.compile("|".join((
     r".{0,40}\b(?:article|post|story|video|episode|content|useful|helpful)",
     r"\bplease (?:consider )?(?:like|share|subscrib|follow)",
     r"\btranscripts? (?:may|was|were|is|has been) ",
+    # the same in de es fr fi sv it pt nl pl ru tr (see phrases_europe.py for how these lists were made)
+    r"\balle rechte vorbehalten|\btodos los derechos reservados|\btous droits réservés|\bkaikki oikeudet pidätetään"
+    r"|\balla rättigheter förbehållna|\btutti i diritti riservati|\btodos os direitos reservados"
+    r"|\balle rechten voorbehouden|\bwszelkie prawa zastrzeżone|\bвсе права защищены|\btüm hakları saklıdır",
+    r"\b(?:nur|ausschließlich) (?:zu|für) informationszwecke|\bà titre (?:informatif|indicatif)\b"
+    r"|\b(?:con|a) (?:fines|título) informativos?\b|\bspiegel(?:t|n) nicht (?:unbedingt )?die meinung"
+    r"|\bne reflète(?:nt)? pas (?:nécessairement )?|\bno refleja(?:n)? (?:necesariamente )?",
+    r"\baffiliate-links?\b|\b(?:provisions|partner|werbe)links?\b|\bliens? (?:d'affiliation|affiliés?)\b"
+    r"|\benlaces? de afiliados?\b|\bkumppanilinkkejä\b|\baffiliatelänkar\b",
+    r"\b(?:newsletter|nyhetsbrev|uutiskirje|boletín|nieuwsbrief|рассылк)",
+    r"\b(?:folgen sie uns|folge uns|suivez-nous|síguenos|seuraa meitä|följ oss|seguici|siga-nos|volg ons)\b",
+    r"\b(?:abonnieren sie|abonniere|abonnez-vous|suscríbete|prenumerera på)\b",
 )), re.I)
 
 NOTICE_MAX_TOKENS = 80  # a notice is a sentence or two; a long paragraph that mentions one is not
@@ -56,7 +68,13 @@ _NOTICE_HINTS = ("purposes only", "reflect", "represent", "constitute", "intende
                  "affiliate", "commission", "compensation", "amazon associate", "qualifying purchases", "sponsored",
                  "branded content", "paid partnership", "©", "(c)", "copyright", "rights reserved", "trademark",
                  "permission", "subscribe", "sign up", "signup", "newsletter", "inbox", "follow", "if you",
-                 "please", "transcript")
+                 "please", "transcript", "rechte vorbehalten", "derechos reservados", "droits réservés",
+                 "oikeudet pidätetään", "rättigheter förbehållna", "diritti riservati", "direitos reservados",
+                 "rechten voorbehouden", "prawa zastrzeżone", "права защищены", "hakları saklıdır",
+                 "informationszweck", "à titre", "informativo", "die meinung", "ne reflète", "no refleja",
+                 "links", "liens", "lien d", "enlace", "kumppanilink", "affiliatelänk", "nyhetsbrev",
+                 "uutiskirje", "boletín", "nieuwsbrief", "рассылк", "folge", "suivez", "síguenos", "seuraa meitä",
+                 "följ oss", "seguici", "siga-nos", "volg ons", "abonn", "suscríb", "prenumerera")
 
 
 def is_notice(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""Known UI chrome phrases (English + ar/fa/ps/ur/bn) and language-switcher autonyms.
+"""Known UI chrome phrases (English, ar/fa/ps/ur/bn, European languages) and language-switcher autonyms.
 
 Lines are compared on :func:`chrome_key` (case-folded, punctuation and spaces removed,
 Arabic-script letter variants unified) so glued link text such as "ShareTweet" or
@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from pipeline.document import Role
 
+from . import phrases_europe as _europe
 from .lines import lines_containing, norm_key
 
 _AR_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا",
@@ -167,6 +168,12 @@ _CONSENT_LINE_ONLY = frozenset(("uses cookies to", "accept cookies", "privacy se
                                 "aceptar cookies", "از کوکی ها استفاده", "کوکیز استعمال", "কুকি ব্যবহার",
                                 "for subscribers", "to continue reading", "subscribe now", "tilaa nyt",
                                 "ملفات تعريف الارتباط", "د کوکیز"))
+# de es fr fi sv it pt nl pl ru tr interface strings (phrases_europe.py)
+_CONSENT += _europe.CONSENT
+_PAYWALL += _europe.PAYWALL
+_CONSENT_LINE_ONLY |= frozenset(_europe.CONSENT_LINE_ONLY)
+for _role, _items in _europe.PHRASES.items():
+    _PHRASES[_role] += _items
 _PHRASES[Role.BOILERPLATE] += _CONSENT
 _PHRASES[Role.LOGIN] += _PAYWALL
 
@@ -175,7 +182,7 @@ _STRONG_WORDS = frozenset(
     chrome_key(w)
     for w in ("share", "shares", "tweet", "login", "logout", "whatsapp", "sharetweet",
               "relatedposts", "relatedarticles", "newsletter", "subscribe", "advertisement",
-              "sitemap", "copyright", "password", "username")
+              "sitemap", "copyright", "password", "username", *_europe.STRONG_WORDS)
 )
 # Phrases that mark chrome wherever they occur in a (short) line.
 _CONTAINS = tuple(
@@ -191,6 +198,7 @@ _CONTAINS = tuple(
         ("نشانی ایمیل شما منتشر نخواهد شد", Role.COMMENTS),
         ("ای میل ایڈریس شائع نہیں", Role.COMMENTS),
         ("ইমেল ঠিকানা প্রকাশ করা হবে না", Role.COMMENTS),
+        *_europe.CONTAINS,
         *((p, Role.BOILERPLATE) for p in _CONSENT if len(chrome_key(p)) >= 12 and p not in _CONSENT_LINE_ONLY),
         *((p, Role.LOGIN) for p in _PAYWALL if len(chrome_key(p)) >= 12 and p not in _CONSENT_LINE_ONLY),
     )

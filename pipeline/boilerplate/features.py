@@ -289,14 +289,15 @@ def _vocabulary() -> tuple[np.ndarray, np.ndarray]:
     return np.array([h for h, _ in table], dtype=np.uint64), np.array([b for _, b in table], dtype=np.int64)
 
 
-def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
+def _char_counts(heads: list[str], joined: str) -> dict[str, np.ndarray]:
     r"""Per-line counts over the heads of the lines, in one vectorised pass over their code points.
+
+    ``joined``: the heads, each followed by a newline.
 
     Tokens are the metric's ``\w+`` runs; a token's class (stopword, date word, month) is
     looked up by a 64-bit polynomial hash of its lower-cased characters.
     """
     flags_t, script_t, low_t = _tables()
-    joined = "\n".join(heads) + "\n"
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     astral = np.flatnonzero(cp > 0xFFFF)
     small = cp
@@ -379,6 +380,11 @@ def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
     out["first"] = cp[starts]
     out["second"] = cp[starts + 1]
     out["lens"] = lens
+    out["starts"] = starts
+    # "." or ")" among the first 8 characters: the lines a numbered head ("1. ", "iv) ") can start
+    first8 = np.minimum(starts[:, None] + np.arange(8), len(cp) - 1)
+    mark = cp[first8]
+    out["mark8"] = (((mark == 46) | (mark == 41)) & (np.arange(8) < lens[:, None])).any(axis=1)
     return out
 
 
@@ -391,14 +397,19 @@ def _flags_at(cps: np.ndarray) -> np.ndarray:
     return out
 
 
-def _keys(texts: list[str]) -> tuple[list[str], list[str]]:
+def _keys(texts: list[str], n_chars: np.ndarray | None = None) -> tuple[list[str], list[str]]:
     """:func:`norm_key` of every line up to ``_KEY_MAX`` characters (longer lines verbatim), and the
     same keys without digits ("Gym in 08004" and "Gym in 08007" share one).
 
     One NFKC + case fold of all short lines joined, then the word-character table drops
-    everything ``norm_key`` drops (non-word characters and ``_``).
+    everything ``norm_key`` drops (non-word characters and ``_``). ``n_chars``: the lines' lengths.
     """
-    short = [t if len(t) <= _KEY_MAX else "" for t in texts]
+    if n_chars is None:
+        n_chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    long = np.flatnonzero(n_chars > _KEY_MAX).tolist()
+    short = texts.copy()
+    for i in long:
+        short[i] = ""
     folded = unicodedata.normalize("NFKC", "\n".join(short)).casefold()
     cp = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     keys = nodigit = None
@@ -410,8 +421,9 @@ def _keys(texts: list[str]) -> tuple[list[str], list[str]]:
         # astral characters, or an NFKC form holding a newline: per line
         keys = [norm_key(t) for t in short]
         nodigit = [_NON_DECIMAL_RE.sub("", k) for k in keys]
-    return ([k if len(t) <= _KEY_MAX else t for k, t in zip(keys, texts, strict=True)],
-            [k if len(t) <= _KEY_MAX else t for k, t in zip(nodigit, texts, strict=True)])
+    for i in long:
+        keys[i] = nodigit[i] = texts[i]
+    return keys, nodigit
 
 
 @lru_cache(maxsize=1)
@@ -440,6 +452,15 @@ def _lines_matching(pattern: re.Pattern[str], heads: list[str], which: list[int]
     return [which[j] for j in np.unique(np.searchsorted(offsets, pos, side="right") - 1).tolist()]
 
 
+def _all_lines_matching(pattern: re.Pattern[str], joined: str, starts: np.ndarray) -> np.ndarray:
+    """:func:`_lines_matching` of every line, from the heads already joined (``starts``: where each begins)."""
+    found = np.zeros(len(starts), dtype=bool)
+    pos = [m.start() for m in pattern.finditer(joined)]
+    if pos:
+        found[np.searchsorted(starts, pos, side="right") - 1] = True
+    return found
+
+
 @dataclass(slots=True)
 class _StringMatches:
     """Per line, what string matching found (see :func:`_string_matches`)."""
@@ -452,39 +473,40 @@ class _StringMatches:
     url: np.ndarray  # contains a URL or e-mail address
 
 
-def _string_matches(texts: list[str], heads: list[str], keys: list[str], lines: list[Line], n_tokens: np.ndarray
-                    ) -> _StringMatches:
-    """Chrome phrases, switcher labels, bylines, numbered heads and URLs, per line."""
+def _string_matches(texts: list[str], heads: list[str], joined: str, keys: list[str], lines: list[Line],
+                    n_tokens: np.ndarray, n_chars: np.ndarray, counts: dict[str, np.ndarray]) -> _StringMatches:
+    """Chrome phrases, switcher labels, bylines, numbered heads and URLs, per line (``joined``: the heads joined,
+    ``counts``: from :func:`_char_counts`)."""
     n = len(texts)
-    tokens = n_tokens.tolist()
-    roles: list[tuple[Role | None, int]] = [(None, 0)] * n
-    switcher: list[str | None] = [None] * n
-    short = [i for i in range(n) if tokens[i] <= 40 and len(texts[i]) <= _KEY_MAX]
-    tiny = [i for i in short if tokens[i] <= 6]
+    roles: list[Role | None] = [None] * n
+    strengths = [0] * n
+    switcher = np.zeros(n, dtype=bool)
+    short_mask = (n_tokens <= 40) & (n_chars <= _KEY_MAX)
+    short = np.flatnonzero(short_mask).tolist()
+    tiny = np.flatnonzero(short_mask & (n_tokens <= 6)).tolist()
     if short:
         chrome_keys = to_chrome_keys([keys[i] for i in short])
-        for i, r in zip(short, match_chrome_many(chrome_keys, [tokens[i] <= 8 for i in short]), strict=True):
+        for i, (r, strength) in zip(short, match_chrome_many(chrome_keys, (n_tokens[short] <= 8).tolist()),
+                                    strict=True):
             roles[i] = r
+            strengths[i] = strength
         chrome_key_of = dict(zip(short, chrome_keys, strict=True))
         for i, code in zip(tiny, switcher_many([texts[i] for i in tiny], [chrome_key_of[i] for i in tiny]),
                            strict=True):
-            switcher[i] = code
-    for i in [i for i, ln in enumerate(lines) if ln.text_en]:
-        if roles[i][1] == 0:
-            r = match_chrome(lines[i].text_en or "")
-            if r[1]:
+            if code is not None:
+                switcher[i] = True
+    for i, text_en in enumerate([ln.text_en for ln in lines]):
+        if text_en and strengths[i] == 0:
+            r, strength = match_chrome(text_en)
+            if strength:
                 roles[i] = r
+                strengths[i] = strength
     byline = np.zeros(n, dtype=bool)
     byline[_lines_matching(_BYLINE_LINE_RE, heads, tiny)] = True
     numbered = np.zeros(n, dtype=bool)
-    maybe = [i for i, h in enumerate(heads) if "." in h[:8] or ")" in h[:8]]
-    numbered[_lines_matching(_NUMBERED_LINE_RE, heads, maybe)] = True
-    url = np.zeros(n, dtype=bool)
-    url[_lines_matching(_URL_RE, heads, list(range(n)))] = True
-    return _StringMatches(role=[r for r, _ in roles],
-                          strength=np.fromiter((s for _, s in roles), dtype=np.int64, count=n),
-                          switcher=np.fromiter((c is not None for c in switcher), dtype=bool, count=n),
-                          byline=byline, numbered=numbered, url=url)
+    numbered[_lines_matching(_NUMBERED_LINE_RE, heads, np.flatnonzero(counts["mark8"]).tolist())] = True
+    return _StringMatches(role=roles, strength=np.array(strengths, dtype=np.int64), switcher=switcher,
+                          byline=byline, numbered=numbered, url=_all_lines_matching(_URL_RE, joined, counts["starts"]))
 
 
 def best_run(mass: np.ndarray) -> tuple[int, int]:
@@ -497,12 +519,14 @@ def best_run(mass: np.ndarray) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=16)
-def _selection(columns: tuple[str, ...]) -> tuple[np.ndarray, bool]:
-    """Indices of ``columns`` in ``FEATURE_NAMES`` and whether any of them is a page-context column."""
+def _selection(columns: tuple[str, ...]) -> tuple[np.ndarray, bool, bool]:
+    """Indices of ``columns`` in ``FEATURE_NAMES``, whether any of them is a page-context column, and
+    whether they are all of ``FEATURE_NAMES`` in order."""
     unknown = [c for c in columns if c not in _COLUMN]
     if unknown:
         raise ValueError(f"unknown feature columns: {unknown}")
-    return np.array([_COLUMN[c] for c in columns], dtype=np.int64), bool(set(PAGE_NAMES) & set(columns))
+    return (np.array([_COLUMN[c] for c in columns], dtype=np.int64), bool(set(PAGE_NAMES) & set(columns)),
+            columns == FEATURE_NAMES)
 
 
 @dataclass(slots=True)
@@ -544,17 +568,18 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
     ``columns`` (a subset of ``FEATURE_NAMES``, for fitting experiments) defaults to all of them.
     """
     n = len(lines)
-    sel, needs_page = _selection(tuple(columns))
+    sel, needs_page, identity = _selection(tuple(columns))
     if n == 0:
         return np.zeros((0, len(sel))), LineFacts.empty()
     texts = [ln.text for ln in lines]
     heads = [t if len(t) <= _HEAD else t[:_HEAD] for t in texts]
-    counts = _char_counts(heads)
+    joined = "\n".join(heads) + "\n"
+    counts = _char_counts(heads, joined)
     n_chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     head_chars = counts["lens"]
     head_tokens = counts["tokens"]
     n_tokens = np.where(n_chars > head_chars, (head_tokens * n_chars) // np.maximum(head_chars, 1) + 1, head_tokens)
-    keys, nodigit_keys = _keys(texts)
+    keys, nodigit_keys = _keys(texts, n_chars)
     key_count = Counter(keys)
     dup = np.fromiter(map(key_count.__getitem__, keys), dtype=np.int64, count=n)
     adjacent_dup = np.zeros(n)
@@ -562,7 +587,7 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
         same = np.fromiter(map(str.__eq__, keys[:-1], keys[1:]), dtype=bool, count=n - 1)
         adjacent_dup[:-1] = same
         adjacent_dup[1:] = np.maximum(adjacent_dup[1:], same)
-    matches = _string_matches(texts, heads, keys, lines, n_tokens)
+    matches = _string_matches(texts, heads, joined, keys, lines, n_tokens, n_chars, counts)
     numbers = counts["numbers"]
     is_date = ((n_tokens <= 12) & (n_chars <= _DATE_MAX_CHARS) & (numbers > 0)
                & (counts["date_tokens"] == head_tokens))
@@ -603,7 +628,12 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
     short_run = np.where(short, np.log1p(_run_lengths(short)), 0.0)
     pos = np.arange(n) / max(n - 1, 1)
     indent8 = np.minimum(indent, 40) / 8.0
-    base = np.column_stack([
+    # every column is written once into the page's matrix (FEATURE_NAMES order), not stacked and copied;
+    # column-major, as the model's first layer has always been computed from (its float32 sums depend on it)
+    X = np.empty((n, len(FEATURE_NAMES)), order="F")
+    X[:, 0] = 1.0
+    base = X[:, 1:1 + len(BASE_NAMES)]
+    for j, col in enumerate((
         log_tokens, np.log1p(n_chars), n_tokens_f >= 25, ends, np.log1p(counts["sent"] + sent_end),
         counts["commas"] / head_tokens_safe, stop, counts["page_words"] / head_tokens_safe, title, upper,
         counts["digits"] / np.maximum(head_chars, 1),
@@ -611,23 +641,32 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
         matches.switcher, is_date, matches.byline, np.minimum(counts["seps"], 5), matches.url, foreign_script,
         foreign_lang, np.minimum(counts["glue"], 4), letters / np.maximum(head_chars, 1), n_chars / n_chars.max(),
         title_like, pos, short_run,
-    ]).astype(np.float64)
+    )):
+        base[:, j] = col
     context = base[:, _CTX_IDX]
-    prev = np.vstack([np.zeros((1, context.shape[1])), context[:-1]])
-    nxt = np.vstack([context[1:], np.zeros((1, context.shape[1]))])
-    win = _window_mean(context, 3)
+    k = len(_CTX_IDX)
+    at = 1 + len(BASE_NAMES)
+    X[0, at:at + k] = 0.0  # prev_*
+    X[1:, at:at + k] = context[:-1]
+    X[:-1, at + k:at + 2 * k] = context[1:]  # next_*
+    X[-1, at + k:at + 2 * k] = 0.0
+    X[:, at + 2 * k:at + 3 * k] = _window_mean(context, 3)  # win_*
+    at += 3 * k
     padded = np.concatenate((np.zeros(2), log_tokens, np.zeros(2)))
-    win_max = np.max(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=1)
-    extra = np.column_stack([
-        win_max, np.full(n, np.log1p(n) / 6.0), (pos - 0.5) ** 2, indent8 - np.median(indent8), log_tokens == 0,
-        np.full(n, bullet.mean()), np.full(n, float((indent > 0).mean())), np.full(n, log_tokens.mean()),
-        np.full(n, base[:, 2].mean()),
-    ])
-    cols = [np.ones((n, 1)), base, prev, nxt, win, extra]
-    if needs_page:
-        cols.append(_page_columns(texts, keys, nodigit_keys, n_tokens_f, ends, stop, indent, has_date, counts, last,
-                                  first_flags))
-    X = np.hstack(cols)[:, sel]  # the page-context columns come last in FEATURE_NAMES
+    win_max = padded[:n].copy()
+    for shift in range(1, 5):
+        np.maximum(win_max, padded[shift:shift + n], out=win_max)
+    for j, col in enumerate((
+        win_max, np.log1p(n) / 6.0, (pos - 0.5) ** 2, indent8 - np.median(indent8), log_tokens == 0,
+        bullet.mean(), float((indent > 0).mean()), log_tokens.mean(), base[:, 2].mean(),
+    )):
+        X[:, at + j] = col
+    at += len(EXTRA_NAMES)
+    if needs_page:  # the page-context columns come last in FEATURE_NAMES
+        _page_columns(texts, keys, nodigit_keys, n_tokens_f, ends, stop, indent, has_date, counts, last, first_flags,
+                      out=X[:, at:])
+    if not identity:
+        X = X[:, sel]
     facts = LineFacts(
         n_tokens=n_tokens, dup=dup, chrome_role=matches.role, chrome_strength=matches.strength,
         switcher=matches.switcher, is_date=is_date, is_byline=matches.byline, ends_punct=ends, stop_rate=stop,
@@ -638,10 +677,10 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
 
 def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_tokens: np.ndarray, ends: np.ndarray,
                   stop: np.ndarray, indent: np.ndarray, has_date: np.ndarray, counts: dict[str, np.ndarray],
-                  last: np.ndarray, first_flags: np.ndarray) -> np.ndarray:
-    """The ``PAGE_NAMES`` columns: line-shape extras, indentation relative to the article's, position
-    relative to the page's prose (its densest stretch, the nearest prose line above and below) and
-    templated neighbours (same text but digits, same start)."""
+                  last: np.ndarray, first_flags: np.ndarray, out: np.ndarray) -> None:
+    """The ``PAGE_NAMES`` columns, written into ``out``: line-shape extras, indentation relative to the
+    article's, position relative to the page's prose (its densest stretch, the nearest prose line above
+    and below) and templated neighbours (same text but digits, same start)."""
     n = len(texts)
     ellipsis = last == 0x2026
     for i in np.flatnonzero(last == 46).tolist():
@@ -692,10 +731,10 @@ def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_token
     same_prev &= np.fromiter(map(len, keys), dtype=np.int64, count=n) >= _PREFIX_CHARS
     run_id = np.cumsum(~same_prev)
     prefix_run = np.log1p(np.bincount(run_id)[run_id] - 1)
-    return np.column_stack([ellipsis, copyright_, has_date, starts_lower, ends_colon, tok_pos, main_indent,
-                            indent_off, indent_run, density, d_prev, d_next, in_core, core_dist, core_tok_dist,
-                            win10_long, rel_tokens, np.log(dup_nodigit), np.log(prefix_dup), prefix_run,
-                            ]).astype(np.float64)
+    for j, col in enumerate((ellipsis, copyright_, has_date, starts_lower, ends_colon, tok_pos, main_indent,
+                             indent_off, indent_run, density, d_prev, d_next, in_core, core_dist, core_tok_dist,
+                             win10_long, rel_tokens, np.log(dup_nodigit), np.log(prefix_dup), prefix_run)):
+        out[:, j] = col
 
 
 

@@ -16,6 +16,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -412,18 +413,27 @@ def _keys(texts: list[str], n_chars: np.ndarray | None = None) -> tuple[list[str
         short[i] = ""
     folded = unicodedata.normalize("NFKC", "\n".join(short)).casefold()
     cp = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    keys = nodigit = None
-    if not (cp > 0xFFFF).any():
-        kept = cp[_key_table()[cp]]
-        keys = kept.tobytes().decode("utf-32-le").split("\n")
-        nodigit = kept[~_decimal_table()[kept]].tobytes().decode("utf-32-le").split("\n")
-    if keys is None or nodigit is None or len(keys) != len(texts) or len(nodigit) != len(texts):
-        # astral characters, or an NFKC form holding a newline: per line
+    kept = cp[_table_at(_key_table(), cp, lambda c: c != "_" and _WORD_CHAR_RE.match(c) is not None)]
+    keys = kept.tobytes().decode("utf-32-le").split("\n")
+    nodigit = kept[~_table_at(_decimal_table(), kept, str.isdecimal)].tobytes().decode("utf-32-le").split("\n")
+    if len(keys) != len(texts) or len(nodigit) != len(texts):
+        # an NFKC form holding a newline: per line
         keys = [norm_key(t) for t in short]
         nodigit = [_NON_DECIMAL_RE.sub("", k) for k in keys]
     for i in long:
         keys[i] = nodigit[i] = texts[i]
     return keys, nodigit
+
+
+def _table_at(table: np.ndarray, cps: np.ndarray, scalar: Callable[[str], bool]) -> np.ndarray:
+    """``table[cps]`` for a table over the BMP; code points above it (emoji, rare CJK) by ``scalar``."""
+    astral = np.flatnonzero(cps > 0xFFFF)
+    if not len(astral):
+        return table[cps]
+    out = table[np.where(cps > 0xFFFF, 0, cps)]
+    for i in astral.tolist():
+        out[i] = scalar(chr(int(cps[i])))
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -615,20 +615,22 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
     stop = counts["stop"] / head_tokens_safe
     first_flags = _flags_at(counts["first"])
     bullet = ((first_flags & _BULLET) > 0) & ((head_chars == 1) | (counts["second"] == _SPACE))
-    indent = np.fromiter((ln.indent for ln in lines), dtype=np.float64, count=n)
+    indent = np.array([ln.indent for ln in lines], dtype=np.float64)
     letters_by_script = np.column_stack([counts["latin"], counts["arabic"], counts["bengali"], counts["other"]])
     letters = letters_by_script.sum(axis=1)
     script = np.where(letters > 0, letters_by_script.argmax(axis=1) + 1, 0)
     page_script = int(letters_by_script.sum(axis=0).argmax()) + 1
+    langs = [ln.lang for ln in lines]
     letters_by_lang: Counter[str] = Counter()
-    for ln, n_letters in zip(lines, letters.tolist(), strict=True):
-        if ln.lang:
-            letters_by_lang[ln.lang] += n_letters
+    if any(langs):
+        for lang, n_letters in zip(langs, letters.tolist(), strict=True):
+            if lang:
+                letters_by_lang[lang] += n_letters
     page_lang = letters_by_lang.most_common(1)[0][0] if letters_by_lang else None
     weight_short = np.where(n_tokens_f < 15, 1.0, 0.5)
     foreign_script = np.where((letters > 0) & (script != page_script), weight_short, 0.0)
     if page_lang:
-        other_lang = np.fromiter((bool(ln.lang) and ln.lang != page_lang for ln in lines), dtype=bool, count=n)
+        other_lang = np.fromiter((bool(lang) and lang != page_lang for lang in langs), dtype=bool, count=n)
         foreign_lang = np.where(other_lang, weight_short, 0.0)
     else:
         foreign_lang = np.zeros(n)

@@ -421,8 +421,9 @@ def switcher_lang(text: str, key: str | None = None) -> str | None:
     if not t or (not _SEP_CHARS.intersection(t) and "  " not in t):
         return None
     parts = [p for p in _SPLIT_RE.split(t) if p]
-    if len(parts) >= 2:
-        codes = [table.get(chrome_key(p)) for p in parts]
-        if all(codes):
-            return codes[0]
-    return None
+    if len(parts) < 2:
+        return None
+    for p in parts:  # every part a language name (stop at the first that is not)
+        if not table.get(chrome_key(p)):
+            return None
+    return table.get(chrome_key(parts[0]))

@@ -75,6 +75,16 @@ def test_keys_of_lines_with_astral_characters_match_norm_key() -> None:
     assert nodigit == [re.sub(r"\d+", "", norm_key(t)) for t in texts[:-1]] + [texts[-1]]
 
 
+def test_url_column_matches_the_regex_per_line() -> None:
+    """Only lines holding a hint are searched: the column must still equal the regex on every line."""
+    texts = ["see www.example.org today", "HTTP://SHOUTING.EXAMPLE", "mail me: a@b.co", "x.com", "x.community",
+             "@ alone", "http without colon", "plain text", "https://a.b/c " * 40]
+    X, _ = F.featurize(_lines(texts))
+    url = X[:, F.FEATURE_NAMES.index("url")]
+    assert url.tolist() == [float(F._URL_RE.search(t[:F._HEAD]) is not None) for t in texts]
+    assert url.tolist()[:6] == [1.0, 0.0, 1.0, 1.0, 0.0, 0.0]
+
+
 def test_date_stamps_match_the_scalar_definition() -> None:
     lines = _lines(LINES)
     _, facts = F.featurize(lines)

@@ -24,7 +24,7 @@ import numpy as np
 
 from pipeline.document import Role
 
-from .lines import Line, norm_key
+from .lines import Line, lines_containing_joined, norm_key
 from .phrases import match_chrome, match_chrome_many, switcher_many, to_chrome_keys
 
 # scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): each of their
@@ -44,6 +44,7 @@ _HEAD = 400  # characters of a line analysed; counts of longer lines are scaled 
 _DATE_MAX_CHARS = 64
 _KEY_MAX = 300  # lines up to this long are compared on a normalised key (and matched to phrases)
 _URL_RE = re.compile(r"https?://|www\.|@\w+\.\w|\.com\b")
+_URL_HINTS = ("http", "www.", "@", ".com")  # every _URL_RE match contains one of these
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -462,12 +463,14 @@ def _lines_matching(pattern: re.Pattern[str], heads: list[str], which: list[int]
     return [which[j] for j in np.unique(np.searchsorted(offsets, pos, side="right") - 1).tolist()]
 
 
-def _all_lines_matching(pattern: re.Pattern[str], joined: str, starts: np.ndarray) -> np.ndarray:
-    """:func:`_lines_matching` of every line, from the heads already joined (``starts``: where each begins)."""
-    found = np.zeros(len(starts), dtype=bool)
-    pos = [m.start() for m in pattern.finditer(joined)]
-    if pos:
-        found[np.searchsorted(starts, pos, side="right") - 1] = True
+def _hinted_lines_matching(pattern: re.Pattern[str], hints: tuple[str, ...], heads: list[str], joined: str,
+                           starts: np.ndarray) -> np.ndarray:
+    """Per line: does ``pattern`` match its head? ``hints`` are substrings one of which every match of
+    ``pattern`` contains (same case), so only the lines holding one are searched. ``joined``: the heads
+    joined by newlines, ``starts``: where each begins in it (``pattern`` never matches across a line)."""
+    found = np.zeros(len(heads), dtype=bool)
+    for i in lines_containing_joined(joined, starts.tolist(), hints):
+        found[i] = pattern.search(heads[i]) is not None
     return found
 
 
@@ -516,7 +519,8 @@ def _string_matches(texts: list[str], heads: list[str], joined: str, keys: list[
     numbered = np.zeros(n, dtype=bool)
     numbered[_lines_matching(_NUMBERED_LINE_RE, heads, np.flatnonzero(counts["mark8"]).tolist())] = True
     return _StringMatches(role=roles, strength=np.array(strengths, dtype=np.int64), switcher=switcher,
-                          byline=byline, numbered=numbered, url=_all_lines_matching(_URL_RE, joined, counts["starts"]))
+                          byline=byline, numbered=numbered,
+                          url=_hinted_lines_matching(_URL_RE, _URL_HINTS, heads, joined, counts["starts"]))
 
 
 def best_run(mass: np.ndarray) -> tuple[int, int]:

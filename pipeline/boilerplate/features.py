@@ -291,10 +291,10 @@ def _vocabulary() -> tuple[np.ndarray, np.ndarray]:
     return np.array([h for h, _ in table], dtype=np.uint64), np.array([b for _, b in table], dtype=np.int64)
 
 
-def _char_counts(heads: list[str], joined: str) -> dict[str, np.ndarray]:
+def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
     r"""Per-line counts over the heads of the lines, in one vectorised pass over their code points.
 
-    ``joined``: the heads, each followed by a newline.
+    ``joined``: the heads, each followed by a newline; ``lens``: their lengths.
 
     Tokens are the metric's ``\w+`` runs; a token's class (stopword, date word, month) is
     looked up by a 64-bit polynomial hash of its lower-cased characters.
@@ -311,8 +311,7 @@ def _char_counts(heads: list[str], joined: str) -> dict[str, np.ndarray]:
         c = int(cp[pos])
         flags[pos], script[pos] = _flags_of(chr(c))
         low[pos] = c
-    n = len(heads)
-    lens = np.fromiter(map(len, heads), dtype=np.int64, count=n)
+    n = len(lens)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(lens[:-1] + 1, out=starts[1:])
     word = (flags & _WORD).astype(bool)
@@ -383,6 +382,7 @@ def _char_counts(heads: list[str], joined: str) -> dict[str, np.ndarray]:
     out["second"] = cp[starts + 1]
     out["lens"] = lens
     out["starts"] = starts
+    out["cp"] = cp
     # "." or ")" among the first 8 characters: the lines a numbered head ("1. ", "iv) ") can start
     first8 = np.minimum(starts[:, None] + np.arange(8), len(cp) - 1)
     mark = cp[first8]
@@ -586,10 +586,13 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
     if n == 0:
         return np.zeros((0, len(sel))), LineFacts.empty()
     texts = [ln.text for ln in lines]
-    heads = [t if len(t) <= _HEAD else t[:_HEAD] for t in texts]
-    joined = "\n".join(heads) + "\n"
-    counts = _char_counts(heads, joined)
     n_chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    long = np.flatnonzero(n_chars > _HEAD).tolist()
+    heads = texts.copy()
+    for i in long:
+        heads[i] = texts[i][:_HEAD]
+    joined = "\n".join(heads) + "\n"
+    counts = _char_counts(np.minimum(n_chars, _HEAD), joined)
     head_chars = counts["lens"]
     head_tokens = counts["tokens"]
     n_tokens = np.where(n_chars > head_chars, (head_tokens * n_chars) // np.maximum(head_chars, 1) + 1, head_tokens)
@@ -609,8 +612,11 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
 
     n_tokens_f = n_tokens.astype(np.float64)
     head_tokens_safe = np.maximum(head_tokens, 1).astype(np.float64)
-    last = np.frombuffer("".join([t[-1] if t else " " for t in texts]).encode("utf-32-le", "surrogatepass"),
-                         dtype=np.uint32)
+    # the last character: that of the head but for the lines longer than it (an empty line: a space)
+    last = counts["cp"][np.maximum(counts["starts"] + head_chars - 1, 0)]
+    last[head_chars == 0] = _SPACE
+    for i in long:
+        last[i] = ord(texts[i][-1])
     last_flags = _flags_at(last)
     ends = (last_flags & _END) > 0
     sent_end = (last_flags & _SENT) > 0

@@ -245,11 +245,7 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
         run_id = np.cumsum(np.concatenate(([True], kept_dates[1:] != kept_dates[:-1])))
         table = kept_dates & (np.bincount(run_id)[run_id] >= DATE_TABLE_RUN)
     section: Role | None = None
-    # dropped lines that may end up plain boilerplate: is their wording a notice's? (one scan)
-    maybe_notice = np.flatnonzero(~keep & ~cap & (facts.n_tokens > 6) & (facts.dup == 1) & ~facts.switcher
-                                  & (facts.chrome_strength == 0)).tolist()
-    worded_as_notice = {i for i, hit in zip(maybe_notice, lines_are_notices([lines[i] for i in maybe_notice]),
-                                            strict=True) if hit}
+    plain: list[int] = []  # dropped lines no other rule names: boilerplate, or a notice by their wording
     n_tokens, dup, strength = facts.n_tokens.tolist(), facts.dup.tolist(), facts.chrome_strength.tolist()
     is_date, is_byline = facts.is_date.tolist(), facts.is_byline.tolist()
     ends_punct, switcher = facts.ends_punct.tolist(), facts.switcher.tolist()
@@ -295,9 +291,12 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
             role = section
         elif lines[i].text[:1] in "•*+-" or n_tokens[i] <= 6 or dup[i] > 1:
             role = Role.NAVIGATION
-        elif i in worded_as_notice:  # dropped by the model already: the wording names its role
-            role = Role.NOTICE
         else:
+            plain.append(i)
             role = Role.BOILERPLATE
         out.append((role, q))
+    # dropped by the model already: the wording of a notice names its role (one scan of just these lines)
+    for i, hit in zip(plain, lines_are_notices([lines[i] for i in plain]), strict=True):
+        if hit:
+            out[i] = (Role.NOTICE, out[i][1])
     return out

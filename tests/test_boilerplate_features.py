@@ -9,6 +9,8 @@ digits of other scripts, glued link labels, bullets).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -63,6 +65,24 @@ def test_token_counts_stopwords_and_keys_match_per_line_definitions() -> None:
         stop = sum(t.lower() in F.STOPWORDS for t in toks) / max(len(toks), 1)
         assert facts.stop_rate[i] == pytest.approx(stop), ln.text
         assert key == norm_key(ln.text), ln.text
+
+
+def test_keys_of_lines_with_astral_characters_match_norm_key() -> None:
+    """Emoji, mathematical digits and CJK extension B (above the BMP tables) keep the per-line definitions."""
+    texts = ["Share 😀 this", "Score 𝟏𝟐 to 3", "𠀀𠀁 2024 news", "ＡＢＣ｜ＤＥＦ", "plain line 42", "x" * 400]
+    keys, nodigit = F._keys(texts)
+    assert keys == [norm_key(t) for t in texts[:-1]] + [texts[-1]]
+    assert nodigit == [re.sub(r"\d+", "", norm_key(t)) for t in texts[:-1]] + [texts[-1]]
+
+
+def test_url_column_matches_the_regex_per_line() -> None:
+    """Only lines holding a hint are searched: the column must still equal the regex on every line."""
+    texts = ["see www.example.org today", "HTTP://SHOUTING.EXAMPLE", "mail me: a@b.co", "x.com", "x.community",
+             "@ alone", "http without colon", "plain text", "https://a.b/c " * 40]
+    X, _ = F.featurize(_lines(texts))
+    url = X[:, F.FEATURE_NAMES.index("url")]
+    assert url.tolist() == [float(F._URL_RE.search(t[:F._HEAD]) is not None) for t in texts]
+    assert url.tolist()[:6] == [1.0, 0.0, 1.0, 1.0, 0.0, 0.0]
 
 
 def test_date_stamps_match_the_scalar_definition() -> None:

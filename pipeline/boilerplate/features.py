@@ -16,6 +16,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +24,7 @@ import numpy as np
 
 from pipeline.document import Role
 
-from .lines import Line, norm_key
+from .lines import Line, lines_containing_joined, norm_key
 from .phrases import match_chrome, match_chrome_many, switcher_many, to_chrome_keys
 
 # scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): each of their
@@ -43,6 +44,7 @@ _HEAD = 400  # characters of a line analysed; counts of longer lines are scaled 
 _DATE_MAX_CHARS = 64
 _KEY_MAX = 300  # lines up to this long are compared on a normalised key (and matched to phrases)
 _URL_RE = re.compile(r"https?://|www\.|@\w+\.\w|\.com\b")
+_URL_HINTS = ("http", "www.", "@", ".com")  # every _URL_RE match contains one of these
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -328,14 +330,15 @@ def _vocabulary() -> tuple[np.ndarray, np.ndarray]:
     return np.array([h for h, _ in table], dtype=np.uint64), np.array([b for _, b in table], dtype=np.int64)
 
 
-def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
+def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
     r"""Per-line counts over the heads of the lines, in one vectorised pass over their code points.
+
+    ``joined``: the heads, each followed by a newline; ``lens``: their lengths.
 
     Tokens are the metric's ``\w+`` runs; a token's class (stopword, date word, month) is
     looked up by a 64-bit polynomial hash of its lower-cased characters.
     """
     flags_t, script_t, low_t = _tables()
-    joined = "\n".join(heads) + "\n"
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     astral = np.flatnonzero(cp > 0xFFFF)
     small = cp
@@ -347,8 +350,7 @@ def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
         c = int(cp[pos])
         flags[pos], script[pos] = _flags_of(chr(c))
         low[pos] = c
-    n = len(heads)
-    lens = np.fromiter(map(len, heads), dtype=np.int64, count=n)
+    n = len(lens)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(lens[:-1] + 1, out=starts[1:])
     word = (flags & _WORD).astype(bool)
@@ -371,7 +373,8 @@ def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
         (flags & _SENT).astype(bool) & space_next, (flags & _COMMA).astype(bool), (flags & _SEP).astype(bool) | slash,
         glue, script == 1, script == 2, script == 3, script == 4, cp == _COPY, cp > 127,
     ])
-    sums = np.add.reduceat(masks.view(np.uint8), starts, axis=1, dtype=np.int64)
+    # a line's head and newline are at most _HEAD + 1 code points: its counts fit int16 (half the work of int64)
+    sums = np.add.reduceat(masks.view(np.uint8), starts, axis=1, dtype=np.int16).astype(np.int64)
     names = ("tokens", "caps", "digits", "alpha", "sent", "commas", "seps", "glue", "latin", "arabic",
              "bengali", "other", "copy", "nonascii")
     out = dict(zip(names, sums, strict=True))
@@ -393,16 +396,18 @@ def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
         prefix_hash = np.zeros(len(cp) + 1, dtype=np.uint64)
         np.cumsum(low * pw[:len(cp)], out=prefix_hash[1:])
         tok_hash = (prefix_hash[tok_ends] - prefix_hash[tok_starts]) * ipw[tok_starts]
+        unique, inverse, count = np.unique(tok_hash, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
+        # the class of each distinct token (a third as many as tokens), looked up in the sorted vocabulary
         hashes, bits = _vocabulary()
-        at = np.minimum(np.searchsorted(hashes, tok_hash), len(hashes) - 1)
-        token_class = np.where((hashes[at] == tok_hash) & (tok_len <= 16), bits[at], 0)
+        at = np.minimum(np.searchsorted(hashes, unique), len(hashes) - 1)
+        token_class = np.where(tok_len <= 16, np.where(hashes[at] == unique, bits[at], 0)[inverse], 0)
         number = (not_digit == 0) & (tok_len <= 4)
         # the page's own function words, in any language: its most frequent tokens (not numbers)
-        unique, inverse, count = np.unique(tok_hash, return_inverse=True, return_counts=True)
         top = np.argsort(-count, kind="stable")[:_PAGE_WORDS]
         is_top = np.zeros(len(unique), dtype=bool)
         is_top[top[count[top] >= _PAGE_WORD_MIN_COUNT]] = True
-        page_word = is_top[inverse.reshape(-1)] & (not_digit > 0)
+        page_word = is_top[inverse] & (not_digit > 0)
         per_line = np.zeros((6, n_tok + 1), dtype=np.int64)
         np.cumsum(np.stack([(tok_len >= 2) & (not_upper == 0), token_class & _STOP,
                             ((token_class & _DATEW) > 0) | number, number, token_class & _MONTH,
@@ -415,6 +420,12 @@ def _char_counts(heads: list[str]) -> dict[str, np.ndarray]:
     out["first"] = cp[starts]
     out["second"] = cp[starts + 1]
     out["lens"] = lens
+    out["starts"] = starts
+    out["cp"] = cp
+    # "." or ")" among the first 8 characters: the lines a numbered head ("1. ", "iv) ") can start
+    first8 = np.minimum(starts[:, None] + np.arange(8), len(cp) - 1)
+    mark = cp[first8]
+    out["mark8"] = (((mark == 46) | (mark == 41)) & (np.arange(8) < lens[:, None])).any(axis=1)
     return out
 
 
@@ -427,27 +438,42 @@ def _flags_at(cps: np.ndarray) -> np.ndarray:
     return out
 
 
-def _keys(texts: list[str]) -> tuple[list[str], list[str]]:
+def _keys(texts: list[str], n_chars: np.ndarray | None = None) -> tuple[list[str], list[str]]:
     """:func:`norm_key` of every line up to ``_KEY_MAX`` characters (longer lines verbatim), and the
     same keys without digits ("Gym in 08004" and "Gym in 08007" share one).
 
     One NFKC + case fold of all short lines joined, then the word-character table drops
-    everything ``norm_key`` drops (non-word characters and ``_``).
+    everything ``norm_key`` drops (non-word characters and ``_``). ``n_chars``: the lines' lengths.
     """
-    short = [t if len(t) <= _KEY_MAX else "" for t in texts]
+    if n_chars is None:
+        n_chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    long = np.flatnonzero(n_chars > _KEY_MAX).tolist()
+    short = texts.copy()
+    for i in long:
+        short[i] = ""
     folded = unicodedata.normalize("NFKC", "\n".join(short)).casefold()
     cp = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    keys = nodigit = None
-    if not (cp > 0xFFFF).any():
-        kept = cp[_key_table()[cp]]
-        keys = kept.tobytes().decode("utf-32-le").split("\n")
-        nodigit = kept[~_decimal_table()[kept]].tobytes().decode("utf-32-le").split("\n")
-    if keys is None or nodigit is None or len(keys) != len(texts) or len(nodigit) != len(texts):
-        # astral characters, or an NFKC form holding a newline: per line
+    kept = cp[_table_at(_key_table(), cp, lambda c: c != "_" and _WORD_CHAR_RE.match(c) is not None)]
+    keys = kept.tobytes().decode("utf-32-le").split("\n")
+    nodigit = kept[~_table_at(_decimal_table(), kept, str.isdecimal)].tobytes().decode("utf-32-le").split("\n")
+    if len(keys) != len(texts) or len(nodigit) != len(texts):
+        # an NFKC form holding a newline: per line
         keys = [norm_key(t) for t in short]
         nodigit = [_NON_DECIMAL_RE.sub("", k) for k in keys]
-    return ([k if len(t) <= _KEY_MAX else t for k, t in zip(keys, texts, strict=True)],
-            [k if len(t) <= _KEY_MAX else t for k, t in zip(nodigit, texts, strict=True)])
+    for i in long:
+        keys[i] = nodigit[i] = texts[i]
+    return keys, nodigit
+
+
+def _table_at(table: np.ndarray, cps: np.ndarray, scalar: Callable[[str], bool]) -> np.ndarray:
+    """``table[cps]`` for a table over the BMP; code points above it (emoji, rare CJK) by ``scalar``."""
+    astral = np.flatnonzero(cps > 0xFFFF)
+    if not len(astral):
+        return table[cps]
+    out = table[np.where(cps > 0xFFFF, 0, cps)]
+    for i in astral.tolist():
+        out[i] = scalar(chr(int(cps[i])))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -476,6 +502,17 @@ def _lines_matching(pattern: re.Pattern[str], heads: list[str], which: list[int]
     return [which[j] for j in np.unique(np.searchsorted(offsets, pos, side="right") - 1).tolist()]
 
 
+def _hinted_lines_matching(pattern: re.Pattern[str], hints: tuple[str, ...], heads: list[str], joined: str,
+                           starts: np.ndarray) -> np.ndarray:
+    """Per line: does ``pattern`` match its head? ``hints`` are substrings one of which every match of
+    ``pattern`` contains (same case), so only the lines holding one are searched. ``joined``: the heads
+    joined by newlines, ``starts``: where each begins in it (``pattern`` never matches across a line)."""
+    found = np.zeros(len(heads), dtype=bool)
+    for i in lines_containing_joined(joined, starts.tolist(), hints):
+        found[i] = pattern.search(heads[i]) is not None
+    return found
+
+
 @dataclass(slots=True)
 class _StringMatches:
     """Per line, what string matching found (see :func:`_string_matches`)."""
@@ -488,39 +525,41 @@ class _StringMatches:
     url: np.ndarray  # contains a URL or e-mail address
 
 
-def _string_matches(texts: list[str], heads: list[str], keys: list[str], lines: list[Line], n_tokens: np.ndarray
-                    ) -> _StringMatches:
-    """Chrome phrases, switcher labels, bylines, numbered heads and URLs, per line."""
+def _string_matches(texts: list[str], heads: list[str], joined: str, keys: list[str], lines: list[Line],
+                    n_tokens: np.ndarray, n_chars: np.ndarray, counts: dict[str, np.ndarray]) -> _StringMatches:
+    """Chrome phrases, switcher labels, bylines, numbered heads and URLs, per line (``joined``: the heads joined,
+    ``counts``: from :func:`_char_counts`)."""
     n = len(texts)
-    tokens = n_tokens.tolist()
-    roles: list[tuple[Role | None, int]] = [(None, 0)] * n
-    switcher: list[str | None] = [None] * n
-    short = [i for i in range(n) if tokens[i] <= 40 and len(texts[i]) <= _KEY_MAX]
-    tiny = [i for i in short if tokens[i] <= 6]
+    roles: list[Role | None] = [None] * n
+    strengths = [0] * n
+    switcher = np.zeros(n, dtype=bool)
+    short_mask = (n_tokens <= 40) & (n_chars <= _KEY_MAX)
+    short = np.flatnonzero(short_mask).tolist()
+    tiny = np.flatnonzero(short_mask & (n_tokens <= 6)).tolist()
     if short:
         chrome_keys = to_chrome_keys([keys[i] for i in short])
-        for i, r in zip(short, match_chrome_many(chrome_keys, [tokens[i] <= 8 for i in short]), strict=True):
+        for i, (r, strength) in zip(short, match_chrome_many(chrome_keys, (n_tokens[short] <= 8).tolist()),
+                                    strict=True):
             roles[i] = r
+            strengths[i] = strength
         chrome_key_of = dict(zip(short, chrome_keys, strict=True))
         for i, code in zip(tiny, switcher_many([texts[i] for i in tiny], [chrome_key_of[i] for i in tiny]),
                            strict=True):
-            switcher[i] = code
-    for i in [i for i, ln in enumerate(lines) if ln.text_en]:
-        if roles[i][1] == 0:
-            r = match_chrome(lines[i].text_en or "")
-            if r[1]:
+            if code is not None:
+                switcher[i] = True
+    for i, text_en in enumerate([ln.text_en for ln in lines]):
+        if text_en and strengths[i] == 0:
+            r, strength = match_chrome(text_en)
+            if strength:
                 roles[i] = r
+                strengths[i] = strength
     byline = np.zeros(n, dtype=bool)
     byline[_lines_matching(_BYLINE_LINE_RE, heads, tiny)] = True
     numbered = np.zeros(n, dtype=bool)
-    maybe = [i for i, h in enumerate(heads) if "." in h[:8] or ")" in h[:8]]
-    numbered[_lines_matching(_NUMBERED_LINE_RE, heads, maybe)] = True
-    url = np.zeros(n, dtype=bool)
-    url[_lines_matching(_URL_RE, heads, list(range(n)))] = True
-    return _StringMatches(role=[r for r, _ in roles],
-                          strength=np.fromiter((s for _, s in roles), dtype=np.int64, count=n),
-                          switcher=np.fromiter((c is not None for c in switcher), dtype=bool, count=n),
-                          byline=byline, numbered=numbered, url=url)
+    numbered[_lines_matching(_NUMBERED_LINE_RE, heads, np.flatnonzero(counts["mark8"]).tolist())] = True
+    return _StringMatches(role=roles, strength=np.array(strengths, dtype=np.int64), switcher=switcher,
+                          byline=byline, numbered=numbered,
+                          url=_hinted_lines_matching(_URL_RE, _URL_HINTS, heads, joined, counts["starts"]))
 
 
 def best_run(mass: np.ndarray) -> tuple[int, int]:
@@ -533,12 +572,14 @@ def best_run(mass: np.ndarray) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=16)
-def _selection(columns: tuple[str, ...]) -> tuple[np.ndarray, bool]:
-    """Indices of ``columns`` in ``FEATURE_NAMES`` and whether any of them is a page-context column."""
+def _selection(columns: tuple[str, ...]) -> tuple[np.ndarray, bool, bool]:
+    """Indices of ``columns`` in ``FEATURE_NAMES``, whether any of them is a page-context column, and
+    whether they are all of ``FEATURE_NAMES`` in order."""
     unknown = [c for c in columns if c not in _COLUMN]
     if unknown:
         raise ValueError(f"unknown feature columns: {unknown}")
-    return np.array([_COLUMN[c] for c in columns], dtype=np.int64), bool(set(PAGE_NAMES) & set(columns))
+    return (np.array([_COLUMN[c] for c in columns], dtype=np.int64), bool(set(PAGE_NAMES) & set(columns)),
+            columns == FEATURE_NAMES)
 
 
 @dataclass(slots=True)
@@ -580,17 +621,21 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
     ``columns`` (a subset of ``FEATURE_NAMES``, for fitting experiments) defaults to all of them.
     """
     n = len(lines)
-    sel, needs_page = _selection(tuple(columns))
+    sel, needs_page, identity = _selection(tuple(columns))
     if n == 0:
         return np.zeros((0, len(sel))), LineFacts.empty()
     texts = [ln.text for ln in lines]
-    heads = [t if len(t) <= _HEAD else t[:_HEAD] for t in texts]
-    counts = _char_counts(heads)
     n_chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    long = np.flatnonzero(n_chars > _HEAD).tolist()
+    heads = texts.copy()
+    for i in long:
+        heads[i] = texts[i][:_HEAD]
+    joined = "\n".join(heads) + "\n"
+    counts = _char_counts(np.minimum(n_chars, _HEAD), joined)
     head_chars = counts["lens"]
     head_tokens = counts["tokens"]
     n_tokens = np.where(n_chars > head_chars, (head_tokens * n_chars) // np.maximum(head_chars, 1) + 1, head_tokens)
-    keys, nodigit_keys = _keys(texts)
+    keys, nodigit_keys = _keys(texts, n_chars)
     key_count = Counter(keys)
     dup = np.fromiter(map(key_count.__getitem__, keys), dtype=np.int64, count=n)
     adjacent_dup = np.zeros(n)
@@ -598,7 +643,7 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
         same = np.fromiter(map(str.__eq__, keys[:-1], keys[1:]), dtype=bool, count=n - 1)
         adjacent_dup[:-1] = same
         adjacent_dup[1:] = np.maximum(adjacent_dup[1:], same)
-    matches = _string_matches(texts, heads, keys, lines, n_tokens)
+    matches = _string_matches(texts, heads, joined, keys, lines, n_tokens, n_chars, counts)
     numbers = counts["numbers"]
     is_date = ((n_tokens <= 12) & (n_chars <= _DATE_MAX_CHARS) & (numbers > 0)
                & (counts["date_tokens"] == head_tokens))
@@ -606,8 +651,11 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
 
     n_tokens_f = n_tokens.astype(np.float64)
     head_tokens_safe = np.maximum(head_tokens, 1).astype(np.float64)
-    last = np.frombuffer("".join([t[-1] if t else " " for t in texts]).encode("utf-32-le", "surrogatepass"),
-                         dtype=np.uint32)
+    # the last character: that of the head but for the lines longer than it (an empty line: a space)
+    last = counts["cp"][np.maximum(counts["starts"] + head_chars - 1, 0)]
+    last[head_chars == 0] = _SPACE
+    for i in long:
+        last[i] = ord(texts[i][-1])
     last_flags = _flags_at(last)
     ends = (last_flags & _END) > 0
     sent_end = (last_flags & _SENT) > 0
@@ -616,20 +664,22 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
     stop = counts["stop"] / head_tokens_safe
     first_flags = _flags_at(counts["first"])
     bullet = ((first_flags & _BULLET) > 0) & ((head_chars == 1) | (counts["second"] == _SPACE))
-    indent = np.fromiter((ln.indent for ln in lines), dtype=np.float64, count=n)
+    indent = np.array([ln.indent for ln in lines], dtype=np.float64)
     letters_by_script = np.column_stack([counts["latin"], counts["arabic"], counts["bengali"], counts["other"]])
     letters = letters_by_script.sum(axis=1)
     script = np.where(letters > 0, letters_by_script.argmax(axis=1) + 1, 0)
     page_script = int(letters_by_script.sum(axis=0).argmax()) + 1
+    langs = [ln.lang for ln in lines]
     letters_by_lang: Counter[str] = Counter()
-    for ln, n_letters in zip(lines, letters.tolist(), strict=True):
-        if ln.lang:
-            letters_by_lang[ln.lang] += n_letters
+    if any(langs):
+        for lang, n_letters in zip(langs, letters.tolist(), strict=True):
+            if lang:
+                letters_by_lang[lang] += n_letters
     page_lang = letters_by_lang.most_common(1)[0][0] if letters_by_lang else None
     weight_short = np.where(n_tokens_f < 15, 1.0, 0.5)
     foreign_script = np.where((letters > 0) & (script != page_script), weight_short, 0.0)
     if page_lang:
-        other_lang = np.fromiter((bool(ln.lang) and ln.lang != page_lang for ln in lines), dtype=bool, count=n)
+        other_lang = np.fromiter((bool(lang) and lang != page_lang for lang in langs), dtype=bool, count=n)
         foreign_lang = np.where(other_lang, weight_short, 0.0)
     else:
         foreign_lang = np.zeros(n)
@@ -639,7 +689,12 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
     short_run = np.where(short, np.log1p(_run_lengths(short)), 0.0)
     pos = np.arange(n) / max(n - 1, 1)
     indent8 = np.minimum(indent, 40) / 8.0
-    base = np.column_stack([
+    # every column is written once into the page's matrix (FEATURE_NAMES order), not stacked and copied;
+    # column-major, as the model's first layer has always been computed from (its float32 sums depend on it)
+    X = np.empty((n, len(FEATURE_NAMES)), order="F")
+    X[:, 0] = 1.0
+    base = X[:, 1:1 + len(BASE_NAMES)]
+    for j, col in enumerate((
         log_tokens, np.log1p(n_chars), n_tokens_f >= 25, ends, np.log1p(counts["sent"] + sent_end),
         counts["commas"] / head_tokens_safe, stop, counts["page_words"] / head_tokens_safe, title, upper,
         counts["digits"] / np.maximum(head_chars, 1),
@@ -647,23 +702,32 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
         matches.switcher, is_date, matches.byline, np.minimum(counts["seps"], 5), matches.url, foreign_script,
         foreign_lang, np.minimum(counts["glue"], 4), letters / np.maximum(head_chars, 1), n_chars / n_chars.max(),
         title_like, pos, short_run,
-    ]).astype(np.float64)
+    )):
+        base[:, j] = col
     context = base[:, _CTX_IDX]
-    prev = np.vstack([np.zeros((1, context.shape[1])), context[:-1]])
-    nxt = np.vstack([context[1:], np.zeros((1, context.shape[1]))])
-    win = _window_mean(context, 3)
+    k = len(_CTX_IDX)
+    at = 1 + len(BASE_NAMES)
+    X[0, at:at + k] = 0.0  # prev_*
+    X[1:, at:at + k] = context[:-1]
+    X[:-1, at + k:at + 2 * k] = context[1:]  # next_*
+    X[-1, at + k:at + 2 * k] = 0.0
+    X[:, at + 2 * k:at + 3 * k] = _window_mean(context, 3)  # win_*
+    at += 3 * k
     padded = np.concatenate((np.zeros(2), log_tokens, np.zeros(2)))
-    win_max = np.max(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=1)
-    extra = np.column_stack([
-        win_max, np.full(n, np.log1p(n) / 6.0), (pos - 0.5) ** 2, indent8 - np.median(indent8), log_tokens == 0,
-        np.full(n, bullet.mean()), np.full(n, float((indent > 0).mean())), np.full(n, log_tokens.mean()),
-        np.full(n, base[:, 2].mean()),
-    ])
-    cols = [np.ones((n, 1)), base, prev, nxt, win, extra]
-    if needs_page:
-        cols.append(_page_columns(texts, keys, nodigit_keys, n_tokens_f, ends, stop, indent, has_date, counts, last,
-                                  first_flags))
-    X = np.hstack(cols)[:, sel]  # the page-context columns come last in FEATURE_NAMES
+    win_max = padded[:n].copy()
+    for shift in range(1, 5):
+        np.maximum(win_max, padded[shift:shift + n], out=win_max)
+    for j, col in enumerate((
+        win_max, np.log1p(n) / 6.0, (pos - 0.5) ** 2, indent8 - np.median(indent8), log_tokens == 0,
+        bullet.mean(), float((indent > 0).mean()), log_tokens.mean(), base[:, 2].mean(),
+    )):
+        X[:, at + j] = col
+    at += len(EXTRA_NAMES)
+    if needs_page:  # the page-context columns come last in FEATURE_NAMES
+        _page_columns(texts, keys, nodigit_keys, n_tokens_f, ends, stop, indent, has_date, counts, last, first_flags,
+                      out=X[:, at:])
+    if not identity:
+        X = X[:, sel]
     facts = LineFacts(
         n_tokens=n_tokens, dup=dup, chrome_role=matches.role, chrome_strength=matches.strength,
         switcher=matches.switcher, is_date=is_date, is_byline=matches.byline, ends_punct=ends, stop_rate=stop,
@@ -674,10 +738,10 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
 
 def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_tokens: np.ndarray, ends: np.ndarray,
                   stop: np.ndarray, indent: np.ndarray, has_date: np.ndarray, counts: dict[str, np.ndarray],
-                  last: np.ndarray, first_flags: np.ndarray) -> np.ndarray:
-    """The ``PAGE_NAMES`` columns: line-shape extras, indentation relative to the article's, position
-    relative to the page's prose (its densest stretch, the nearest prose line above and below) and
-    templated neighbours (same text but digits, same start)."""
+                  last: np.ndarray, first_flags: np.ndarray, out: np.ndarray) -> None:
+    """The ``PAGE_NAMES`` columns, written into ``out``: line-shape extras, indentation relative to the
+    article's, position relative to the page's prose (its densest stretch, the nearest prose line above
+    and below) and templated neighbours (same text but digits, same start)."""
     n = len(texts)
     ellipsis = last == 0x2026
     for i in np.flatnonzero(last == 46).tolist():
@@ -728,10 +792,10 @@ def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_token
     same_prev &= np.fromiter(map(len, keys), dtype=np.int64, count=n) >= _PREFIX_CHARS
     run_id = np.cumsum(~same_prev)
     prefix_run = np.log1p(np.bincount(run_id)[run_id] - 1)
-    return np.column_stack([ellipsis, copyright_, has_date, starts_lower, ends_colon, tok_pos, main_indent,
-                            indent_off, indent_run, density, d_prev, d_next, in_core, core_dist, core_tok_dist,
-                            win10_long, rel_tokens, np.log(dup_nodigit), np.log(prefix_dup), prefix_run,
-                            ]).astype(np.float64)
+    for j, col in enumerate((ellipsis, copyright_, has_date, starts_lower, ends_colon, tok_pos, main_indent,
+                             indent_off, indent_run, density, d_prev, d_next, in_core, core_dist, core_tok_dist,
+                             win10_long, rel_tokens, np.log(dup_nodigit), np.log(prefix_dup), prefix_run)):
+        out[:, j] = col
 
 
 

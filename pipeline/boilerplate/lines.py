@@ -95,6 +95,18 @@ def lines_containing(texts: list[str], needles: Iterable[str]) -> dict[str, list
     return found
 
 
+def lines_containing_joined(joined: str, starts: list[int], needles: Iterable[str]) -> set[int]:
+    """Indices of the lines (joined by newlines, line i beginning at ``starts[i]``) that contain a needle."""
+    found: set[int] = set()
+    for needle in needles:
+        at = joined.find(needle)
+        while at >= 0:
+            line = bisect_right(starts, at) - 1
+            found.add(line)
+            at = joined.find(needle, starts[line + 1]) if line + 1 < len(starts) else -1
+    return found
+
+
 def hinted_matches(texts: list[str], hints: tuple[str, ...], pattern: re.Pattern[str]) -> list[bool]:
     """Per text: does ``pattern`` match? ``hints`` are lower-case substrings one of which every
     match contains; texts with none are rejected without running the regex (a many-branch

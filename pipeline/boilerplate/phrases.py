@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from heapq import heappop, heappush
 
 from pipeline.document import Role
 
@@ -225,6 +226,7 @@ def _lengths_by_prefix() -> dict[str, tuple[int, ...]]:
 
 _LENGTHS_AT = _lengths_by_prefix()
 _SHORT_KEYS = tuple(sorted({k for k in PHRASE_ROLE if len(k) < 3}))
+_SHORT_FIRST = frozenset(k[0] for k in _SHORT_KEYS)
 _DIGITS = re.compile(r"\d+")
 
 
@@ -241,22 +243,30 @@ _WEAK_KEYS = frozenset(
 
 @lru_cache(maxsize=8192)
 def _segment(key: str) -> tuple[Role, ...] | None:
-    """Split ``key`` into a concatenation of phrase keys (digit runs allowed); roles or None."""
+    """Split ``key`` into a concatenation of phrase keys (digit runs allowed); roles or None.
+
+    Fewest phrases wins (the first found on a tie). Only positions a phrase or digit run
+    reaches are expanded, in increasing order (a heap): most keys stop after the first.
+    """
     n = len(key)
     if n == 0 or n > 120 or not (key[:3] in _PREFIXES or key[0].isdigit()):
         return None
     best: list[tuple[Role, ...] | None] = [None] * (n + 1)
     best[0] = ()
-    for i in range(n):
+    todo = [0]
+    while todo:
+        i = heappop(todo)
+        if i == n:
+            break
         cur = best[i]
-        if cur is None:
-            continue
+        assert cur is not None
+        found: list[tuple[int, tuple[Role, ...]]] = []
         if key[i].isdigit():
             m = _DIGITS.match(key, i)
-            if m and (best[m.end()] is None or len(best[m.end()]) > len(cur)):
-                best[m.end()] = cur
+            if m:
+                found.append((m.end(), cur))
         lengths = _LENGTHS_AT.get(key[i:i + 3], ())
-        if _SHORT_KEYS:
+        if key[i] in _SHORT_FIRST:
             lengths = (*(len(k) for k in _SHORT_KEYS if key.startswith(k, i)), *lengths)
         for length in lengths:
             j = i + length
@@ -264,9 +274,13 @@ def _segment(key: str) -> tuple[Role, ...] | None:
                 break
             role = PHRASE_ROLE.get(key[i:j])
             if role is not None:
-                cand = (*cur, role)
-                if best[j] is None or len(best[j]) > len(cand):
-                    best[j] = cand
+                found.append((j, (*cur, role)))
+        for j, cand in found:
+            if best[j] is None:
+                heappush(todo, j)
+                best[j] = cand
+            elif len(best[j]) > len(cand):  # type: ignore[arg-type]
+                best[j] = cand
     res = best[n]
     return res if res else None
 
@@ -415,8 +429,9 @@ def switcher_lang(text: str, key: str | None = None) -> str | None:
     if not t or (not _SEP_CHARS.intersection(t) and "  " not in t):
         return None
     parts = [p for p in _SPLIT_RE.split(t) if p]
-    if len(parts) >= 2:
-        codes = [table.get(chrome_key(p)) for p in parts]
-        if all(codes):
-            return codes[0]
-    return None
+    if len(parts) < 2:
+        return None
+    for p in parts:  # every part a language name (stop at the first that is not)
+        if not table.get(chrome_key(p)):
+            return None
+    return table.get(chrome_key(parts[0]))

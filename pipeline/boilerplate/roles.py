@@ -150,31 +150,29 @@ def apply_list_rules(lines: list[Line], facts: LineFacts, keep: np.ndarray) -> N
     n = len(lines)
     if n == 0:
         return
-    prose = _prose(facts).tolist()
+    prose = _prose(facts)
     # date stamps within +-6 lines (a page shorter than the window: numpy centres the window on the
     # window, not on the page, hence the cut)
     near_dates = np.convolve(facts.is_date.astype(np.int32), np.ones(13, dtype=np.int32), mode="same")[:n]
-    # a "Related posts" / "Leave a reply" header starts a list; prose ends it
-    header = ((facts.chrome_strength == 2) & (facts.n_tokens <= 8) & (facts.dup <= LIST_HEADER_MAX_DUP)
-              & np.fromiter((r in _LIST_HEADERS for r in facts.chrome_role), dtype=bool, count=n)).tolist()
-    listing = ((near_dates >= 2) & ~facts.ends_punct & (facts.n_tokens < 25)).tolist()
-    in_list = False
-    for i in range(n):
-        if header[i]:
-            in_list = True
-            continue
-        if prose[i]:
-            in_list = False
-            continue
-        if in_list or listing[i]:
-            keep[i] = False
-    # a unique short line between two kept paragraphs is a subheading
+    # a "Related posts" / "Leave a reply" header starts a list; prose ends it (a header has at most 8
+    # tokens, prose at least 20: no line is both)
+    header = (facts.chrome_strength == 2) & (facts.n_tokens <= 8) & (facts.dup <= LIST_HEADER_MAX_DUP)
+    for i in np.flatnonzero(header).tolist():
+        header[i] = facts.chrome_role[i] in _LIST_HEADERS
+    listing = (near_dates >= 2) & ~facts.ends_punct & (facts.n_tokens < 25)
+    # in a list: the last header or prose line above is a header
+    last_event = np.maximum.accumulate(np.where(header | prose, np.arange(n), -1))
+    in_list = (last_event >= 0) & header[np.maximum(last_event, 0)]
+    keep[~header & ~prose & (in_list | listing)] = False
+    # a unique short line between two kept paragraphs is a subheading (at most 15 tokens: never prose
+    # itself, so one taken back cannot make the next line a candidate)
     subheading = ((facts.n_tokens >= 1) & (facts.n_tokens <= 15) & (facts.dup == 1) & (facts.chrome_strength == 0)
-                  & ~facts.switcher & ~facts.is_date & ~facts.foreign).tolist()
-    n_tokens = facts.n_tokens.tolist()
-    for i in range(1, n - 1):
-        if (not keep[i] and keep[i - 1] and keep[i + 1] and subheading[i]
-                and lines[i].text[:1] not in "•*+-·" and prose[i - 1] and n_tokens[i + 1] >= 12):
+                  & ~facts.switcher & ~facts.is_date & ~facts.foreign)
+    if n < 3:
+        return
+    between = (~keep[1:-1] & keep[:-2] & keep[2:] & subheading[1:-1] & prose[:-2] & (facts.n_tokens[2:] >= 12))
+    for i in (np.flatnonzero(between) + 1).tolist():
+        if lines[i].text[:1] not in "•*+-·":
             keep[i] = True
 
 
@@ -247,23 +245,21 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
         run_id = np.cumsum(np.concatenate(([True], kept_dates[1:] != kept_dates[:-1])))
         table = kept_dates & (np.bincount(run_id)[run_id] >= DATE_TABLE_RUN)
     section: Role | None = None
-    # dropped lines that may end up plain boilerplate: is their wording a notice's? (one scan)
-    maybe_notice = np.flatnonzero(~keep & ~cap & (facts.n_tokens > 6) & (facts.dup == 1) & ~facts.switcher
-                                  & (facts.chrome_strength == 0)).tolist()
-    worded_as_notice = {i for i, hit in zip(maybe_notice, lines_are_notices([lines[i] for i in maybe_notice]),
-                                            strict=True) if hit}
+    plain: list[int] = []  # dropped lines no other rule names: boilerplate, or a notice by their wording
     n_tokens, dup, strength = facts.n_tokens.tolist(), facts.dup.tolist(), facts.chrome_strength.tolist()
     is_date, is_byline = facts.is_date.tolist(), facts.is_byline.tolist()
     ends_punct, switcher = facts.ends_punct.tolist(), facts.switcher.tolist()
+    probs, kept = np.asarray(post, dtype=np.float64).tolist(), keep.tolist()
+    is_cap, in_table = cap.tolist(), table.tolist()
     for i in range(n):
-        p = float(post[i])
+        p = probs[i]
         if i == title_idx:
             out.append((Role.TITLE, max(p, 0.5)))
             section = None
             continue
-        if keep[i]:
+        if kept[i]:
             section = None
-            if is_date[i] and not table[i]:
+            if is_date[i] and not in_table[i]:
                 out.append((Role.DATE, p))
             elif is_byline[i] or i in by:
                 out.append((Role.BYLINE, p))
@@ -274,7 +270,7 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
                 out.append((Role.CONTENT, p))
             continue
         q = 1.0 - p
-        if cap[i]:  # the rules, not the model, decide: their precision on the wcxb fit split
+        if is_cap[i]:  # the rules, not the model, decide: their precision on the wcxb fit split
             role, q = Role.CAPTION, max(q, RULE_CONFIDENCE)
         elif i in notices:
             role, q = Role.NOTICE, max(q, RULE_CONFIDENCE)
@@ -287,7 +283,7 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
             # a strong section header lends its role to the run below; other chrome ends it
             section = role if (role in _SECTION_ROLES and strength[i] == 2) else None
         elif is_byline[i] or i in by or (
-                dup[i] == 1 and 0 < i < n - 1 and (keep[i - 1] or keep[i + 1]) and _name_like(lines[i], facts, i)):
+                dup[i] == 1 and 0 < i < n - 1 and (kept[i - 1] or kept[i + 1]) and _name_like(lines[i], facts, i)):
             role = Role.BYLINE
         elif is_date[i]:
             role = Role.DATE
@@ -295,9 +291,12 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
             role = section
         elif lines[i].text[:1] in "•*+-" or n_tokens[i] <= 6 or dup[i] > 1:
             role = Role.NAVIGATION
-        elif i in worded_as_notice:  # dropped by the model already: the wording names its role
-            role = Role.NOTICE
         else:
+            plain.append(i)
             role = Role.BOILERPLATE
         out.append((role, q))
+    # dropped by the model already: the wording of a notice names its role (one scan of just these lines)
+    for i, hit in zip(plain, lines_are_notices([lines[i] for i in plain]), strict=True):
+        if hit:
+            out[i] = (Role.NOTICE, out[i][1])
     return out

@@ -41,7 +41,7 @@ def is_layout_page(lines: Sequence[Line]) -> bool:
     short runs. On the dev data the share of indented lines separates them cleanly: rendered
     wcxb pages >= 0.99 in nine pages of ten, turku-en documents 0.
     """
-    return bool(lines) and sum(ln.indent > 0 for ln in lines) >= LAYOUT_MIN_INDENTED * len(lines)
+    return bool(lines) and len([1 for ln in lines if ln.indent > 0]) >= LAYOUT_MIN_INDENTED * len(lines)
 
 
 def _strong_chrome(f: LineFacts) -> np.ndarray:

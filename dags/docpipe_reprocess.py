@@ -13,10 +13,11 @@ with ``{"logical_date": null, "conf": {...}}``). The filters combine (AND):
 - **all_documents**: required to select everything when no other filter is given.
 
 Batches, retries, pool, GPU-queue routing (``DOCPIPE_GPU_QUEUE``), manifest and the
-``cleaned_docs`` event are the same as ``docpipe_ingest``. A request that matches nothing still writes its manifest (with the ids
-that were not found); its ``summarize`` task is then skipped (no event) and labelled
-``nothing to process...`` in the run's task list. The run is identified by its ``run_id``
-and ``run_after`` (a run triggered with ``logical_date: null`` has no logical date).
+``cleaned_docs`` event are the same as ``docpipe_ingest``. A request that matches nothing
+still writes its manifest (with the ids that were not found); its ``summarize`` task is then
+skipped (no event) and labelled ``nothing to process...`` in the run's task list. The run is
+identified by its ``run_id`` and ``run_after`` (a run triggered with ``logical_date: null`` has
+no logical date).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ digits of other scripts, glued link labels, bullets).
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from pipeline.boilerplate import Line, TextBoilerplateClassifier, split_lines
 from pipeline.boilerplate import features as F
 from pipeline.boilerplate.html import _grow
-from pipeline.boilerplate.lines import norm_key
+from pipeline.boilerplate.lines import lines_containing, lines_containing_joined, norm_key
 from pipeline.boilerplate.phrases import (
     match_chrome,
     match_chrome_many,
@@ -168,3 +169,16 @@ def test_a_table_of_dates_is_content_a_lone_stamp_is_a_date() -> None:
     got = {ln.text: r for ln, (r, _) in zip(lines, roles, strict=True)}
     assert all(got[t].is_main and got[t] != Role.DATE for t in texts[2:5])
     assert got["March 3, 2024"] == Role.DATE
+
+
+def test_lines_containing_finds_every_needle_once_per_line_in_order() -> None:
+    texts = ["share share this", "nothing", "تابعنا على تويتر", "we share; this", ""]
+    needles = ("share", "share this", "this", "تويتر", "absent")
+    found = lines_containing(texts, needles)
+    # the reference: one substring test per needle and text
+    assert found == {n: [i for i, t in enumerate(texts) if n in t] for n in needles if any(n in t for t in texts)}
+    assert found["share"] == [0, 3]  # twice in line 0, listed once
+    joined = "\n".join(texts)
+    starts = [0, *accumulate(len(t) + 1 for t in texts[:-1])]
+    assert lines_containing_joined(joined, starts, ("this", "تويتر")) == {0, 2, 3}
+    assert lines_containing([], needles) == {} and lines_containing(texts, ()) == {}

@@ -95,26 +95,34 @@ def _waits(sched: dict[int, tuple[str, float, float, float]], seconds: float) ->
     return out
 
 
+def _children(pid: int) -> list[int]:
+    """Child pids of *pid*, from /proc/<pid>/task/<tid>/children (one small read per thread; a scan
+    of all of /proc every poll took ~3 ms, ~6 % of a core at 20 polls a second, taken from the run)."""
+    try:
+        tids = [entry.name for entry in (Path("/proc") / str(pid) / "task").iterdir()]
+    except OSError:
+        return []
+    found: list[int] = []
+    for tid in tids:
+        try:
+            found += [int(c) for c in (Path("/proc") / str(pid) / "task" / tid / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def _descendants(pid: int) -> list[tuple[int, str]]:
     """(pid, role) of the run's forkserver and the workers it forked (not multiprocessing's
     resource tracker)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            parents.setdefault(ppid, []).append(int(entry.name))
     found = []
-    for child in parents.get(pid, []):
+    for child in _children(pid):
         try:
             cmdline = (Path("/proc") / str(child) / "cmdline").read_bytes()
         except OSError:
             continue
         if b"forkserver" in cmdline:
             found.append((child, "forkserver"))
-            found += [(worker, "worker") for worker in parents.get(child, [])]
+            found += [(worker, "worker") for worker in _children(child)]
     return found
 
 

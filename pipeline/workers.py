@@ -251,29 +251,6 @@ class FrontPool:
         self._steps = [step.name for step in front]
         self._chunk = CHUNK_DOCS if per_document(front) else None
         self.pieces_here = 0  # pieces this process ran itself (see :meth:`_results`)
-        # The first submit blocks until the forkserver has preloaded and forked the workers
-        # (~2.5 s: imports, language models, dateparser's patterns). It is made from a thread, so
-        # that this process runs the first pieces meanwhile instead of waiting in submit.
-        self._unsent: deque[tuple[list[Future[FrontResult] | None], int, list[Document]]] = deque()
-        self._ready = threading.Event()
-        threading.Thread(target=self._start_workers, name="docpipe-workers-start", daemon=True).start()
-
-    def _start_workers(self) -> None:
-        try:
-            self._executor.submit(int)  # any task: submitting one spawns every worker
-        except Exception:  # a broken or closed pool: the next submit raises it where that is handled
-            pass
-        finally:
-            self._ready.set()
-
-    def _send_unsent(self) -> None:
-        """Once the workers are up, submit the pieces queued for them while they started."""
-        if not self._ready.is_set():
-            return
-        while self._unsent:
-            futures, i, piece = self._unsent.popleft()
-            if futures[i] is None:
-                futures[i] = self._executor.submit(_run_in_worker, piece)
 
     def map(self, batches: Iterable[T], docs_of: Callable[[T], list[Document]]) -> Iterator[tuple[T, FrontResult]]:
         """Each batch with its front result, in input order. At least two tasks per worker and
@@ -292,8 +269,7 @@ class FrontPool:
                 docs = docs_of(batch)
                 size = self._chunk or max(1, len(docs))
                 offsets = list(range(0, len(docs), size)) or [0]
-                futures: list[Future[FrontResult] | None] = [None] * len(offsets)
-                self._unsent.extend((futures, i, docs[at : at + size]) for i, at in enumerate(offsets))
+                futures = [self._executor.submit(_run_in_worker, docs[at : at + size]) for at in offsets]
                 pending.append((batch, offsets, futures))
                 in_flight += len(futures)
             if not pending:
@@ -307,36 +283,24 @@ class FrontPool:
             in_flight -= len(futures)
             yield batch, combine(parts, offsets, self._steps)
 
-    def _results(self, futures: list[Future[FrontResult] | None], pieces: list[list[Document]]
-                 ) -> list[FrontResult]:
-        """The front results of a batch's pieces. A piece no worker has taken yet (not yet sent
-        while the workers start, or a task that can still be cancelled) is run here instead of
-        waited for, the last one first: at the start of a run the forkserver loads the models
-        (~2.5 s) while this process would otherwise idle, and later this process waits for the
-        batch it must finish next rather than for the workers' queue. A piece's result does
-        not depend on the process that made it."""
+    def _results(self, futures: list[Future[FrontResult]], pieces: list[list[Document]]) -> list[FrontResult]:
+        """The front results of a batch's pieces. A piece no worker has taken yet (its task can
+        still be cancelled) is run here instead of waited for, the last one first: at the start
+        of a run the forkserver loads the models (~3 CPU-s) while this process would otherwise
+        idle, and later this process waits for the batch it must finish next rather than for
+        the workers' queue. A piece's result does not depend on the process that made it."""
         parts: list[FrontResult | None] = [None] * len(futures)
         waiting = list(range(len(futures)))
         while waiting:
-            self._send_unsent()
-            mine = next((i for i in reversed(waiting)
-                         if futures[i] is None or (self._chunk and futures[i].cancel())), None)  # type: ignore[union-attr]
+            mine = next((i for i in reversed(waiting) if self._chunk and futures[i].cancel()), None)
             if mine is None:
                 i = waiting.pop(0)
-                parts[i] = futures[i].result()  # type: ignore[union-attr]
+                parts[i] = futures[i].result()
             else:
                 waiting.remove(mine)
-                self._take(futures, mine)
                 parts[mine] = run_front(self._front, pieces[mine], self._memory_stats)
                 self.pieces_here += 1
         return parts  # type: ignore[return-value]
-
-    def _take(self, futures: list[Future[FrontResult] | None], i: int) -> None:
-        """Keep piece *i* of *futures* from being sent to the workers (this process runs it)."""
-        for k, (queued, j, _) in enumerate(self._unsent):
-            if queued is futures and j == i:
-                del self._unsent[k]
-                return
 
     def close(self, *, wait: bool = True) -> None:
         """Stop the workers: after the current tasks (*wait*), or at once (Ctrl-C, a failure)."""

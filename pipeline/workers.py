@@ -7,8 +7,7 @@ locale; the boilerplate step after it holds the memory too):
 * the **front** (decode, layout, and the first half of the language step: every line's
   posteriors from the models, :meth:`Step.ahead`) depends on nothing but the document and the
   settings: it is where the time goes (~80 % of a one-process run on HTML pages), and it runs in
-  ``workers`` processes, a batch in pieces (:class:`FrontPool`), the models loaded once per run
-  (a piece no worker has taken yet when the parent needs it, the parent runs itself);
+  ``workers`` processes, a batch in pieces (:class:`FrontPool`), the models loaded once per run;
 * the **back** (the language step's second half — the page's chrome mix with the site's
   remembered locale —, translate, boilerplate, assemble) runs in the parent, batch after batch
   in input order, because the language and boilerplate steps read *and* update the per-site

@@ -226,12 +226,9 @@ class FrontPool:
     one, 36 on the other).
     """
 
-    def __init__(self, config: Settings, workers: int, cut: int, front: list[Step],
-                 memory_stats: Callable[[], dict[str, int]] = dict) -> None:
+    def __init__(self, config: Settings, workers: int, cut: int, front: list[Step]) -> None:
         """*cut*: where the parent split the pipeline's steps (:func:`split_steps`); *front*:
-        the parent's own front steps, which the workers build the same way, and which this
-        process runs on the pieces it takes itself (:meth:`map`); *memory_stats*: the parent's
-        translation-memory counters."""
+        the parent's own front steps, which the workers build the same way."""
         context = multiprocessing.get_context(START_METHOD)
         context.set_forkserver_preload(PRELOAD)
         self._log_queue = context.Queue()
@@ -245,11 +242,8 @@ class FrontPool:
             initargs=(config, cut, self._log_queue, _logger_levels()),
         )
         self.workers = workers
-        self._front = front
-        self._memory_stats = memory_stats
         self._steps = [step.name for step in front]
         self._chunk = CHUNK_DOCS if per_document(front) else None
-        self.pieces_here = 0  # pieces this process ran itself (see :meth:`_results`)
 
     def map(self, batches: Iterable[T], docs_of: Callable[[T], list[Document]]) -> Iterator[tuple[T, FrontResult]]:
         """Each batch with its front result, in input order. At least two tasks per worker and
@@ -274,32 +268,12 @@ class FrontPool:
             if not pending:
                 return
             batch, offsets, futures = pending.popleft()
-            docs = docs_of(batch)
             try:
-                parts = self._results(futures, [docs[at : at + (self._chunk or len(docs))] for at in offsets])
+                parts = [future.result() for future in futures]
             except BrokenProcessPool as exc:
                 raise WorkerDied(f"a worker process died ({exc})") from None
             in_flight -= len(futures)
             yield batch, combine(parts, offsets, self._steps)
-
-    def _results(self, futures: list[Future[FrontResult]], pieces: list[list[Document]]) -> list[FrontResult]:
-        """The front results of a batch's pieces. A piece no worker has taken yet (its task can
-        still be cancelled) is run here instead of waited for, the last one first: at the start
-        of a run the forkserver loads the models (~3 CPU-s) while this process would otherwise
-        idle, and later this process waits for the batch it must finish next rather than for
-        the workers' queue. A piece's result does not depend on the process that made it."""
-        parts: list[FrontResult | None] = [None] * len(futures)
-        waiting = list(range(len(futures)))
-        while waiting:
-            mine = next((i for i in reversed(waiting) if self._chunk and futures[i].cancel()), None)
-            if mine is None:
-                i = waiting.pop(0)
-                parts[i] = futures[i].result()
-            else:
-                waiting.remove(mine)
-                parts[mine] = run_front(self._front, pieces[mine], self._memory_stats)
-                self.pieces_here += 1
-        return parts  # type: ignore[return-value]
 
     def close(self, *, wait: bool = True) -> None:
         """Stop the workers: after the current tasks (*wait*), or at once (Ctrl-C, a failure)."""

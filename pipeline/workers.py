@@ -37,6 +37,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -56,6 +57,7 @@ START_METHOD = "forkserver"
 PRELOAD = ["pipeline.worker_preload"]
 #: Documents per worker task when a batch may be split (:class:`FrontPool`).
 CHUNK_DOCS = 4
+STOP_GRACE_SECONDS = 10.0  # on Ctrl-C, how long running pieces may take to finish (see FrontPool.close)
 T = TypeVar("T")
 
 
@@ -276,11 +278,29 @@ class FrontPool:
             yield batch, combine(parts, offsets, self._steps)
 
     def close(self, *, wait: bool = True) -> None:
-        """Stop the workers: after the current tasks (*wait*), or at once (Ctrl-C, a failure)."""
-        if not wait:
-            for process in list(getattr(self._executor, "_processes", {}).values()):
-                process.terminate()  # cancel_futures alone would let running batches finish
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        """Stop the workers: after every submitted task (*wait*), or soon (Ctrl-C, a failure):
+        queued tasks are cancelled, the pieces already running finish (at most
+        ``STOP_GRACE_SECONDS``), then any worker left is terminated.
+
+        Terminating a worker at once could kill it halfway through writing a result to the pool's
+        pipe; the executor's manager thread then waits for the rest of that message forever, and
+        the run never exits (seen about once in ten Ctrl-C tests).
+        """
+        if wait:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        else:
+            processes = list(getattr(self._executor, "_processes", {}).values())
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            deadline = time.monotonic() + STOP_GRACE_SECONDS
+            for process in processes:
+                process.join(max(0.0, deadline - time.monotonic()))
+            stuck = [process for process in processes if process.is_alive()]
+            for process in stuck:
+                process.terminate()
+            for process in stuck:
+                process.join(STOP_GRACE_SECONDS)
+            if not stuck:
+                self._executor.shutdown(wait=True)
         self._listener.stop()
         self._log_queue.close()
 

@@ -13,11 +13,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import signal
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import FrameType
 from typing import Any
 
 from pipeline import outputs
@@ -189,7 +193,7 @@ class Runner:
                     merge_stats(front_stats[name], stats)
                 memory_used.update(result.memory)
                 before = Counter(self.translation.memory_stats())  # the back steps may translate too
-                outcomes.extend(self._finish_batch(batch, result, Pipeline(back), existing))
+                self._finish_batch(batch, result, Pipeline(back), existing, outcomes)
                 memory_used.update(Counter(self.translation.memory_stats()) - before)
                 if host_memory is not None:  # after the records: they matter more than the memory
                     host_memory.flush()
@@ -251,24 +255,30 @@ class Runner:
                 prepared.docs.append(doc)
         return prepared
 
-    def _finish_batch(self, batch: _Batch, front: FrontResult, back: Pipeline, existing: set[str]) -> list[Outcome]:
-        """The back stages (the per-site memory) here, then the outcomes, written in input order."""
+    def _finish_batch(self, batch: _Batch, front: FrontResult, back: Pipeline, existing: set[str],
+                      outcomes: list[Outcome]) -> None:
+        """The back stages (the per-site memory) here, then the outcomes, written in input order
+        and appended to *outcomes* one by one, so that an interrupted batch's written records are
+        in the run's manifest."""
         done, back_failures = back.run(front.docs)
-        outcomes = list(batch.skipped)
+        outcomes.extend(batch.skipped)
         for outcome in batch.skipped:
             self.on_outcome(outcome)
         when = processed_at()
         for doc in done:
-            outputs.write_clean(self.destination, clean_record(doc, self.config, when), replaces=doc.doc_id in existing)
-            outcome = Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages)
-            outcomes.append(outcome)
-            self.on_outcome(outcome)
+            record = clean_record(doc, self.config, when)
+            with held_interrupt():  # an outcome on disk is an outcome counted (the manifest's lists)
+                outputs.write_clean(self.destination, record, replaces=doc.doc_id in existing)
+                outcome = Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages)
+                outcomes.append(outcome)
+                self.on_outcome(outcome)
         for failure in batch.read_failures + front.failures + back_failures:
-            self._write_error(failure, when, replaces=failure.doc.doc_id in existing)
-            outcome = Outcome(failure.doc.source.uri, failure.doc.doc_id, "failed", failure.stage, failure.error_type)
-            outcomes.append(outcome)
-            self.on_outcome(outcome)
-        return outcomes
+            with held_interrupt():
+                self._write_error(failure, when, replaces=failure.doc.doc_id in existing)
+                outcome = Outcome(failure.doc.source.uri, failure.doc.doc_id, "failed", failure.stage,
+                                  failure.error_type)
+                outcomes.append(outcome)
+                self.on_outcome(outcome)
 
     def _load(self, item: InputItem) -> tuple[Document, Failure | None]:
         doc = Document(
@@ -324,6 +334,31 @@ class Runner:
         if failure.doc.source.format not in ("text", "html"):
             failure.doc.source.format = "unknown"
         outputs.write_error(self.destination, error_record(failure, self.config, when), replaces=replaces)
+
+
+@contextmanager
+def held_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block is done, then deliver it.
+
+    Writing a document's outcome and counting it must not be split: a KeyboardInterrupt between
+    the two left a record on disk that the interrupted run's manifest does not list. Only the
+    main thread receives Python's signal handlers; elsewhere (an Airflow task's thread, a
+    worker) this does nothing. A held SIGINT goes to the handler that was installed before.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[FrameType | None] = []
+    previous = signal.signal(signal.SIGINT, lambda _signum, frame: held.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        if callable(previous):
+            previous(signal.SIGINT, held[0])
+        elif previous == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
 
 
 def _translation_counts(stats: Iterable[StepStats]) -> dict[str, int]:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -261,24 +262,26 @@ class Runner:
         and appended to *outcomes* one by one, so that an interrupted batch's written records are
         in the run's manifest."""
         done, back_failures = back.run(front.docs)
-        outcomes.extend(batch.skipped)
         for outcome in batch.skipped:
-            self.on_outcome(outcome)
+            self._settle(outcomes, outcome)
         when = processed_at()
         for doc in done:
             record = clean_record(doc, self.config, when)
-            with held_interrupt():  # an outcome on disk is an outcome counted (the manifest's lists)
-                outputs.write_clean(self.destination, record, replaces=doc.doc_id in existing)
-                outcome = Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages)
-                outcomes.append(outcome)
-                self.on_outcome(outcome)
+            self._settle(outcomes, Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages),
+                         partial(outputs.write_clean, self.destination, record, replaces=doc.doc_id in existing))
         for failure in batch.read_failures + front.failures + back_failures:
-            with held_interrupt():
-                self._write_error(failure, when, replaces=failure.doc.doc_id in existing)
-                outcome = Outcome(failure.doc.source.uri, failure.doc.doc_id, "failed", failure.stage,
-                                  failure.error_type)
-                outcomes.append(outcome)
-                self.on_outcome(outcome)
+            outcome = Outcome(failure.doc.source.uri, failure.doc.doc_id, "failed", failure.stage, failure.error_type)
+            self._settle(outcomes, outcome,
+                         partial(self._write_error, failure, when, replaces=failure.doc.doc_id in existing))
+
+    def _settle(self, outcomes: list[Outcome], outcome: Outcome, store: Callable[[], None] | None = None) -> None:
+        """Store an outcome (*store* writes its record) and count it, Ctrl-C held in between: an
+        outcome on disk is an outcome in the manifest's lists."""
+        with held_interrupt():
+            if store is not None:
+                store()
+            outcomes.append(outcome)
+            self.on_outcome(outcome)
 
     def _load(self, item: InputItem) -> tuple[Document, Failure | None]:
         doc = Document(

@@ -185,7 +185,8 @@ class Runner:
             prepared = (self._prepare(batch, existing) for batch in batches)
             workers = worker_count(self.config, len(batches))
             if workers > 1:
-                pool = FrontPool(self.config, workers, cut=len(pipeline.steps) - len(back), front=front)
+                pool = FrontPool(self.config, workers, cut=len(pipeline.steps) - len(back), front=front,
+                                 memory_stats=self.translation.memory_stats)
                 fronts = pool.map(prepared, lambda batch: batch.docs)
             else:
                 fronts = ((batch, run_front(front, batch.docs, self.translation.memory_stats)) for batch in prepared)

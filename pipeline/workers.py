@@ -7,7 +7,8 @@ locale; the boilerplate step after it holds the memory too):
 * the **front** (decode, layout, and the first half of the language step: every line's
   posteriors from the models, :meth:`Step.ahead`) depends on nothing but the document and the
   settings: it is where the time goes (~80 % of a one-process run on HTML pages), and it runs in
-  ``workers`` processes, a batch in pieces (:class:`FrontPool`), the models loaded once per run;
+  ``workers`` processes, a batch in pieces (:class:`FrontPool`), the models loaded once per run
+  (a piece no worker has taken yet when the parent needs it, the parent runs itself);
 * the **back** (the language step's second half — the page's chrome mix with the site's
   remembered locale —, translate, boilerplate, assemble) runs in the parent, batch after batch
   in input order, because the language and boilerplate steps read *and* update the per-site
@@ -228,9 +229,12 @@ class FrontPool:
     one, 36 on the other).
     """
 
-    def __init__(self, config: Settings, workers: int, cut: int, front: list[Step]) -> None:
+    def __init__(self, config: Settings, workers: int, cut: int, front: list[Step],
+                 memory_stats: Callable[[], dict[str, int]] = dict) -> None:
         """*cut*: where the parent split the pipeline's steps (:func:`split_steps`); *front*:
-        the parent's own front steps, which the workers build the same way."""
+        the parent's own front steps, which the workers build the same way, and which this
+        process runs on the pieces it takes itself (:meth:`map`); *memory_stats*: the parent's
+        translation-memory counters."""
         context = multiprocessing.get_context(START_METHOD)
         context.set_forkserver_preload(PRELOAD)
         self._log_queue = context.Queue()
@@ -244,8 +248,34 @@ class FrontPool:
             initargs=(config, cut, self._log_queue, _logger_levels()),
         )
         self.workers = workers
+        self._front = front
+        self._memory_stats = memory_stats
         self._steps = [step.name for step in front]
         self._chunk = CHUNK_DOCS if per_document(front) else None
+        self.pieces_here = 0  # pieces this process ran itself (see :meth:`_results`)
+        # The first submit blocks until the forkserver has preloaded and forked the workers
+        # (~2.5 s: imports, language models, dateparser's patterns). It is made from a thread, so
+        # that this process runs the first pieces meanwhile instead of waiting in submit.
+        self._unsent: deque[tuple[list[Future[FrontResult] | None], int, list[Document]]] = deque()
+        self._ready = threading.Event()
+        threading.Thread(target=self._start_workers, name="docpipe-workers-start", daemon=True).start()
+
+    def _start_workers(self) -> None:
+        try:
+            self._executor.submit(int)  # any task: submitting one spawns every worker
+        except Exception:  # a broken or closed pool: the next submit raises it where that is handled
+            pass
+        finally:
+            self._ready.set()
+
+    def _send_unsent(self) -> None:
+        """Once the workers are up, submit the pieces queued for them while they started."""
+        if not self._ready.is_set():
+            return
+        while self._unsent:
+            futures, i, piece = self._unsent.popleft()
+            if futures[i] is None:
+                futures[i] = self._executor.submit(_run_in_worker, piece)
 
     def map(self, batches: Iterable[T], docs_of: Callable[[T], list[Document]]) -> Iterator[tuple[T, FrontResult]]:
         """Each batch with its front result, in input order. At least two tasks per worker and
@@ -264,18 +294,51 @@ class FrontPool:
                 docs = docs_of(batch)
                 size = self._chunk or max(1, len(docs))
                 offsets = list(range(0, len(docs), size)) or [0]
-                futures = [self._executor.submit(_run_in_worker, docs[at : at + size]) for at in offsets]
+                futures: list[Future[FrontResult] | None] = [None] * len(offsets)
+                self._unsent.extend((futures, i, docs[at : at + size]) for i, at in enumerate(offsets))
                 pending.append((batch, offsets, futures))
                 in_flight += len(futures)
             if not pending:
                 return
             batch, offsets, futures = pending.popleft()
+            docs = docs_of(batch)
             try:
-                parts = [future.result() for future in futures]
+                parts = self._results(futures, [docs[at : at + (self._chunk or len(docs))] for at in offsets])
             except BrokenProcessPool as exc:
                 raise WorkerDied(f"a worker process died ({exc})") from None
             in_flight -= len(futures)
             yield batch, combine(parts, offsets, self._steps)
+
+    def _results(self, futures: list[Future[FrontResult] | None], pieces: list[list[Document]]
+                 ) -> list[FrontResult]:
+        """The front results of a batch's pieces. A piece no worker has taken yet (not yet sent
+        while the workers start, or a task that can still be cancelled) is run here instead of
+        waited for, the last one first: at the start of a run the forkserver loads the models
+        (~2.5 s) while this process would otherwise idle, and later this process waits for the
+        batch it must finish next rather than for the workers' queue. A piece's result does
+        not depend on the process that made it."""
+        parts: list[FrontResult | None] = [None] * len(futures)
+        waiting = list(range(len(futures)))
+        while waiting:
+            self._send_unsent()
+            mine = next((i for i in reversed(waiting)
+                         if futures[i] is None or (self._chunk and futures[i].cancel())), None)  # type: ignore[union-attr]
+            if mine is None:
+                i = waiting.pop(0)
+                parts[i] = futures[i].result()  # type: ignore[union-attr]
+            else:
+                waiting.remove(mine)
+                self._take(futures, mine)
+                parts[mine] = run_front(self._front, pieces[mine], self._memory_stats)
+                self.pieces_here += 1
+        return parts  # type: ignore[return-value]
+
+    def _take(self, futures: list[Future[FrontResult] | None], i: int) -> None:
+        """Keep piece *i* of *futures* from being sent to the workers (this process runs it)."""
+        for k, (queued, j, _) in enumerate(self._unsent):
+            if queued is futures and j == i:
+                del self._unsent[k]
+                return
 
     def close(self, *, wait: bool = True) -> None:
         """Stop the workers: after every submitted task (*wait*), or soon (Ctrl-C, a failure):

@@ -140,7 +140,10 @@ def test_sigkill_mid_batch_then_rerun_completes(tmp_path: Path, workers: str) ->
     out = tmp_path / "out"
     proc = start_run(tmp_path / "in", str(out), None, "--batch-size", "5", "--workers", workers)
     clean = out / "clean"
-    wait_for(lambda: clean.is_dir() and sum(1 for _ in os.scandir(clean)) >= 100, proc)
+    # with --workers 2: killed once the forkserver and both workers are up (the parent runs the
+    # first pieces itself while the forkserver loads, so records come before the workers)
+    wait_for(lambda: clean.is_dir() and sum(1 for _ in os.scandir(clean)) >= 100
+             and (workers == "1" or len(child_pids(proc.pid)) >= 3), proc)
     children = child_pids(proc.pid)
     assert len(children) >= 3 if workers == "2" else children == []  # forkserver + 2 workers (+ tracker)
     os.kill(proc.pid, signal.SIGKILL)

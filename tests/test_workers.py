@@ -97,12 +97,13 @@ def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 120
-    while not ((out / "clean").is_dir() and len(list((out / "clean").glob("*.json"))) >= 4):
+    # records written (the run makes progress: the first pieces run in the parent while the
+    # forkserver loads) and the forkserver and both workers up
+    while not ((out / "clean").is_dir() and len(list((out / "clean").glob("*.json"))) >= 4
+               and len(children := _children(proc.pid)) >= 3):
         assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "no progress"
+        assert time.monotonic() < deadline, "no progress, or no forkserver and workers"
         time.sleep(0.05)
-    children = _children(proc.pid)
-    assert len(children) >= 3, "the run did not start its forkserver and workers"
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
@@ -207,4 +208,41 @@ def test_a_batch_in_pieces_gives_the_result_of_the_whole_batch() -> None:
     assert joined.failed_at == whole.failed_at
     assert {n: (s.documents, s.failed, dict(s.counters)) for n, s in joined.stats.items()} == {
         n: (s.documents, s.failed, dict(s.counters)) for n, s in whole.stats.items()
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_pieces_no_worker_has_taken_are_run_by_the_parent_with_the_same_result() -> None:
+    """While the forkserver loads the models the parent runs the batch's waiting pieces itself
+    (the last first); put back together, the batch is what one process makes of it."""
+    from pipeline.boilerplate.host_memory import HostMemory
+    from pipeline.stages import build_pipeline
+    from pipeline.workers import FrontPool
+
+    settings = Settings.load({"batch_size": 64}, lookup=lambda _: None)
+    steps = build_pipeline(settings, host_memory=HostMemory()).steps
+    front, back = split_steps(steps)
+
+    def docs() -> list[Document]:
+        return [Document(doc_id_for(item.uri), Source(item.uri, "", item.size or 0), item.read(None))
+                for item in _items()]
+
+    alone = run_front(front, docs(), dict)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers_module, "CHUNK_DOCS", 1)
+        pool = FrontPool(settings, 2, cut=len(steps) - len(back), front=front)
+        try:
+            [(_, pooled)] = list(pool.map([docs()], lambda batch: batch))
+        finally:
+            pool.close()
+    assert 0 < pool.pieces_here < len(alone.docs) + len(alone.failures)
+    for doc in [*alone.docs, *pooled.docs]:
+        doc.raw = b""  # the workers do not send the bytes back
+    assert pooled.docs == alone.docs
+    assert [(f.doc.doc_id, f.stage, f.error_type) for f in pooled.failures] == [
+        (f.doc.doc_id, f.stage, f.error_type) for f in alone.failures
+    ]
+    assert {n: (s.documents, s.failed, dict(s.counters)) for n, s in pooled.stats.items()} == {
+        n: (s.documents, s.failed, dict(s.counters)) for n, s in alone.stats.items()
     }

@@ -13,22 +13,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-import signal
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from types import FrameType
 from typing import Any
 
 from pipeline import outputs
 from pipeline.document import Document, Source
 from pipeline.ids import doc_id_for
 from pipeline.inputs import InputItem
+from pipeline.interrupts import held_interrupt
 from pipeline.langtags import model_language
 from pipeline.records import clean_record, error_record, pipeline_info, processed_at
 from pipeline.settings import Settings, pipeline_version
@@ -338,31 +335,6 @@ class Runner:
         if failure.doc.source.format not in ("text", "html"):
             failure.doc.source.format = "unknown"
         outputs.write_error(self.destination, error_record(failure, self.config, when), replaces=replaces)
-
-
-@contextmanager
-def held_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) until the block is done, then deliver it.
-
-    Writing a document's outcome and counting it must not be split: a KeyboardInterrupt between
-    the two left a record on disk that the interrupted run's manifest does not list. Only the
-    main thread receives Python's signal handlers; elsewhere (an Airflow task's thread, a
-    worker) this does nothing. A held SIGINT goes to the handler that was installed before.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[FrameType | None] = []
-    previous = signal.signal(signal.SIGINT, lambda _signum, frame: held.append(frame))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if held:
-        if callable(previous):
-            previous(signal.SIGINT, held[0])
-        elif previous == signal.SIG_DFL:
-            signal.raise_signal(signal.SIGINT)
 
 
 def _translation_counts(stats: Iterable[StepStats]) -> dict[str, int]:

@@ -48,6 +48,7 @@ from typing import Any, TypeVar
 
 from pipeline.boilerplate.host_memory import HostMemory
 from pipeline.document import Document
+from pipeline.interrupts import held_interrupt
 from pipeline.settings import Settings, available_cpus
 from pipeline.stages.base import Failure, Pipeline, Step, StepStats
 
@@ -59,6 +60,7 @@ PRELOAD = ["pipeline.worker_preload"]
 #: Documents per worker task when a batch may be split (:class:`FrontPool`).
 CHUNK_DOCS = 4
 STOP_GRACE_SECONDS = 10.0  # on Ctrl-C, how long running pieces may take to finish (see FrontPool.close)
+STARTUP_WAIT_SECONDS = 120.0  # on Ctrl-C, how long the forkserver may take to preload and fork
 T = TypeVar("T")
 
 
@@ -261,8 +263,12 @@ class FrontPool:
         threading.Thread(target=self._start_workers, name="docpipe-workers-start", daemon=True).start()
 
     def _start_workers(self) -> None:
+        """Fork every worker from this thread, which Ctrl-C does not interrupt. The executor forks
+        a worker per submit while none is idle: the workers are still starting (their initializer
+        builds the steps) when the next no-op task arrives, so each of these forks one."""
         try:
-            self._executor.submit(int)  # any task: submitting one spawns every worker
+            for _ in range(self.workers):
+                self._executor.submit(int)
         except Exception:  # a broken or closed pool: the next submit raises it where that is handled
             pass
         finally:
@@ -272,10 +278,11 @@ class FrontPool:
         """Once the workers are up, submit the pieces queued for them while they started."""
         if not self._ready.is_set():
             return
-        while self._unsent:
-            futures, i, piece = self._unsent.popleft()
-            if futures[i] is None:
-                futures[i] = self._executor.submit(_run_in_worker, piece)
+        with held_interrupt():  # a submit may fork a worker (one that died, or one not forked yet)
+            while self._unsent:
+                futures, i, piece = self._unsent.popleft()
+                if futures[i] is None:
+                    futures[i] = self._executor.submit(_run_in_worker, piece)
 
     def map(self, batches: Iterable[T], docs_of: Callable[[T], list[Document]]) -> Iterator[tuple[T, FrontResult]]:
         """Each batch with its front result, in input order. At least two tasks per worker and
@@ -352,6 +359,9 @@ class FrontPool:
         if wait:
             self._executor.shutdown(wait=True, cancel_futures=True)
         else:
+            # Ctrl-C during the first seconds: the workers are still being forked from the starting
+            # thread; wait for them, or some would be missing from the list below
+            self._ready.wait(STARTUP_WAIT_SECONDS)
             processes = list(getattr(self._executor, "_processes", {}).values())
             self._executor.shutdown(wait=False, cancel_futures=True)
             deadline = time.monotonic() + STOP_GRACE_SECONDS

@@ -85,7 +85,11 @@ def test_two_workers_write_the_bytes_of_one(tmp_path: Path, models: Path) -> Non
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize("moment", ["workers up", "first record"])
+def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path, moment: str) -> None:
+    """Ctrl-C once the forkserver and both workers run, or at the first record, which the run's own
+    process writes while the forkserver still preloads: exit 130, a consistent manifest, and no
+    process of the run's session left."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     for i in range(40):
@@ -94,16 +98,17 @@ def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [DOCPIPE, "run", str(inputs), "--out", str(out), "--workers", "2", "--batch-size", "2", "--no-progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
     deadline = time.monotonic() + 120
     # records written (the run makes progress: the first pieces run in the parent while the
-    # forkserver loads) and the forkserver and both workers up
-    while not ((out / "clean").is_dir() and len(list((out / "clean").glob("*.json"))) >= 4
-               and len(children := _children(proc.pid)) >= 3):
+    # forkserver loads), and for "workers up" the forkserver and both workers running
+    enough, workers = (4, 3) if moment == "workers up" else (1, 0)
+    while not ((out / "clean").is_dir() and len(list((out / "clean").glob("*.json"))) >= enough
+               and len(_children(proc.pid)) >= workers):
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "no progress, or no forkserver and workers"
-        time.sleep(0.05)
+        time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
@@ -113,7 +118,22 @@ def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path) -> None:
     written = manifest["counts"]["written"]
     assert 0 < written < 200 and written == len(list((out / "clean").glob("*.json")))
     time.sleep(0.5)
-    assert [pid for pid in children if _alive(pid)] == [], "workers outlived the run"
+    assert _session(proc.pid) == [], "workers outlived the run"
+
+
+def _session(sid: int) -> list[int]:
+    """Live processes of session *sid* (a run started with ``start_new_session``: its forkserver
+    and workers stay in it even once orphaned)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
 
 
 def _children(pid: int) -> list[int]:
@@ -132,14 +152,6 @@ def _children(pid: int) -> list[int]:
         found += children
         todo += children
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_worker_count_rules(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -99,6 +99,9 @@ def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path, moment: str) -> No
     proc = subprocess.Popen(
         [DOCPIPE, "run", str(inputs), "--out", str(out), "--workers", "2", "--batch-size", "2", "--no-progress"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # a suite started in the background by a shell without job control ignores SIGINT, and its
+        # children would inherit that: the run must see Ctrl-C as a terminal delivers it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     # records written (the run makes progress: the first pieces run in the parent while the

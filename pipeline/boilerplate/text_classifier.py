@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .features import LineFacts, featurize
+from .lexicon import load_lexicon
 from .lines import Line
 from .roles import Roles, apply_list_rules, assign_roles
 from .smoothing import forward_backward
@@ -133,6 +134,7 @@ class TextBoilerplateClassifier:
         except ValueError as exc:
             raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
         self.net = _Ensemble(p)
+        self.lexicon = load_lexicon(p.get("lexicon"), WEIGHTS_PATH.parent)
         self.prior = float(p["prior"])
         self.stay = float(p["stay"])
         self.threshold = float(p["threshold"])
@@ -155,7 +157,7 @@ class TextBoilerplateClassifier:
     def _scores(self, lines: list[Line], repeated: Sequence[bool] | None
                 ) -> tuple[np.ndarray, LineFacts, np.ndarray]:
         """(P(content) after the rules, the facts, the model's own score before them)."""
-        X, f = featurize(lines, self.features)
+        X, f = featurize(lines, self.features, self.lexicon)
         if not len(f):
             return np.zeros(0), f, np.zeros(0)
         if repeated is not None:

@@ -63,6 +63,8 @@ class Config:
     thresholds: tuple[float, ...] = (0.4, 0.5)  # around the Bayes threshold; lower ones kept chrome in the seeds
     tune_folds: int = 3
     lexicon_folds: int = 3  # the network's rows get lexical scores from a table fitted without their fold
+    lexicon_min_docs: int = 5  # see bench/boilerplate_lexicon.py
+    lexicon_pseudo: float = 5.0
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -108,11 +110,16 @@ def _oof_lexical(sets: FitSets, cfg: Config) -> tuple[dict[str, float], dict[str
     if not any(c in LEX_NAMES for c in cfg.columns):
         return {}, blocks
     for k in range(cfg.lexicon_folds):
-        lex = Lexicon.from_words(fit_lexicon([p for p in counted if _fold(_base_id(p), cfg.lexicon_folds, "lex") != k]))
+        lex = Lexicon.from_words(_fit_lexicon([p for p in counted if _fold(_base_id(p), cfg.lexicon_folds, "lex") != k],
+                                              cfg))
         for p in counted + sets.built:
             if p.lines and _fold(_base_id(p), cfg.lexicon_folds, "lex") == k:
                 blocks[p.pid] = _lexical_block(p, lex)
-    return fit_lexicon(counted), blocks
+    return _fit_lexicon(counted, cfg), blocks
+
+
+def _fit_lexicon(pages: list[Page], cfg: Config) -> dict[str, float]:
+    return fit_lexicon(pages, cfg.lexicon_min_docs, cfg.lexicon_pseudo)
 
 
 def _design(pages: list[Page], src_weight: float, cfg: Config, lexical: dict[str, np.ndarray]
@@ -321,12 +328,14 @@ def fit(sets: FitSets, cfg: Config, log: bool = True) -> dict:
                 best_layout = (w_score, stay, thr)
             if best_flat is None or t_score > best_flat[0]:
                 best_flat = (t_score, stay, thr)
+                by_language = {src.removeprefix("turku-") if src != "turku" else "en": round(_f1(*c.tolist()), 4)
+                               for src, c in sorted(turku_counts.items())}
     assert best_layout is not None and best_flat is not None
     params = fit_model(sets, cfg)
     params["stay"], params["threshold"] = best_flat[1], best_flat[2]
     params["layout"] = {"stay": best_layout[1], "threshold": best_layout[2]}
     params["fit"]["oof_score"] = {"wcxb_layout": round(best_layout[0], 4),
-                                   "turku_per_language": round(best_flat[0], 4)}
+                                   "turku_per_language": round(best_flat[0], 4), "turku_by_language": by_language}
     return params
 
 

@@ -65,6 +65,7 @@ class Config:
     lexicon_folds: int = 3  # the network's rows get lexical scores from a table fitted without their fold
     lexicon_min_docs: int = 5  # see bench/boilerplate_lexicon.py
     lexicon_pseudo: float = 5.0
+    lexicon_by_kind: bool = True  # one table for flat text, one for rendered layouts (out of fold: see docs)
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -97,25 +98,35 @@ def _lexical_block(p: Page, lexicon: Lexicon) -> np.ndarray:
     return lexical_columns(*lexicon.line_scores(tok_hash, tok_off), np.diff(tok_off).astype(np.float64))
 
 
-def _oof_lexical(sets: FitSets, cfg: Config) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+def _oof_lexical(sets: FitSets, cfg: Config) -> tuple[dict, dict[str, np.ndarray]]:
     """The lexicon of all of ``sets``, and every page's lexical columns from one fitted without its fold.
 
     Stacking: the network must learn how far to trust a lexicon on lines it was not fitted on, as
     at run time; scores of lines the table counted would look far more certain than they are.
     Built pages are not counted (their sentences and interface strings are the pools the held-out
-    pages are built from): their words are unknown, and score neutral.
+    pages are built from): their words are unknown, and score neutral. With
+    ``cfg.lexicon_by_kind`` flat text and rendered layouts (:func:`is_layout_page`) get a table each.
     """
     counted = sets.turku + sets.wcxb + sets.snippets
     blocks: dict[str, np.ndarray] = {}
     if not any(c in LEX_NAMES for c in cfg.columns):
         return {}, blocks
-    for k in range(cfg.lexicon_folds):
-        lex = Lexicon.from_words(_fit_lexicon([p for p in counted if _fold(_base_id(p), cfg.lexicon_folds, "lex") != k],
-                                              cfg))
-        for p in counted + sets.built:
-            if p.lines and _fold(_base_id(p), cfg.lexicon_folds, "lex") == k:
-                blocks[p.pid] = _lexical_block(p, lex)
-    return _fit_lexicon(counted, cfg), blocks
+    kinds = (False, True) if cfg.lexicon_by_kind else (None,)
+
+    def of_kind(p: Page, kind: bool | None) -> bool:
+        return kind is None or is_layout_page(p.lines) == kind
+
+    tables: dict = {}
+    for kind in kinds:
+        mine = [p for p in counted if p.lines and of_kind(p, kind)]
+        for k in range(cfg.lexicon_folds):
+            rest = [p for p in mine if _fold(_base_id(p), cfg.lexicon_folds, "lex") != k]
+            lex = Lexicon.from_words(_fit_lexicon(rest, cfg))
+            for p in counted + sets.built:
+                if p.lines and of_kind(p, kind) and _fold(_base_id(p), cfg.lexicon_folds, "lex") == k:
+                    blocks[p.pid] = _lexical_block(p, lex)
+        tables["flat" if kind is False else "layout" if kind else "weights"] = _fit_lexicon(mine, cfg)
+    return tables, blocks
 
 
 def _fit_lexicon(pages: list[Page], cfg: Config) -> dict[str, float]:
@@ -266,7 +277,7 @@ def _round(x: object) -> object:
 
 def fit_model(sets: FitSets, cfg: Config) -> dict:
     """The ensemble of ``cfg.nets`` networks (same standardisation, different seeds); smoothing not tuned."""
-    table, lexical = _oof_lexical(sets, cfg)
+    tables, lexical = _oof_lexical(sets, cfg)
     parts = [_design(pages, weight, cfg, lexical) for pages, weight in (
         (sets.turku, cfg.turku_weight), (sets.wcxb, 1.0), (sets.built, cfg.built_weight),
         (sets.snippets, cfg.snippet_weight)) if pages]
@@ -277,7 +288,7 @@ def fit_model(sets: FitSets, cfg: Config) -> dict:
     return {
         "features": list(cfg.columns), "mean": fitted[0]["mean"], "std": fitted[0]["std"],
         "nets": [{k: n[k] for k in ("w1", "b1", "w2", "b2")} for n in fitted],
-        "lexicon": table or None,
+        "lexicon": tables or None,
         "prior": float(np.average(y, weights=w)), "stay": 0.8, "threshold": 0.5, "prose_floor": PROSE_FLOOR,
         "fit": {"turku_train_docs": len(sets.turku), "wcxb_fit_pages": len(sets.wcxb),
                 "built_fit_pages": len(sets.built), "snippet_fit_pages": len(sets.snippets), "l2": cfg.l2,
@@ -399,15 +410,21 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")
         return
     params = fit(fit_sets(data, load_multi(data["wcxb"]), cfg), cfg)
-    table = params.get("lexicon")
-    if table and out == WEIGHTS_PATH:  # the shipped model: the table in its own file beside weights.json
+    write_params(params, out)
+    print({k: params[k] for k in ("stay", "threshold", "layout")}, params["fit"]["oof_score"])
+
+
+def write_params(params: dict, out: Path) -> None:
+    """Write fitted parameters to ``out``; for the shipped model the word tables go to ``lexicon.json``."""
+    tables = params.get("lexicon")
+    if tables and out == WEIGHTS_PATH:  # the shipped model: the tables in their own file beside weights.json
         LEXICON_PATH.write_text(json.dumps(
             {"about": "log-odds of main content per lower-cased word, fitted by bench/boilerplate_train.py "
-                      "(see pipeline/boilerplate/lexicon.py)", "weights": dict(sorted(table.items()))},
+                      "(see pipeline/boilerplate/lexicon.py)",
+             **{kind: dict(sorted(table.items())) for kind, table in tables.items()}},
             ensure_ascii=False, separators=(",", ":")) + "\n")
         params["lexicon"] = LEXICON_PATH.name
     out.write_text(json.dumps(_round(params), separators=(",", ":")) + "\n")
-    print({k: params[k] for k in ("stay", "threshold", "layout")}, params["fit"]["oof_score"])
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from bench.boilerplate_data import Page
 from bench.boilerplate_lexicon import fit_lexicon
 from pipeline.boilerplate import TextBoilerplateClassifier, split_lines
 from pipeline.boilerplate import features as F
-from pipeline.boilerplate.lexicon import LEXICON_PATH, Lexicon, load_lexicon
+from pipeline.boilerplate.lexicon import LEXICON_PATH, Lexicon, load_lexicons
 
 LEX = Lexicon.from_words({"reserved": -3.0, "rights": -2.0, "während": 1.5, "said": 2.0})
 
@@ -63,5 +63,5 @@ def test_shipped_model_names_its_lexicon() -> None:
     clf = TextBoilerplateClassifier()
     if not any(c in F.LEX_NAMES for c in clf.features):
         pytest.skip("the shipped model uses no lexical columns")
-    assert LEXICON_PATH.exists() and len(clf.lexicon) > 1000
-    assert len(load_lexicon(None)) == 0
+    assert LEXICON_PATH.exists() and len(clf.flat_lexicon) > 1000 and len(clf.layout_lexicon) > 1000
+    assert [len(lex) for lex in load_lexicons(None)] == [0, 0]

@@ -60,15 +60,24 @@ class Lexicon:
         return total / np.maximum(n_known, 1), n_known / np.maximum(n_tok, 1)
 
 
-def load_lexicon(ref: str | dict[str, float] | None, base: Path = LEXICON_PATH.parent) -> Lexicon:
-    """The lexicon a model's parameters name: a file name beside ``weights.json``, an inline table, or none."""
-    if ref is None:
-        return Lexicon(np.zeros(0, dtype=np.uint64), np.zeros(0))
-    if isinstance(ref, dict):
-        return Lexicon.from_words(ref)
-    return _load_file(str(base / ref))
+def load_lexicons(ref: str | dict[str, dict[str, float]] | None, base: Path = LEXICON_PATH.parent
+                  ) -> tuple[Lexicon, Lexicon]:
+    """The (flat text, rendered layout) lexicons a model's parameters name: a file name beside
+    ``weights.json``, inline tables (``{"weights": {word: weight}}``, one for both kinds of page, or
+    ``{"flat": {...}, "layout": {...}}``), or none (empty: every word neutral)."""
+    if isinstance(ref, str):
+        return _load_file(str(base / ref))
+    return _from_tables(ref or {})
+
+
+def _from_tables(tables: dict[str, dict[str, float]]) -> tuple[Lexicon, Lexicon]:
+    if "weights" in tables:
+        one = Lexicon.from_words(tables["weights"])
+        return one, one
+    return Lexicon.from_words(tables.get("flat") or {}), Lexicon.from_words(tables.get("layout") or {})
 
 
 @lru_cache(maxsize=2)
-def _load_file(path: str) -> Lexicon:
-    return Lexicon.from_words(json.loads(Path(path).read_text())["weights"])
+def _load_file(path: str) -> tuple[Lexicon, Lexicon]:
+    stored = json.loads(Path(path).read_text())
+    return _from_tables({k: v for k, v in stored.items() if k != "about"})

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .features import LineFacts, featurize
-from .lexicon import load_lexicon
+from .lexicon import load_lexicons
 from .lines import Line
 from .roles import Roles, apply_list_rules, assign_roles
 from .smoothing import forward_backward
@@ -134,7 +134,8 @@ class TextBoilerplateClassifier:
         except ValueError as exc:
             raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
         self.net = _Ensemble(p)
-        self.lexicon = load_lexicon(p.get("lexicon"), WEIGHTS_PATH.parent)
+        # word weights of flat text and of rendered layouts (see is_layout_page)
+        self.flat_lexicon, self.layout_lexicon = load_lexicons(p.get("lexicon"), WEIGHTS_PATH.parent)
         self.prior = float(p["prior"])
         self.stay = float(p["stay"])
         self.threshold = float(p["threshold"])
@@ -151,13 +152,13 @@ class TextBoilerplateClassifier:
         *repeated* flags lines the page's site repeats across its pages (host memory): they
         count as duplicated lines for every rule, and their score is capped.
         """
-        p, f, _ = self._scores(lines, repeated)
+        p, f, _ = self._scores(lines, repeated, is_layout_page(lines))
         return p, f
 
-    def _scores(self, lines: list[Line], repeated: Sequence[bool] | None
+    def _scores(self, lines: list[Line], repeated: Sequence[bool] | None, layout: bool
                 ) -> tuple[np.ndarray, LineFacts, np.ndarray]:
         """(P(content) after the rules, the facts, the model's own score before them)."""
-        X, f = featurize(lines, self.features, self.lexicon)
+        X, f = featurize(lines, self.features, self.layout_lexicon if layout else self.flat_lexicon)
         if not len(f):
             return np.zeros(0), f, np.zeros(0)
         if repeated is not None:
@@ -198,7 +199,7 @@ class TextBoilerplateClassifier:
     def _smoothed_and_model(self, lines: list[Line], repeated: Sequence[bool] | None, layout: bool
                             ) -> tuple[np.ndarray, LineFacts, np.ndarray]:
         """Smoothed P(content), the facts, and the model's own score (for the long-prose keep rule)."""
-        p, f, model = self._scores(lines, repeated)
+        p, f, model = self._scores(lines, repeated, layout)
         if self.smooth and len(p):
             p = forward_backward(p, self.layout_stay if layout else self.stay, self.prior)
         return p, f, model

@@ -19,12 +19,12 @@ MIN_DOCS = 5  # a word must occur in this many fit pages
 PSEUDO = 5.0  # prior votes every weight is shrunk with
 MAX_WORD_CHARS = 24
 
-_TOKENS: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+_TOKENS: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 _WORD_OF: dict[int, str] = {}  # token hash -> the lower-cased word (for the readable table)
 _HASHED: set[str] = set()
 
 
-def tokens_of(p: Page) -> tuple[np.ndarray, np.ndarray]:
+def tokens_of(p: Page) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`page_tokens` of a page, computed once per run; records the words behind the hashes."""
     if p.pid not in _TOKENS:
         _TOKENS[p.pid] = page_tokens(p.lines)
@@ -42,7 +42,8 @@ def fit_lexicon(pages: list[Page], min_docs: int = MIN_DOCS, pseudo: float = PSE
     for p in pages:
         if not p.lines:
             continue
-        tok_hash, tok_off = tokens_of(p)
+        unique, inverse, tok_off = tokens_of(p)
+        tok_hash = unique[inverse]
         labels = np.asarray(p.labels)[np.repeat(np.arange(len(p.lines)), np.diff(tok_off))]
         known = labels >= 0
         if not known.any():

@@ -94,8 +94,8 @@ def _source_scale(pages: list[Page], cfg: Config) -> dict[str, float]:
 
 def _lexical_block(p: Page, lexicon: Lexicon) -> np.ndarray:
     """The ``LEX_NAMES`` columns of a page's lines under ``lexicon`` (as :func:`featurize` computes them)."""
-    tok_hash, tok_off = tokens_of(p)
-    return lexical_columns(*lexicon.line_scores(tok_hash, tok_off), np.diff(tok_off).astype(np.float64))
+    unique, inverse, tok_off = tokens_of(p)
+    return lexical_columns(*lexicon.line_scores(unique, inverse, tok_off), np.diff(tok_off).astype(np.float64))
 
 
 def _oof_lexical(sets: FitSets, cfg: Config) -> tuple[dict, dict[str, np.ndarray]]:

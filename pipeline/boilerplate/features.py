@@ -391,7 +391,8 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
     out["tok_off"] = tok_off
     if not n_tok:
         out.update((k, np.zeros(n, dtype=np.int64)) for k in tok_names)
-        out["tok_hash"] = np.zeros(0, dtype=np.uint64)
+        out["tok_unique"] = np.zeros(0, dtype=np.uint64)
+        out["tok_inverse"] = np.zeros(0, dtype=np.int64)
     else:
         # per token: length, characters that are not upper case / not digits, hash of the lower-cased text
         continues = np.zeros(len(cp), dtype=bool)
@@ -422,7 +423,8 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
                             ((token_class & _DATEW) > 0) | number, number, token_class & _MONTH,
                             page_word]).astype(bool),
                   axis=1, out=per_line[:, 1:])
-        out["tok_hash"] = tok_hash
+        out["tok_unique"] = unique  # the page's distinct token hashes, and which one each token is
+        out["tok_inverse"] = inverse
         diff = per_line[:, tok_off[1:]] - per_line[:, tok_off[:-1]]
         out.update(zip(tok_names, diff, strict=True))
     out["first"] = cp[starts]
@@ -738,7 +740,8 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES, lexic
                       out=X[:, at:at + len(PAGE_NAMES)])
     at += len(PAGE_NAMES)
     if lexicon is not None:
-        X[:, at:] = lexical_columns(*lexicon.line_scores(counts["tok_hash"], counts["tok_off"]), counts["tokens"])
+        scores = lexicon.line_scores(counts["tok_unique"], counts["tok_inverse"], counts["tok_off"])
+        lexical_columns(*scores, counts["tokens"], out=X[:, at:])
     else:
         X[:, at:] = 0.0
     if not identity:
@@ -754,26 +757,31 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES, lexic
 class LineScorer(Protocol):
     """What :func:`featurize` needs of a lexicon (:class:`~.lexicon.Lexicon`)."""
 
-    def line_scores(self, tok_hash: np.ndarray, tok_off: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+    def line_scores(self, unique: np.ndarray, inverse: np.ndarray, tok_off: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]: ...
 
 
-def page_tokens(lines: list[Line]) -> tuple[np.ndarray, np.ndarray]:
-    """The hash of every token of the lines' heads, in order, and each line's token offsets
-    (line i's tokens are ``[off[i], off[i + 1])``): what a lexicon scores, for fitting one."""
+def page_tokens(lines: list[Line]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What a lexicon scores: the page's distinct token hashes (of the lines' heads), which of them
+    each token is, in order (``unique[inverse]`` are the tokens' hashes), and each line's token
+    offsets (line i's tokens are ``[off[i], off[i + 1])``)."""
     if not lines:
-        return np.zeros(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
     heads = [ln.text[:_HEAD] for ln in lines]
     counts = _char_counts(np.fromiter(map(len, heads), dtype=np.int64, count=len(heads)), "\n".join(heads) + "\n")
-    return counts["tok_hash"], counts["tok_off"]
+    return counts["tok_unique"], counts["tok_inverse"], counts["tok_off"]
 
 
-def lexical_columns(mean: np.ndarray, coverage: np.ndarray, head_tokens: np.ndarray) -> np.ndarray:
+def lexical_columns(mean: np.ndarray, coverage: np.ndarray, head_tokens: np.ndarray,
+                    out: np.ndarray | None = None) -> np.ndarray:
     """The ``LEX_NAMES`` columns from a lexicon's per-line scores (see :meth:`~.lexicon.Lexicon.line_scores`):
-    the line's, its neighbours', the ±3-line window's and the page's (known-word weighted)."""
+    the line's, its neighbours', the ±3-line window's and the page's (known-word weighted); into ``out``."""
     n = len(mean)
-    out = np.zeros((n, len(LEX_NAMES)))
+    if out is None:
+        out = np.empty((n, len(LEX_NAMES)))
     out[:, 0] = mean
     out[:, 1] = coverage
+    out[0, 2] = out[-1, 3] = 0.0
     out[1:, 2] = mean[:-1]
     out[:-1, 3] = mean[1:]
     out[:, 4] = _window_mean(mean, 3)
@@ -835,17 +843,13 @@ def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_token
     same_prev = np.zeros(n, dtype=bool)
     if n > 1:
         same_prev[1:] = np.fromiter(map(str.__eq__, prefix[1:], prefix[:-1]), dtype=bool, count=n - 1)
-    same_prev &= np.fromiter(map(len, keys), dtype=np.int64, count=n) >= _PREFIX_CHARS
+    key_len = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    same_prev &= key_len >= _PREFIX_CHARS
     run_id = np.cumsum(~same_prev)
     prefix_run = np.log1p(np.bincount(run_id)[run_id] - 1)
     # a second (third...) copy of a line: extracted text keeps the first and drops the others
-    seen: set[str] = set()
-    later_copy = np.zeros(n, dtype=bool)
-    for i, k in enumerate(keys):
-        if k in seen:
-            later_copy[i] = True
-        elif k:
-            seen.add(k)
+    first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))  # the smallest index wins
+    later_copy = (np.fromiter(map(first.__getitem__, keys), dtype=np.int64, count=n) < idx) & (key_len > 0)
     for j, col in enumerate((ellipsis, copyright_, has_date, starts_lower, ends_colon, tok_pos, main_indent,
                              indent_off, indent_run, density, d_prev, d_next, in_core, core_dist, core_tok_dist,
                              win10_long, rel_tokens, np.log(dup_nodigit), np.log(prefix_dup), prefix_run,

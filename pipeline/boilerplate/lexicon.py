@@ -41,20 +41,22 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self.hashes)
 
-    def line_scores(self, tok_hash: np.ndarray, tok_off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def line_scores(self, unique: np.ndarray, inverse: np.ndarray, tok_off: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
         """(mean weight of each line's known words, share of its words that are known); 0, 0 without any.
 
-        ``tok_hash``: the page's token hashes in order, ``tok_off``: line i's tokens are
-        ``tok_off[i]:tok_off[i + 1]``.
+        From :func:`~.features.page_tokens`: the page's distinct token hashes, which of them each
+        token is, and line i's tokens ``tok_off[i]:tok_off[i + 1]``. The distinct tokens are looked
+        up, a third as many as the tokens.
         """
         n = len(tok_off) - 1
-        if not len(self.hashes) or not len(tok_hash):
+        if not len(self.hashes) or not len(inverse):
             return np.zeros(n), np.zeros(n)
-        at = np.minimum(np.searchsorted(self.hashes, tok_hash), len(self.hashes) - 1)
-        known = self.hashes[at] == tok_hash
-        cum = np.zeros((2, len(tok_hash) + 1))
-        np.cumsum(np.where(known, self.weights[at], 0.0), out=cum[0, 1:])
-        np.cumsum(known, out=cum[1, 1:])
+        at = np.minimum(np.searchsorted(self.hashes, unique), len(self.hashes) - 1)
+        known = self.hashes[at] == unique
+        cum = np.zeros((2, len(inverse) + 1))
+        np.cumsum(np.where(known, self.weights[at], 0.0)[inverse], out=cum[0, 1:])
+        np.cumsum(known[inverse], out=cum[1, 1:])
         total, n_known = cum[:, tok_off[1:]] - cum[:, tok_off[:-1]]
         n_tok = np.diff(tok_off)
         return total / np.maximum(n_known, 1), n_known / np.maximum(n_tok, 1)

@@ -100,6 +100,9 @@ class _Ensemble:
     """An average of small one-hidden-layer tanh networks over standardised inputs.
 
     The nets are stacked into one wide layer: h = tanh(z W1 + b1); p = mean_k sigmoid(h_k w2_k + b2_k).
+    The standardisation z = (x - mean) / std is folded into the first layer (``x W1' + b1'``, computed
+    in float64 once), and the second layer is one product with a block-diagonal matrix: no per-page
+    pass over the standardised copy of the features.
     """
 
     def __init__(self, p: dict[str, Any]) -> None:
@@ -111,15 +114,23 @@ class _Ensemble:
         self.hidden = len(nets[0]["b1"])
         self.w2 = np.stack([np.asarray(n["w2"], dtype=np.float32) for n in nets])
         self.b2 = np.asarray([float(n["b2"]) for n in nets], dtype=np.float32)
+        w1 = np.hstack([np.asarray(n["w1"], dtype=np.float64) for n in nets])
+        self.w1_x = (w1 / self.std[:, None]).astype(np.float32)
+        self.b1_x = (np.concatenate([np.asarray(n["b1"], dtype=np.float64) for n in nets])
+                     - (self.mean / self.std) @ w1).astype(np.float32)
+        k = len(nets)
+        self.w2_blocks = np.zeros((k * self.hidden, k), dtype=np.float32)
+        for j in range(k):
+            self.w2_blocks[j * self.hidden:(j + 1) * self.hidden, j] = self.w2[j]
         self.rows = max(1, _BLAS_SINGLE_THREAD_MAX // self.w1.size)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
-        Z = ((X - self.mean) / self.std).astype(np.float32)
-        h = np.empty((len(Z), self.w1.shape[1]), dtype=np.float32)
-        for s in range(0, len(Z), self.rows):
-            np.matmul(Z[s:s + self.rows], self.w1, out=h[s:s + self.rows])
-        h = np.tanh(h + self.b1).reshape(len(h), len(self.b2), self.hidden)
-        z = (h * self.w2).sum(axis=2, dtype=np.float64) + self.b2
+        X32 = X.astype(np.float32)
+        h = np.empty((len(X32), self.w1_x.shape[1]), dtype=np.float32)
+        for s in range(0, len(X32), self.rows):
+            np.matmul(X32[s:s + self.rows], self.w1_x, out=h[s:s + self.rows])
+        np.tanh(h + self.b1_x, out=h)
+        z = (h @ self.w2_blocks).astype(np.float64) + self.b2
         return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).mean(axis=1)
 
 

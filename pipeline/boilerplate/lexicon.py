@@ -1,9 +1,10 @@
 """Learned lexical evidence: a weight per lower-cased word, and each line's score from them.
 
-The table (``lexicon.json`` beside ``weights.json``, written by ``bench/boilerplate_train.py``)
-holds smoothed log-odds of a word being in main content rather than chrome, learned from the
-fit split of every labelled set with one vote per document (``bench/boilerplate_lexicon.py``),
-so one site's words cannot dominate. A line's score is the mean weight of its known words and
+The tables (``lexicon.json`` beside ``weights.json``, written by ``bench/boilerplate_train.py``;
+one for flat extracted text, one for rendered layouts, whose labels mean different things) hold
+smoothed log-odds of a word being in main content rather than chrome, learned from the fit
+split of the labelled sets with one vote per document (``bench/boilerplate_lexicon.py``), so
+one site's words cannot dominate. A line's score is the mean weight of its known words and
 the share of its words that are known; a line with no known word (a script the table has not
 seen: Arabic, Persian, Urdu, Bengali) scores 0 on both, which is neutral, not noise.
 

@@ -32,9 +32,11 @@ from pathlib import Path
 import numpy as np
 
 from bench.boilerplate_data import Page, held_out, load_all
+from bench.boilerplate_lexicon import fit_lexicon, tokens_of
 from bench.boilerplate_metric import score_pages
 from bench.boilerplate_multi import LOCALES, TURKU_FITTED, load_multi
-from pipeline.boilerplate.features import FEATURE_NAMES, LineFacts, featurize
+from pipeline.boilerplate.features import FEATURE_NAMES, LEX_NAMES, LineFacts, featurize, lexical_columns
+from pipeline.boilerplate.lexicon import LEXICON_PATH, Lexicon
 from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier, is_layout_page
 
 PROSE_FLOOR = 0.5  # see text_classifier.TextBoilerplateClassifier._rules
@@ -60,6 +62,10 @@ class Config:
     stays: tuple[float, ...] = (0.5, 0.6, 0.75, 0.85, 0.92, 0.96)  # 0.5: no smoothing
     thresholds: tuple[float, ...] = (0.4, 0.5)  # around the Bayes threshold; lower ones kept chrome in the seeds
     tune_folds: int = 3
+    lexicon_folds: int = 3  # the network's rows get lexical scores from a table fitted without their fold
+    lexicon_min_docs: int = 5  # see bench/boilerplate_lexicon.py
+    lexicon_pseudo: float = 5.0
+    lexicon_by_kind: bool = True  # one table for flat text, one for rendered layouts (out of fold: see docs)
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -86,10 +92,56 @@ def _source_scale(pages: list[Page], cfg: Config) -> dict[str, float]:
     return {src: min(1.0, cfg.turku_lang_lines / n) if src.startswith("turku") else 1.0 for src, n in lines.items()}
 
 
-def _design(pages: list[Page], src_weight: float, cfg: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows of every line of ``pages``; unlabelled lines (label -1, trafilatura-eval) are left out."""
+def _lexical_block(p: Page, lexicon: Lexicon) -> np.ndarray:
+    """The ``LEX_NAMES`` columns of a page's lines under ``lexicon`` (as :func:`featurize` computes them)."""
+    unique, inverse, tok_off = tokens_of(p)
+    return lexical_columns(*lexicon.line_scores(unique, inverse, tok_off), np.diff(tok_off).astype(np.float64))
+
+
+def _oof_lexical(sets: FitSets, cfg: Config) -> tuple[dict, dict[str, np.ndarray]]:
+    """The lexicon of all of ``sets``, and every page's lexical columns from one fitted without its fold.
+
+    Stacking: the network must learn how far to trust a lexicon on lines it was not fitted on, as
+    at run time; scores of lines the table counted would look far more certain than they are.
+    Built pages are not counted (their sentences and interface strings are the pools the held-out
+    pages are built from): their words are unknown, and score neutral. With
+    ``cfg.lexicon_by_kind`` flat text and rendered layouts (:func:`is_layout_page`) get a table each.
+    """
+    counted = sets.turku + sets.wcxb + sets.snippets
+    blocks: dict[str, np.ndarray] = {}
+    if not any(c in LEX_NAMES for c in cfg.columns):
+        return {}, blocks
+    kinds = (False, True) if cfg.lexicon_by_kind else (None,)
+
+    def of_kind(p: Page, kind: bool | None) -> bool:
+        return kind is None or is_layout_page(p.lines) == kind
+
+    tables: dict = {}
+    for kind in kinds:
+        mine = [p for p in counted if p.lines and of_kind(p, kind)]
+        for k in range(cfg.lexicon_folds):
+            rest = [p for p in mine if _fold(_base_id(p), cfg.lexicon_folds, "lex") != k]
+            lex = Lexicon.from_words(_fit_lexicon(rest, cfg))
+            for p in counted + sets.built:
+                if p.lines and of_kind(p, kind) and _fold(_base_id(p), cfg.lexicon_folds, "lex") == k:
+                    blocks[p.pid] = _lexical_block(p, lex)
+        tables["flat" if kind is False else "layout" if kind else "weights"] = _fit_lexicon(mine, cfg)
+    return tables, blocks
+
+
+def _fit_lexicon(pages: list[Page], cfg: Config) -> dict[str, float]:
+    return fit_lexicon(pages, cfg.lexicon_min_docs, cfg.lexicon_pseudo)
+
+
+def _design(pages: list[Page], src_weight: float, cfg: Config, lexical: dict[str, np.ndarray]
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of every line of ``pages``; unlabelled lines (label -1, trafilatura-eval) are left out.
+
+    ``lexical``: each page's out-of-fold lexical columns (see :func:`_oof_lexical`).
+    """
     xs, ys, ws = [], [], []
     scale = _source_scale(pages, cfg)
+    lex_at = [(j, LEX_NAMES.index(c)) for j, c in enumerate(cfg.columns) if c in LEX_NAMES]
     for p in pages:
         if not p.lines:
             continue
@@ -98,6 +150,11 @@ def _design(pages: list[Page], src_weight: float, cfg: Config) -> tuple[np.ndarr
         known = y >= 0
         if not known.any():
             continue
+        if lex_at:
+            X = X.copy()
+            block = lexical[p.pid]
+            for j, k in lex_at:
+                X[:, j] = block[:, k]
         xs.append(X[known])
         ys.append(y[known])
         ntok = facts.n_tokens.astype(float)
@@ -220,7 +277,8 @@ def _round(x: object) -> object:
 
 def fit_model(sets: FitSets, cfg: Config) -> dict:
     """The ensemble of ``cfg.nets`` networks (same standardisation, different seeds); smoothing not tuned."""
-    parts = [_design(pages, weight, cfg) for pages, weight in (
+    tables, lexical = _oof_lexical(sets, cfg)
+    parts = [_design(pages, weight, cfg, lexical) for pages, weight in (
         (sets.turku, cfg.turku_weight), (sets.wcxb, 1.0), (sets.built, cfg.built_weight),
         (sets.snippets, cfg.snippet_weight)) if pages]
     X = np.vstack([x for x, _, _ in parts])
@@ -230,6 +288,7 @@ def fit_model(sets: FitSets, cfg: Config) -> dict:
     return {
         "features": list(cfg.columns), "mean": fitted[0]["mean"], "std": fitted[0]["std"],
         "nets": [{k: n[k] for k in ("w1", "b1", "w2", "b2")} for n in fitted],
+        "lexicon": tables or None,
         "prior": float(np.average(y, weights=w)), "stay": 0.8, "threshold": 0.5, "prose_floor": PROSE_FLOOR,
         "fit": {"turku_train_docs": len(sets.turku), "wcxb_fit_pages": len(sets.wcxb),
                 "built_fit_pages": len(sets.built), "snippet_fit_pages": len(sets.snippets), "l2": cfg.l2,
@@ -280,12 +339,14 @@ def fit(sets: FitSets, cfg: Config, log: bool = True) -> dict:
                 best_layout = (w_score, stay, thr)
             if best_flat is None or t_score > best_flat[0]:
                 best_flat = (t_score, stay, thr)
+                by_language = {src.removeprefix("turku-") if src != "turku" else "en": round(_f1(*c.tolist()), 4)
+                               for src, c in sorted(turku_counts.items())}
     assert best_layout is not None and best_flat is not None
     params = fit_model(sets, cfg)
     params["stay"], params["threshold"] = best_flat[1], best_flat[2]
     params["layout"] = {"stay": best_layout[1], "threshold": best_layout[2]}
     params["fit"]["oof_score"] = {"wcxb_layout": round(best_layout[0], 4),
-                                   "turku_per_language": round(best_flat[0], 4)}
+                                   "turku_per_language": round(best_flat[0], 4), "turku_by_language": by_language}
     return params
 
 
@@ -323,21 +384,47 @@ def cross_validate(data: dict[str, list[Page]], cfg: Config, folds: int = 3,
                                              for p in (models or {}).values()})}
 
 
+def _columns_without(spec: str) -> tuple[str, ...]:
+    """``FEATURE_NAMES`` but the columns ``spec`` names ("lex_*,later_copy")."""
+    drop = [c.strip() for c in spec.split(",") if c.strip()]
+    unknown = [c for c in drop if not any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for n in FEATURE_NAMES)]
+    if unknown:
+        raise SystemExit(f"--without: no such feature column: {', '.join(unknown)}")
+    return tuple(n for n in FEATURE_NAMES
+                 if not any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for c in drop))
+
+
 def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cv", action="store_true", help="3-fold cross-validation on the fit split; writes nothing")
     ap.add_argument("--out", type=Path, default=out, help=f"where to write the weights (default {out})")
+    ap.add_argument("--without", default="", metavar="COLUMNS",
+                    help="comma-separated feature columns to leave out (a trailing * matches a prefix), "
+                         "to compare variants by their out-of-fold scores")
     args = ap.parse_args(argv)
     out = args.out
     data = load_all()
-    cfg = Config()
+    cfg = Config(columns=_columns_without(args.without))
     if args.cv:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")
         return
     params = fit(fit_sets(data, load_multi(data["wcxb"]), cfg), cfg)
-    out.write_text(json.dumps(_round(params), separators=(",", ":")) + "\n")
+    write_params(params, out)
     print({k: params[k] for k in ("stay", "threshold", "layout")}, params["fit"]["oof_score"])
+
+
+def write_params(params: dict, out: Path) -> None:
+    """Write fitted parameters to ``out``; for the shipped model the word tables go to ``lexicon.json``."""
+    tables = params.get("lexicon")
+    if tables and out == WEIGHTS_PATH:  # the shipped model: the tables in their own file beside weights.json
+        LEXICON_PATH.write_text(json.dumps(
+            {"about": "log-odds of main content per lower-cased word, fitted by bench/boilerplate_train.py "
+                      "(see pipeline/boilerplate/lexicon.py)",
+             **{kind: dict(sorted(table.items())) for kind, table in tables.items()}},
+            ensure_ascii=False, separators=(",", ":")) + "\n")
+        params["lexicon"] = LEXICON_PATH.name
+    out.write_text(json.dumps(_round(params), separators=(",", ":")) + "\n")
 
 
 if __name__ == "__main__":

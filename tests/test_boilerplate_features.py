@@ -141,7 +141,7 @@ def test_classifier_survives_odd_lines() -> None:
 
 def test_ensemble_matches_float64_reference() -> None:
     clf = TextBoilerplateClassifier()
-    X, _ = F.featurize(_lines(LINES * 5))  # more rows than one BLAS block
+    X, _ = F.featurize(_lines(LINES * 5), clf.features, clf.layout_lexicon)  # more rows than one BLAS block
     net = clf.net
     Z = (X - net.mean) / net.std
     h = np.tanh(Z @ net.w1.astype(np.float64) + net.b1).reshape(len(X), len(net.b2), net.hidden)

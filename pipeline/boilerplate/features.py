@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
@@ -149,8 +150,11 @@ EXTRA_NAMES = (
 PAGE_NAMES = (
     "ellipsis", "copyright", "has_date", "starts_lower", "ends_colon", "tok_pos", "main_indent",
     "indent_off", "indent_run", "prose_density", "prose_prev", "prose_next", "in_core", "core_dist",
-    "core_tok_dist", "win10_long", "rel_tokens", "log_dup_nodigit", "log_prefix_dup", "prefix_run",
+    "core_tok_dist", "win10_long", "rel_tokens", "log_dup_nodigit", "log_prefix_dup", "prefix_run", "later_copy",
 )
+# learned lexical evidence (see lexicon.py): the line's mean known-word weight and coverage, its
+# neighbours' and the page's; all 0 without a lexicon or for words it does not know
+LEX_NAMES = ("lex_mean", "lex_cov", "prev_lex_mean", "next_lex_mean", "win_lex_mean", "doc_lex_mean")
 FEATURE_NAMES: tuple[str, ...] = (
     "bias",
     *BASE_NAMES,
@@ -159,6 +163,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"win_{n}" for n in _CTX_BASE),
     *EXTRA_NAMES,
     *PAGE_NAMES,
+    *LEX_NAMES,
 )
 _IDX = {n: i for i, n in enumerate(BASE_NAMES)}
 _CTX_IDX = [_IDX[n] for n in _CTX_BASE]
@@ -314,7 +319,7 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWERS[0], _POWERS[1]
 
 
-def _token_hash(word: str) -> int:
+def token_hash(word: str) -> int:
     """The hash :func:`_char_counts` computes for a (lower-cased) token."""
     return sum(ord(c) * pow(_P, k, 1 << 64) for k, c in enumerate(word)) % (1 << 64)
 
@@ -326,7 +331,7 @@ def _vocabulary() -> tuple[np.ndarray, np.ndarray]:
     for words, bit in ((STOPWORDS, _STOP), (_DATE_WORDS, _DATEW), (_MONTHS, _MONTH)):
         for w in words:
             classes[w] = classes.get(w, 0) | bit
-    table = sorted((_token_hash(w), bit) for w, bit in classes.items() if len(w) <= 16)
+    table = sorted((token_hash(w), bit) for w, bit in classes.items() if len(w) <= 16)
     return np.array([h for h, _ in table], dtype=np.uint64), np.array([b for _, b in table], dtype=np.int64)
 
 
@@ -381,8 +386,13 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
     tok_starts = np.flatnonzero(word_start)
     n_tok = len(tok_starts)
     tok_names = ("upper_words", "stop", "date_tokens", "numbers", "months", "page_words")
+    tok_off = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(out["tokens"], out=tok_off[1:])
+    out["tok_off"] = tok_off
     if not n_tok:
         out.update((k, np.zeros(n, dtype=np.int64)) for k in tok_names)
+        out["tok_unique"] = np.zeros(0, dtype=np.uint64)
+        out["tok_inverse"] = np.zeros(0, dtype=np.int64)
     else:
         # per token: length, characters that are not upper case / not digits, hash of the lower-cased text
         continues = np.zeros(len(cp), dtype=bool)
@@ -413,8 +423,8 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
                             ((token_class & _DATEW) > 0) | number, number, token_class & _MONTH,
                             page_word]).astype(bool),
                   axis=1, out=per_line[:, 1:])
-        tok_off = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(out["tokens"], out=tok_off[1:])
+        out["tok_unique"] = unique  # the page's distinct token hashes, and which one each token is
+        out["tok_inverse"] = inverse
         diff = per_line[:, tok_off[1:]] - per_line[:, tok_off[:-1]]
         out.update(zip(tok_names, diff, strict=True))
     out["first"] = cp[starts]
@@ -615,10 +625,12 @@ class LineFacts:
                    glued=flags, menu_bullet=flags)
 
 
-def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tuple[np.ndarray, LineFacts]:
+def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES, lexicon: LineScorer | None = None
+              ) -> tuple[np.ndarray, LineFacts]:
     """Feature matrix (n_lines x len(columns)) and the page's :class:`LineFacts`.
 
-    ``columns`` (a subset of ``FEATURE_NAMES``, for fitting experiments) defaults to all of them.
+    ``columns`` (a subset of ``FEATURE_NAMES``, for fitting experiments) defaults to all of them;
+    ``lexicon`` (a :class:`~.lexicon.Lexicon`) fills the ``LEX_NAMES`` columns, 0 without one.
     """
     n = len(lines)
     sel, needs_page, identity = _selection(tuple(columns))
@@ -723,9 +735,15 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
     )):
         X[:, at + j] = col
     at += len(EXTRA_NAMES)
-    if needs_page:  # the page-context columns come last in FEATURE_NAMES
+    if needs_page:  # the page-context columns come after the others but the lexical ones
         _page_columns(texts, keys, nodigit_keys, n_tokens_f, ends, stop, indent, has_date, counts, last, first_flags,
-                      out=X[:, at:])
+                      out=X[:, at:at + len(PAGE_NAMES)])
+    at += len(PAGE_NAMES)
+    if lexicon is not None:
+        scores = lexicon.line_scores(counts["tok_unique"], counts["tok_inverse"], counts["tok_off"])
+        lexical_columns(*scores, counts["tokens"], out=X[:, at:])
+    else:
+        X[:, at:] = 0.0
     if not identity:
         X = X[:, sel]
     facts = LineFacts(
@@ -734,6 +752,42 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES) -> tu
         foreign=(n_tokens_f <= 8) & ((foreign_script > 0) | (foreign_lang > 0)), other_lang=foreign_lang > 0,
         glued=counts["glue"] >= 2, menu_bullet=(first_flags & _MENU_BULLET) > 0)
     return X, facts
+
+
+class LineScorer(Protocol):
+    """What :func:`featurize` needs of a lexicon (:class:`~.lexicon.Lexicon`)."""
+
+    def line_scores(self, unique: np.ndarray, inverse: np.ndarray, tok_off: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+def page_tokens(lines: list[Line]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What a lexicon scores: the page's distinct token hashes (of the lines' heads), which of them
+    each token is, in order (``unique[inverse]`` are the tokens' hashes), and each line's token
+    offsets (line i's tokens are ``[off[i], off[i + 1])``)."""
+    if not lines:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    heads = [ln.text[:_HEAD] for ln in lines]
+    counts = _char_counts(np.fromiter(map(len, heads), dtype=np.int64, count=len(heads)), "\n".join(heads) + "\n")
+    return counts["tok_unique"], counts["tok_inverse"], counts["tok_off"]
+
+
+def lexical_columns(mean: np.ndarray, coverage: np.ndarray, head_tokens: np.ndarray,
+                    out: np.ndarray | None = None) -> np.ndarray:
+    """The ``LEX_NAMES`` columns from a lexicon's per-line scores (see :meth:`~.lexicon.Lexicon.line_scores`):
+    the line's, its neighbours', the ±3-line window's and the page's (known-word weighted); into ``out``."""
+    n = len(mean)
+    if out is None:
+        out = np.empty((n, len(LEX_NAMES)))
+    out[:, 0] = mean
+    out[:, 1] = coverage
+    out[0, 2] = out[-1, 3] = 0.0
+    out[1:, 2] = mean[:-1]
+    out[:-1, 3] = mean[1:]
+    out[:, 4] = _window_mean(mean, 3)
+    known = coverage * head_tokens
+    out[:, 5] = (mean * known).sum() / max(known.sum(), 1.0)
+    return out
 
 
 def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_tokens: np.ndarray, ends: np.ndarray,
@@ -789,12 +843,17 @@ def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_token
     same_prev = np.zeros(n, dtype=bool)
     if n > 1:
         same_prev[1:] = np.fromiter(map(str.__eq__, prefix[1:], prefix[:-1]), dtype=bool, count=n - 1)
-    same_prev &= np.fromiter(map(len, keys), dtype=np.int64, count=n) >= _PREFIX_CHARS
+    key_len = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    same_prev &= key_len >= _PREFIX_CHARS
     run_id = np.cumsum(~same_prev)
     prefix_run = np.log1p(np.bincount(run_id)[run_id] - 1)
+    # a second (third...) copy of a line: extracted text keeps the first and drops the others
+    first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))  # the smallest index wins
+    later_copy = (np.fromiter(map(first.__getitem__, keys), dtype=np.int64, count=n) < idx) & (key_len > 0)
     for j, col in enumerate((ellipsis, copyright_, has_date, starts_lower, ends_colon, tok_pos, main_indent,
                              indent_off, indent_run, density, d_prev, d_next, in_core, core_dist, core_tok_dist,
-                             win10_long, rel_tokens, np.log(dup_nodigit), np.log(prefix_dup), prefix_run)):
+                             win10_long, rel_tokens, np.log(dup_nodigit), np.log(prefix_dup), prefix_run,
+                             later_copy)):
         out[:, j] = col
 
 

@@ -7,10 +7,18 @@ the one the long way gives, so a library upgrade that breaks the assumption fail
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from inscriptis.css_profiles import CSS_PROFILES
+from inscriptis.model.canvas.block import Block
+from inscriptis.model.canvas.prefix import Prefix
+from inscriptis.model.html_element import HtmlElement
 from lxml import etree
 
+from pipeline.boilerplate import render
 from pipeline.boilerplate.markup import run_trafilatura
-from pipeline.boilerplate.render import parse_html
+from pipeline.boilerplate.render import parse_html, render_tree
 
 _PARAGRAPH = ("The council met on Tuesday to discuss the new library, which will open next spring "
               "after three years of building work and a long argument about its cost. ")
@@ -30,3 +38,50 @@ def test_trafilatura_works_on_its_own_copy_of_the_tree() -> None:
     assert "The council met on Tuesday" in main
     assert meta.title == "New library opens in spring"
     assert etree.tostring(root) == before
+
+
+# ASCII and Unicode whitespace (str.isspace), letters, and the pieces of character references
+_CHUNKS = st.lists(st.sampled_from([" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003", "\u3000",
+                            "\u200b", "a", "é", "ب", "&", "amp;", "#39;", "lt", ";", "*"]), max_size=10).map("".join)
+
+
+@given(chunks=st.lists(_CHUNKS, max_size=6), bullet=st.sampled_from(["", "* ", "1. "]), padding=st.integers(0, 4))
+def test_whitespace_collapse_is_inscriptis_own(chunks: list[str], bullet: str, padding: int) -> None:
+    states = []
+    for merge in (render.INSCRIPTIS_MERGE_NORMAL_TEXT, render._merge_normal_text):
+        prefix = Prefix()
+        prefix.register_prefix(padding, bullet)
+        block = Block(0, prefix)
+        for chunk in chunks:
+            merge(block, chunk)
+        states.append((block._content, block.idx, block.collapsable_whitespace, prefix.consumed, block.content))
+    assert states[0] == states[1]
+
+
+def test_element_copy_is_inscriptis_own() -> None:
+    assert Block.merge_normal_text is render._merge_normal_text  # the replacements are in place
+    assert HtmlElement.__copy__ is render._copy_element
+    for element in [HtmlElement(), *CSS_PROFILES["relaxed"].values(), *CSS_PROFILES["strict"].values()]:
+        element.previous_margin_after = 3
+        ours, theirs = render._copy_element(element), render.INSCRIPTIS_COPY_ELEMENT(element)
+        assert ours is not element
+        assert [getattr(ours, a) for a in HtmlElement.__slots__] == [getattr(theirs, a) for a in HtmlElement.__slots__]
+
+
+_LAYOUTS = """<html><body><div>  Menu <a href="/">Home</a>\n\t<a>News</a></div>
+<ul><li>one &amp;amp; two</li><li> <b>bold</b>   <i> it </i></li><ol><li>x</li></ol></ul>
+<p>Text with&nbsp;&nbsp;spaces, <span>a span</span>,<q>quoted</q> and<br>a break.</p>
+<pre>  keep   this
+  <b>but  not  this</b></pre>
+<table><tr><td>a  b</td><td><p>c</p></td></tr><tr><th>d</th></tr></table>
+<blockquote><p>quote</p></blockquote><div style="white-space: pre">  pre   div </div>
+<div style="display:none">hidden</div><h2> Heading </h2></body></html>"""
+
+
+@pytest.mark.parametrize(("html", "expected"), [(PAGE, "The council met"), (_LAYOUTS, "one & two")])
+def test_rendering_is_inscriptis_own(html: str, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    ours = render_tree(parse_html(html))
+    monkeypatch.setattr(Block, "merge_normal_text", render.INSCRIPTIS_MERGE_NORMAL_TEXT)
+    monkeypatch.setattr(HtmlElement, "__copy__", render.INSCRIPTIS_COPY_ELEMENT)
+    assert ours == render_tree(parse_html(html))
+    assert expected in ours

@@ -8,6 +8,7 @@ the one the long way gives, so a library upgrade that breaks the assumption fail
 from __future__ import annotations
 
 import pytest
+import trafilatura
 from hypothesis import given
 from hypothesis import strategies as st
 from inscriptis.css_profiles import CSS_PROFILES
@@ -17,7 +18,7 @@ from inscriptis.model.html_element import HtmlElement
 from lxml import etree
 
 from pipeline.boilerplate import render
-from pipeline.boilerplate.markup import run_trafilatura
+from pipeline.boilerplate.markup import _metadata, run_trafilatura
 from pipeline.boilerplate.render import parse_html, render_tree
 
 _PARAGRAPH = ("The council met on Tuesday to discuss the new library, which will open next spring "
@@ -38,6 +39,46 @@ def test_trafilatura_works_on_its_own_copy_of_the_tree() -> None:
     assert "The council met on Tuesday" in main
     assert meta.title == "New library opens in spring"
     assert etree.tostring(root) == before
+
+
+_JSON_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+            ' "headline": "Bridge reopens", "author": {"@type": "Person", "name": "Bo Reporter"},'
+            ' "datePublished": "2023-11-02T08:00:00Z", "publisher": {"@type": "Organization", "name": "river news"}}'
+            '</script>')
+_PAGES = {
+    "meta tags": PAGE,
+    "JSON-LD, site name from it, canonical URL": PAGE.replace("<title>", _JSON_LD + '<link rel="canonical" '
+                                                              'href="https://river.example/bridge"><title>'),
+    "og tags, lower-case site name, date in the text": PAGE.replace(
+        '<meta name="author" content="Ann Writer">',
+        '<meta property="og:site_name" content="@townpaper"><meta property="og:url" content="https://town.example/a">')
+        .replace('<meta property="article:published_time" content="2024-03-05">', "")
+        .replace("<article>", "<article><p class='date'>Published 7 May 2022</p>"),
+    "no text: trafilatura gives up, the metadata goes with it":
+        "<html><head><title>Tiny</title></head><body></body></html>",
+}
+
+
+@pytest.mark.parametrize("url", [None, "https://town.example/news/library"])
+@pytest.mark.parametrize("html", _PAGES.values(), ids=_PAGES.keys())
+def test_text_and_metadata_are_bare_extractions(html: str, url: str | None) -> None:
+    """``run_trafilatura`` finds the metadata without categories, tags and licence: the text and
+    every recorded field are what ``bare_extraction(with_metadata=True)`` gives."""
+    doc = trafilatura.bare_extraction(parse_html(html), url=url, with_metadata=True, include_comments=False,
+                                      include_tables=True, include_images=False, favor_recall=True)
+    expected = ((doc.text or "") if doc is not None else "", _metadata(doc, url))
+    assert run_trafilatura(parse_html(html), url) == expected
+    assert run_trafilatura(html, url) == expected  # unparsed input too
+
+
+def test_metadata_cases_differ() -> None:
+    """The pages above exercise different branches (else the test above proves little)."""
+    found = [run_trafilatura(parse_html(html))[1] for html in _PAGES.values()]
+    assert found[0].author == "Ann Writer" and found[0].date == "2024-03-05"
+    assert (found[1].title, found[1].author, found[1].site, found[1].url) == (
+        "Bridge reopens", "Ann Writer; Bo Reporter", "River News", "https://river.example/bridge")
+    assert found[2].site == "Townpaper" and found[2].date == "2022-05-07"
+    assert found[3].title is None and found[3].url is None
 
 
 # ASCII and Unicode whitespace (str.isspace), letters, and the pieces of character references

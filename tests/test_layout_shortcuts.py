@@ -102,7 +102,8 @@ def test_whitespace_collapse_is_inscriptis_own(chunks: list[str], bullet: str, p
 def test_element_copy_is_inscriptis_own() -> None:
     assert Block.merge_normal_text is render._merge_normal_text  # the replacements are in place
     assert HtmlElement.__copy__ is render._copy_element
-    for element in [HtmlElement(), *CSS_PROFILES["relaxed"].values(), *CSS_PROFILES["strict"].values()]:
+    for shared in [HtmlElement(), *CSS_PROFILES["relaxed"].values(), *CSS_PROFILES["strict"].values()]:
+        element = render.INSCRIPTIS_COPY_ELEMENT(shared)  # the profiles are inscriptis' globals: not changed here
         element.previous_margin_after = 3
         ours, theirs = render._copy_element(element), render.INSCRIPTIS_COPY_ELEMENT(element)
         assert ours is not element

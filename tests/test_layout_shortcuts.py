@@ -32,7 +32,8 @@ PAGE = f"""<!doctype html><html lang="en"><head><title>New library opens in spri
 
 
 def test_trafilatura_works_on_its_own_copy_of_the_tree() -> None:
-    """``read_html`` hands trafilatura its own parsed tree, uncopied, and renders it afterwards."""
+    """``read_html`` hands trafilatura its own parsed tree, uncopied, and renders it afterwards:
+    the metadata search and the text extraction leave it as it was."""
     root = parse_html(PAGE)
     before = etree.tostring(root)
     main, meta = run_trafilatura(root)

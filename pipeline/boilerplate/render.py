@@ -9,16 +9,23 @@ libxml2 stops building the tree 256 levels deep (``XML_PARSE_HUGE`` would lift t
 other safety limits with it), silently dropping everything below. Such pages are rendered by
 :func:`render_flat` instead: the standard library's streaming parser, which has no depth
 limit, with one line per block element and no layout.
+
+Two of inscriptis' per-node steps are replaced with equivalents that give the same result in
+fewer Python steps (:func:`_merge_normal_text`, :func:`_copy_element`; ~20 % of rendering;
+``tests/test_layout_shortcuts.py`` checks each against inscriptis' own on generated input).
 """
 
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import lxml.html
 from inscriptis import Inscriptis
+from inscriptis.model.canvas.block import Block
 from inscriptis.model.config import ParserConfig
+from inscriptis.model.html_element import HtmlElement
 from lxml import etree
 
 _OPTS = {"no_network": True, "remove_comments": True, "remove_pis": True, "recover": True,
@@ -94,6 +101,54 @@ def render_flat(html: str) -> str:
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _merge_normal_text(self: Block, text: str) -> None:
+    """``Block.merge_normal_text`` with the whitespace collapsed by ``str.split`` in C instead of
+    a Python loop over every character (``str.split()`` and ``str.isspace`` agree on what is
+    whitespace): a space where the text has whitespace, none at the block's start or after a
+    space already written; the text is unescaped after collapsing, as inscriptis does."""
+    words = text.split()
+    if words:
+        normalized = " ".join(words)
+        if text[0].isspace() and not self.collapsable_whitespace:
+            normalized = " " + normalized
+        self.collapsable_whitespace = text[-1].isspace()
+        if self.collapsable_whitespace:
+            normalized += " "
+    elif text and not self.collapsable_whitespace:
+        normalized = " "
+        self.collapsable_whitespace = True
+    else:
+        return
+    text = unescape("".join((self.prefix.first, normalized)) if not self._content else normalized)
+    self._content += text
+    self.idx += len(text)
+
+
+def _copy_element(self: HtmlElement) -> HtmlElement:
+    """``HtmlElement.__copy__`` (one per rendered element) with the slots assigned one by one,
+    not through ``getattr``/``setattr`` over ``__slots__``."""
+    new = self.__class__.__new__(self.__class__)
+    new.align, new.annotation, new.canvas, new.display = self.align, self.annotation, self.canvas, self.display
+    new.limit_whitespace_affixes, new.list_bullet = self.limit_whitespace_affixes, self.list_bullet
+    new.margin_after, new.margin_before, new.padding_inline = self.margin_after, self.margin_before, self.padding_inline
+    new.prefix, new.previous_margin_after, new.suffix = self.prefix, self.previous_margin_after, self.suffix
+    new.tag, new.valign, new.whitespace = self.tag, self.valign, self.whitespace
+    return new
+
+
+# inscriptis' own versions, for the tests that compare; the replacements are installed only
+# while the element's slots are the ones copied above (else inscriptis keeps its own)
+INSCRIPTIS_MERGE_NORMAL_TEXT = Block.merge_normal_text
+INSCRIPTIS_COPY_ELEMENT = HtmlElement.__copy__
+_ELEMENT_SLOTS = ("align", "annotation", "canvas", "display", "limit_whitespace_affixes", "list_bullet",
+                  "margin_after", "margin_before", "padding_inline", "prefix", "previous_margin_after", "suffix",
+                  "tag", "valign", "whitespace")
+if sorted(HtmlElement.__slots__) == sorted(_ELEMENT_SLOTS):
+    HtmlElement.__copy__ = _copy_element  # type: ignore[method-assign]
+if set(Block.__slots__) == {"_content", "collapsable_whitespace", "idx", "prefix"}:
+    Block.merge_normal_text = _merge_normal_text  # type: ignore[method-assign]
 
 
 def render_tree(root: etree._Element | None) -> str:

@@ -46,6 +46,9 @@ _Key = tuple[str, str, int, bool]
 #: A text's script runs, each ``(start, end, script, answer)``: answer as from ``_prepare``.
 _Plan = list[tuple[int, int, str, "tuple[str, float] | _Key"]]
 SLOW_MAX_WORDS = 12
+#: Lines up to this long have their plan memoised (menus, buttons, footers repeat within a
+#: page and across a site's pages); longer ones rarely repeat and would only fill memory.
+PLAN_CACHE_CHARS = 200
 SWITCHER_MAX_WORDS = 8  # a run of this many words or fewer may be a row of language names
 MAX_SCORED_CHARS = 600
 
@@ -80,6 +83,8 @@ class LanguageIdentifier:
         # (norm, script, n_words, allow_slow) -> (lang, score, posterior): chrome repeats.
         self._cache: dict[_Key, tuple[str, float, dict[str, float]]] = {}
         self._cache_lock = threading.Lock()
+        # short line -> its plan (what _plan_text gives: a pure function of the text)
+        self._plans: dict[str, _Plan] = {}
 
     # -- script runs ----------------------------------------------------------------------
 
@@ -121,10 +126,10 @@ class LanguageIdentifier:
         return entry
 
     def _apply_prior(self, post: dict[str, float], context: LangContext) -> dict[str, float]:
-        prior: dict[str, float] = {}
-        for lang, w in context.prior.items():
-            base = base_lang(lang)
-            prior[base] = prior.get(base, 0.0) + w
+        return self._reweigh(post, base_prior(context))
+
+    def _reweigh(self, post: dict[str, float], prior: dict[str, float]) -> dict[str, float]:
+        """``post`` times ``prior`` (a :func:`base_prior`), smoothed towards uniform, same total mass."""
         langs = list(post)
         mass = sum(prior.get(lang, 0.0) for lang in langs)
         if mass <= 0.0 or len(langs) < 2:
@@ -151,35 +156,48 @@ class LanguageIdentifier:
         return lang, score
 
     def _plan(self, texts: Sequence[str]) -> list[_Plan]:
-        """Each text's script runs with what each needs (see :meth:`_prepare`); the
+        """Each text's script runs with what each needs (see :meth:`_plan_text`); the
         posteriors of all runs not cached yet are computed together before returning."""
         cache = self._cache
         if len(cache) > self.cache_size:
             with self._cache_lock:
                 cache.clear()
-        prepare = self._prepare
+        known = self._plans
+        if len(known) > self.cache_size:
+            known.clear()
         plans: list[_Plan] = []
         missing: dict[_Key, None] = {}
         for text in texts:
-            text_runs = runs(text)
-            # A short run inside a long text: the slow short-string detectors are not worth it.
-            allow_slow = len(text_runs) < 2 or text.count(" ") < SLOW_MAX_WORDS
-            plan = []
-            for start, end, script in text_runs:
-                answer = prepare(text[start:end], script, allow_slow)
-                if len(answer) == 4:
-                    if 2 <= answer[2] <= SWITCHER_MAX_WORDS:  # type: ignore[misc]
-                        labels = autonyms.switcher_labels(text[start:end])
-                        if labels is not None:  # a switcher row: each label its own language
-                            plan += [(start + a, start + b, script, (lang, 0.99)) for a, b, lang in labels]
-                            continue
-                    if answer not in cache:
-                        missing[answer] = None  # type: ignore[index]
-                plan.append((start, end, script, answer))
+            plan = known.get(text)
+            if plan is None:
+                plan = self._plan_text(text)
+                if len(text) <= PLAN_CACHE_CHARS:
+                    known[text] = plan
+            for run in plan:
+                answer = run[3]
+                if len(answer) == 4 and answer not in cache:
+                    missing[answer] = None  # type: ignore[index]
             plans.append(plan)
         if missing:
             self._compute(list(missing))
         return plans
+
+    def _plan_text(self, text: str) -> _Plan:
+        """One text's script runs, each with its answer from :meth:`_prepare` (a row of language
+        names split into one run per label). Callers share the list: never change it."""
+        text_runs = runs(text)
+        # A short run inside a long text: the slow short-string detectors are not worth it.
+        allow_slow = len(text_runs) < 2 or text.count(" ") < SLOW_MAX_WORDS
+        plan: _Plan = []
+        for start, end, script in text_runs:
+            answer = self._prepare(text[start:end], script, allow_slow)
+            if len(answer) == 4 and 2 <= answer[2] <= SWITCHER_MAX_WORDS:  # type: ignore[misc]
+                labels = autonyms.switcher_labels(text[start:end])
+                if labels is not None:  # a switcher row: each label its own language
+                    plan += [(start + a, start + b, script, (lang, 0.99)) for a, b, lang in labels]
+                    continue
+            plan.append((start, end, script, answer))
+        return plan
 
     def span_tuples_batch(
         self, texts: Sequence[str], context: LangContext | None = None
@@ -235,6 +253,16 @@ class LanguageIdentifier:
             for text, spans in zip(unique, self.span_tuples_batch(unique, context), strict=True)
         }
         return [found[t] for t in texts]
+
+
+def base_prior(context: LangContext) -> dict[str, float]:
+    """The context's prior summed per base language (``fa-AF`` counts as ``fa``): what
+    :meth:`LanguageIdentifier._reweigh` multiplies in; computed once per page, not per run."""
+    prior: dict[str, float] = {}
+    for lang, w in context.prior.items():
+        base = base_lang(lang)
+        prior[base] = prior.get(base, 0.0) + w
+    return prior
 
 
 def _dari_or(lang: str, norm: str) -> str:

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 # The package's __init__ does not import this module, so it is complete by the time this runs.
-from . import LanguageIdentifier, _merge_runs, _Plan, aggregate, dari
+from . import LanguageIdentifier, _Key, _merge_runs, _Plan, aggregate, base_prior, dari
 from .ensemble import ARABIC_CANDIDATES
 from .types import LangContext, SpanTuple, base_lang
 
@@ -297,6 +297,10 @@ def page_lines(identifier: LanguageIdentifier, texts: Sequence[str]) -> PageLine
     # each); only a run decided Persian ever asks for it.
     arabic_runs = [run[3][0] for plan in plans for run in plan if run[2] == "Arab" and len(run[3]) == 4]
 
+    prior = base_prior(context) if context is not None and context.prior else None
+    # a run's posterior under the article prior, and its top language, once per distinct run:
+    # menus and footers repeat their labels within a page
+    weighed: dict[_Key, tuple[dict[str, float], str]] = {}
     lines: list[list[SpanTuple] | list[_Run]] = []
     open_lines: list[bool] = []
     for i, plan in enumerate(plans):
@@ -307,12 +311,15 @@ def page_lines(identifier: LanguageIdentifier, texts: Sequence[str]) -> PageLine
             if len(answer) == 2:  # no letters, or a language name: its own answer
                 runs.append((start, end, script, *answer))  # type: ignore[arg-type]
                 continue
-            post = entry(answer)[2]  # type: ignore[arg-type]
-            if context is not None and context.prior:
-                post = identifier._apply_prior(post, context)
+            found = weighed.get(answer)  # type: ignore[arg-type]
+            if found is None:
+                post = entry(answer)[2]  # type: ignore[arg-type]
+                if prior is not None:
+                    post = identifier._reweigh(post, prior)
+                found = weighed[answer] = (post, max(post, key=post.__getitem__))  # type: ignore[index]
+            post, lang = found
             chrome = (script == "Arab" and named < 2 and answer[2] <= APPLY_MAX_WORDS  # type: ignore[misc]
-                      and max(post.values()) < OWN_EVIDENCE)
-            lang = max(post, key=post.__getitem__)
+                      and post[lang] < OWN_EVIDENCE)
             if chrome or lang == "fa":
                 runs.append(_OpenRun(start, end, script, answer[0], post, chrome, own_index.get((i, r))))  # type: ignore[arg-type]
                 any_open = True

@@ -21,11 +21,13 @@ count gives the same bytes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from pipeline.boilerplate.host_memory import HostMemory, site_of
 from pipeline.document import Document, Segment
-from pipeline.langid import LanguageIdentifier, Span, get_identifier
+from pipeline.langid import LanguageIdentifier, SpanTuple, get_identifier
 from pipeline.langid.page import PageHints, PageLines, decide_page, declared_language, page_lines
 from pipeline.langtags import UNDETERMINED, normalize_tag
 from pipeline.stages.base import Step
@@ -69,8 +71,7 @@ class LanguageStep(Step):
             self._remember(site, found.chrome_locale())
         segments: list[Segment] = []
         for block, block_spans in zip(doc.blocks, found.spans, strict=True):
-            spans = [Span(*t) for t in block_spans]
-            for start, end, span in _tile(block.text, spans):
+            for start, end, span in _tile(block.text, block_spans):  # span: (start, end, lang, score, script)
                 segments.append(
                     Segment(
                         id=len(segments),
@@ -78,9 +79,9 @@ class LanguageStep(Step):
                         start=block.start + start,
                         end=block.start + end,
                         text=block.text[start:end],
-                        script=span.script if span else "Zyyy",
-                        lang=normalize_tag(span.lang) if span else UNDETERMINED,
-                        lang_score=round(float(span.score), 4) if span else 0.0,
+                        script=span[4] if span else "Zyyy",
+                        lang=normalize_tag(span[2]) if span else UNDETERMINED,
+                        lang_score=round(float(span[3]), 4) if span else 0.0,
                     )
                 )
         doc.segments = segments
@@ -127,23 +128,26 @@ class LanguageLinesStep(Step):
         doc.prepared[self.name] = self.step.prepare(doc)
 
 
-def _tile(text: str, spans: list[Span]) -> list[tuple[int, int, Span | None]]:
+def _tile(text: str, spans: Sequence[SpanTuple]) -> list[tuple[int, int, SpanTuple | None]]:
     """Segments that cover every non-space character of *text*, whatever the spans missed.
 
     Each span is stretched to the start of the next one (minus whitespace), so characters a
-    detector skipped (punctuation between runs, controls) still belong to a segment.
+    detector skipped (punctuation between runs, controls) still belong to a segment. Spans are
+    ``(start, end, lang, score, script)``, as tuples or :class:`~pipeline.langid.Span`.
     """
     first = len(text) - len(text.lstrip())
     last = len(text.rstrip())
     if first >= last:
         return []
-    ordered = sorted((s for s in spans if s.end > s.start), key=lambda s: s.start)
+    if len(spans) == 1:  # most lines: one span, stretched over the line's non-space extent
+        return [(first, last, spans[0] if spans[0][1] > spans[0][0] else None)]
+    ordered = sorted((s for s in spans if s[1] > s[0]), key=itemgetter(0))
     if not ordered:
         return [(first, last, None)]
-    pieces: list[tuple[int, int, Span | None]] = []
+    pieces: list[tuple[int, int, SpanTuple | None]] = []
     for i, span in enumerate(ordered):
-        start = first if i == 0 else max(span.start, pieces[-1][1])
-        end = ordered[i + 1].start if i + 1 < len(ordered) else last
+        start = first if i == 0 else max(span[0], pieces[-1][1])
+        end = ordered[i + 1][0] if i + 1 < len(ordered) else last
         end = start + len(text[start:end].rstrip())
         while start < end and text[start].isspace():
             start += 1

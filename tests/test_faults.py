@@ -106,23 +106,38 @@ def wait_for(predicate: Callable[[], bool], proc: subprocess.Popen[str], timeout
 # -- SIGKILL -------------------------------------------------------------------------------
 
 
-def child_pids(pid: int) -> list[int]:
-    """Live descendants of *pid*: the run's forkserver, the workers it forked, multiprocessing's
-    resource tracker."""
-    parents: dict[int, list[int]] = {}
+def _live_processes() -> dict[int, list[str]]:
+    """Every live (not zombie) process: its /proc stat fields after the command name (state,
+    parent, group, session, ...)."""
+    table = {}
     for entry in Path("/proc").iterdir():
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split() if entry.name.isdigit() else []
         except OSError:
             continue
         if fields and fields[0] != "Z":
-            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+            table[int(entry.name)] = fields
+    return table
+
+
+def child_pids(pid: int) -> list[int]:
+    """Live descendants of *pid*: the run's forkserver, the workers it forked, multiprocessing's
+    resource tracker."""
+    parents: dict[int, list[int]] = {}
+    for child, fields in _live_processes().items():
+        parents.setdefault(int(fields[1]), []).append(child)
     found, todo = [], [pid]
     while todo:
         children = parents.get(todo.pop(), [])
         found += children
         todo += children
     return found
+
+
+def session_pids(sid: int) -> list[int]:
+    """Live processes of session *sid* (a run started with ``start_new_session``: its forkserver
+    and workers stay in it even once orphaned)."""
+    return [pid for pid, fields in _live_processes().items() if int(fields[3]) == sid]
 
 
 def alive(pid: int) -> bool:

@@ -17,9 +17,8 @@ def held_interrupt() -> Iterator[None]:
     the two left a record on disk that the interrupted run's manifest does not list. Nor may
     submitting a task to the worker pool, which can fork a worker: one interrupted between the
     fork and its registration in the pool is never stopped, and fails noisily once the run has
-    exited. Only the
-    main thread receives Python's signal handlers; elsewhere (an Airflow task's thread, a
-    worker) this does nothing. A held SIGINT goes to the handler that was installed before.
+    exited. Only the main thread receives Python's signal handlers; elsewhere (an Airflow task's
+    thread, a worker) this does nothing. A held SIGINT goes to the handler that was installed before.
     """
     if threading.current_thread() is not threading.main_thread():
         yield

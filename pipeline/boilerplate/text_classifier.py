@@ -108,19 +108,23 @@ class _Ensemble:
     """
 
     def __init__(self, p: dict[str, Any]) -> None:
-        mean = np.asarray(p["mean"], dtype=np.float64)
-        std = np.asarray(p["std"], dtype=np.float64)
+        self.mean = np.asarray(p["mean"], dtype=np.float64)
+        self.std = np.asarray(p["std"], dtype=np.float64)
         nets = p["nets"]
-        w1 = np.hstack([np.asarray(n["w1"], dtype=np.float64) for n in nets])
-        b1 = np.concatenate([np.asarray(n["b1"], dtype=np.float64) for n in nets])
-        self.w1_x = (w1 / std[:, None]).astype(np.float32)
-        self.b1_x = (b1 - (mean / std) @ w1).astype(np.float32)
-        hidden = len(nets[0]["b1"])
-        self.w2_blocks = np.zeros((len(nets) * hidden, len(nets)), dtype=np.float32)
-        for j, net in enumerate(nets):
-            self.w2_blocks[j * hidden:(j + 1) * hidden, j] = np.asarray(net["w2"], dtype=np.float32)
+        self.w1 = np.hstack([np.asarray(n["w1"], dtype=np.float32) for n in nets])
+        self.b1 = np.concatenate([np.asarray(n["b1"], dtype=np.float32) for n in nets])
+        self.hidden = len(nets[0]["b1"])
+        self.w2 = np.stack([np.asarray(n["w2"], dtype=np.float32) for n in nets])
         self.b2 = np.asarray([float(n["b2"]) for n in nets], dtype=np.float32)
-        self.rows = max(1, _BLAS_SINGLE_THREAD_MAX // self.w1_x.size)
+        w1 = np.hstack([np.asarray(n["w1"], dtype=np.float64) for n in nets])
+        self.w1_x = (w1 / self.std[:, None]).astype(np.float32)
+        self.b1_x = (np.concatenate([np.asarray(n["b1"], dtype=np.float64) for n in nets])
+                     - (self.mean / self.std) @ w1).astype(np.float32)
+        k = len(nets)
+        self.w2_blocks = np.zeros((k * self.hidden, k), dtype=np.float32)
+        for j in range(k):
+            self.w2_blocks[j * self.hidden:(j + 1) * self.hidden, j] = self.w2[j]
+        self.rows = max(1, _BLAS_SINGLE_THREAD_MAX // self.w1.size)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         X32 = X.astype(np.float32)

@@ -182,8 +182,9 @@ class Runner:
             prepared = (self._prepare(batch, existing) for batch in batches)
             workers = worker_count(self.config, len(batches))
             if workers > 1:
-                pool = FrontPool(self.config, workers, cut=len(pipeline.steps) - len(back), front=front,
-                                 memory_stats=self.translation.memory_stats)
+                with held_interrupt():  # a pool started but not yet named here could not be stopped
+                    pool = FrontPool(self.config, workers, cut=len(pipeline.steps) - len(back), front=front,
+                                     memory_stats=self.translation.memory_stats)
                 fronts = pool.map(prepared, lambda batch: batch.docs)
             else:
                 fronts = ((batch, run_front(front, batch.docs, self.translation.memory_stats)) for batch in prepared)
@@ -196,14 +197,18 @@ class Runner:
                 memory_used.update(Counter(self.translation.memory_stats()) - before)
                 if host_memory is not None:  # after the records: they matter more than the memory
                     host_memory.flush()
+            if pool is not None:
+                # inside the try: Ctrl-C while the pool stops (it may wait for workers still
+                # starting) is an interrupted run like any other, and still gets its manifest
+                pool.close(wait=True)
         except (StoreError, WorkerDied) as exc:
             error = f"{type(exc).__name__}: {exc}"
             log.error("run %s stopped: %s", run_id, error)
         except KeyboardInterrupt:
             error, interrupted = "interrupted", True
         finally:
-            if pool is not None:
-                pool.close(wait=error is None)
+            if pool is not None and not pool.closed:
+                pool.close(wait=False)
         stages = stage_stats(front_stats, back)
         report = RunReport(
             run_id=run_id,

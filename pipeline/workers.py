@@ -255,6 +255,7 @@ class FrontPool:
         self._steps = [step.name for step in front]
         self._chunk = CHUNK_DOCS if per_document(front) else None
         self.pieces_here = 0  # pieces this process ran itself (see :meth:`_results`)
+        self.closed = False
         # The first submit blocks until the forkserver has preloaded and forked the workers
         # (~2.5 s: imports, language models, dateparser's patterns). It is made from a thread, so
         # that this process runs the first pieces meanwhile instead of waiting in submit.
@@ -265,7 +266,13 @@ class FrontPool:
     def _start_workers(self) -> None:
         """Fork every worker from this thread, which Ctrl-C does not interrupt. The executor forks
         a worker per submit while none is idle: the workers are still starting (their initializer
-        builds the steps) when the next no-op task arrives, so each of these forks one."""
+        builds the steps) when the next no-op task arrives, so each of these forks one.
+
+        The first submit starts the forkserver from this thread, with SIGINT blocked: a terminal's
+        Ctrl-C reaches every process of its group, and the forkserver, which ignores SIGINT only
+        once it has preloaded, would die of it in a KeyboardInterrupt traceback; it passes the
+        blocked signal on to the workers it forks, which leave stopping to this process."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # this thread only
         try:
             for _ in range(self.workers):
                 self._executor.submit(int)
@@ -350,19 +357,22 @@ class FrontPool:
     def close(self, *, wait: bool = True) -> None:
         """Stop the workers: after every submitted task (*wait*), or soon (Ctrl-C, a failure):
         queued tasks are cancelled, the pieces already running finish (at most
-        ``STOP_GRACE_SECONDS``), then any worker left is terminated.
+        ``STOP_GRACE_SECONDS``), then any worker left is terminated. Either way, workers still
+        being forked are waited for first: one left behind would read its process data after this
+        process has exited and removed the pool's semaphores, and die of it in a traceback.
+        A close interrupted by Ctrl-C may be followed by ``close(wait=False)``.
 
         Terminating a worker at once could kill it halfway through writing a result to the pool's
         pipe; the executor's manager thread then waits for the rest of that message forever, and
         the run never exits (seen about once in ten Ctrl-C tests).
         """
+        if self.closed:
+            return
+        self._ready.wait(STARTUP_WAIT_SECONDS)
         if wait:
             self._executor.shutdown(wait=True, cancel_futures=True)
         else:
-            # Ctrl-C during the first seconds: the workers are still being forked from the starting
-            # thread; wait for them, or some would be missing from the list below
-            self._ready.wait(STARTUP_WAIT_SECONDS)
-            processes = list(getattr(self._executor, "_processes", {}).values())
+            processes = list((getattr(self._executor, "_processes", None) or {}).values())
             self._executor.shutdown(wait=False, cancel_futures=True)
             deadline = time.monotonic() + STOP_GRACE_SECONDS
             for process in processes:
@@ -372,10 +382,10 @@ class FrontPool:
                 process.terminate()
             for process in stuck:
                 process.join(STOP_GRACE_SECONDS)
-            if not stuck:
-                self._executor.shutdown(wait=True)
-        self._listener.stop()
+        if self._listener._thread is not None:  # type: ignore[attr-defined]  # stopped by an interrupted close
+            self._listener.stop()
         self._log_queue.close()
+        self.closed = True
 
 
 def _logger_levels() -> dict[str, int]:

@@ -32,11 +32,13 @@ process would run them.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 import time
 from collections import Counter, deque
@@ -61,6 +63,9 @@ PRELOAD = ["pipeline.worker_preload"]
 CHUNK_DOCS = 4
 STOP_GRACE_SECONDS = 10.0  # on Ctrl-C, how long running pieces may take to finish (see FrontPool.close)
 STARTUP_WAIT_SECONDS = 120.0  # on Ctrl-C, how long the forkserver may take to preload and fork
+PRELOAD_POLL_SECONDS = 0.02  # how often the starting thread looks for the preload's mark
+#: Names, in the forkserver's environment, the directory where the preload marks itself done.
+PRELOADED_ENV = "DOCPIPE_FORKSERVER_PRELOADED"
 T = TypeVar("T")
 
 
@@ -256,26 +261,46 @@ class FrontPool:
         self._chunk = CHUNK_DOCS if per_document(front) else None
         self.pieces_here = 0  # pieces this process ran itself (see :meth:`_results`)
         self.closed = False
-        # The first submit blocks until the forkserver has preloaded and forked the workers
-        # (~2.5 s: imports, language models, dateparser's patterns). It is made from a thread, so
-        # that this process runs the first pieces meanwhile instead of waiting in submit.
+        # The forkserver preloads (~2.5 s: imports, language models, dateparser's patterns) while
+        # this process runs the first pieces itself; a thread asks for the workers once it is ready.
         self._unsent: deque[tuple[list[Future[FrontResult] | None], int, list[Document]]] = deque()
-        self._ready = threading.Event()
+        self._ready = threading.Event()  # set when the start is over: workers asked for, or given up
+        self._asked = False  # whether the starting thread asked the forkserver for workers
+        self._give_up = threading.Event()
+        self._start_lock = threading.Lock()
+        self._own_forkserver: int | None = None  # its pid, when this pool started it
         threading.Thread(target=self._start_workers, name="docpipe-workers-start", daemon=True).start()
 
     def _start_workers(self) -> None:
-        """Fork every worker from this thread, which Ctrl-C does not interrupt. The executor forks
-        a worker per submit while none is idle: the workers are still starting (their initializer
-        builds the steps) when the next no-op task arrives, so each of these forks one.
+        """Start the forkserver, and once it has preloaded, fork every worker, all from this
+        thread, which Ctrl-C does not interrupt.
 
-        The first submit starts the forkserver from this thread, with SIGINT blocked: a terminal's
-        Ctrl-C reaches every process of its group, and the forkserver, which ignores SIGINT only
-        once it has preloaded, would die of it in a KeyboardInterrupt traceback; it passes the
-        blocked signal on to the workers it forks, which leave stopping to this process."""
+        The forkserver starts with SIGINT blocked in this thread: a terminal's Ctrl-C reaches every
+        process of its group, and the forkserver, which ignores SIGINT only once it has preloaded,
+        would die of it in a KeyboardInterrupt traceback; it passes the blocked signal on to the
+        workers it forks, which leave stopping to this process.
+
+        Workers are asked for only once the preload is done (:mod:`pipeline.worker_preload` marks
+        it), so a run whose own process finishes every piece first gives the start up
+        (:meth:`close`) with nothing forked, instead of waiting seconds for workers it will not
+        use. The executor forks a worker per submit while none is idle: the workers are still
+        starting (their initializer builds the steps) when the next no-op task arrives, so each
+        of these forks one.
+        """
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # this thread only
         try:
-            for _ in range(self.workers):
-                self._executor.submit(int)
+            self._own_forkserver = _start_forkserver()
+            deadline = time.monotonic() + STARTUP_WAIT_SECONDS
+            # a forkserver started before (by an earlier pool, marked, or by other code, not) is ready
+            while self._own_forkserver is not None and not _forkserver_loaded() and time.monotonic() < deadline:
+                if self._give_up.wait(PRELOAD_POLL_SECONDS):
+                    return
+            with self._start_lock:
+                if self._give_up.is_set():
+                    return
+                self._asked = True
+                for _ in range(self.workers):
+                    self._executor.submit(int)
         except Exception:  # a broken or closed pool: the next submit raises it where that is handled
             pass
         finally:
@@ -283,7 +308,7 @@ class FrontPool:
 
     def _send_unsent(self) -> None:
         """Once the workers are up, submit the pieces queued for them while they started."""
-        if not self._ready.is_set():
+        if not (self._ready.is_set() and self._asked):
             return
         with held_interrupt():  # a submit may fork a worker (one that died, or one not forked yet)
             while self._unsent:
@@ -368,7 +393,11 @@ class FrontPool:
         """
         if self.closed:
             return
+        with self._start_lock:  # workers not asked for yet will not be
+            self._give_up.set()
         self._ready.wait(STARTUP_WAIT_SECONDS)
+        if not self._asked and self._own_forkserver is not None:
+            _stop_forkserver(self._own_forkserver)
         if wait:
             self._executor.shutdown(wait=True, cancel_futures=True)
         else:
@@ -386,6 +415,55 @@ class FrontPool:
             self._listener.stop()
         self._log_queue.close()
         self.closed = True
+
+
+def _start_forkserver() -> int | None:
+    """Start multiprocessing's forkserver if it is not running, telling it (in its environment)
+    where :mod:`pipeline.worker_preload` marks the preload done; its pid if started here."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # the module's singleton, whose pid its API does not expose
+    before = server._forkserver_pid
+    os.environ[PRELOADED_ENV] = _preloaded_dir()
+    try:
+        server.ensure_running()
+    finally:
+        os.environ.pop(PRELOADED_ENV, None)
+    after = server._forkserver_pid
+    return after if after != before else None
+
+
+def _forkserver_loaded() -> bool:
+    from multiprocessing import forkserver
+
+    pid = forkserver._forkserver._forkserver_pid
+    return pid is not None and os.path.exists(os.path.join(_preloaded_dir(), str(pid)))
+
+
+def _stop_forkserver(pid: int) -> None:
+    """Stop the forkserver this pool started and asked nothing of, even mid-preload: the run does
+    not wait for it to finish loading, and leaves no process behind. (multiprocessing's own
+    ``ForkServer._stop``, which its tests use, waits for the preload: the server reads its
+    "alive" pipe only then; SIGTERM ends it at once.)"""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    if server._forkserver_pid == pid:
+        server._stop()
+
+
+_preloaded: tempfile.TemporaryDirectory[str] | None = None
+
+
+def _preloaded_dir() -> str:
+    """This process's directory where each forkserver it starts marks its preload done (one
+    file named by the server's pid; removed when this process exits)."""
+    global _preloaded
+    if _preloaded is None:
+        _preloaded = tempfile.TemporaryDirectory(prefix="docpipe-forkserver-")
+    return _preloaded.name
 
 
 def _logger_levels() -> dict[str, int]:

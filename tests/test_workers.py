@@ -84,9 +84,9 @@ def test_two_workers_write_the_bytes_of_one(tmp_path: Path, models: Path) -> Non
         assert (two / "state" / "hosts" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
-#: Run in the forkserver (every process of the run reads it through PYTHONPATH): its preload
-#: waits until the test creates the file named by DOCPIPE_TEST_FORKSERVER_GO, so "workers
-#: starting" is a moment the test chooses rather than a race it hopes to win.
+#: Every process of a run reads this through PYTHONPATH; in the forkserver it holds the preload
+#: for up to two minutes, until the file named by DOCPIPE_TEST_FORKSERVER_GO exists: "workers
+#: still starting" becomes a moment the test chooses rather than a race it hopes to win.
 _HOLD_THE_FORKSERVER = """
 import os, time
 go = os.environ.get("DOCPIPE_TEST_FORKSERVER_GO")
@@ -102,30 +102,19 @@ if go:
 """
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(180)
-@pytest.mark.parametrize("moment", ["workers up", "first record", "workers starting"])
-def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path, moment: str) -> None:
-    """Ctrl-C, sent to the run's whole process group as a terminal sends it: once the forkserver
-    and a worker run; at the first record, which the run's own process writes while the
-    forkserver still preloads; or once that process has written every record itself and waits
-    for workers still starting (the forkserver held in its preload until after the Ctrl-C).
-    Each time: exit 130, a consistent manifest, no traceback, and no process of the run's
-    session left."""
+def _run_cli(tmp_path: Path, copies: int, hold_forkserver: bool) -> tuple[subprocess.Popen[str], Path, int]:
+    """``docpipe run --workers 2`` over *copies* of each plain-text seed, in its own session."""
     inputs = tmp_path / "in"
     inputs.mkdir()
-    # enough documents that the run's own process, which works while the forkserver preloads
-    # (longer on a loaded machine), is not done when a worker is up; fewer where it must be done
-    copies = 40 if moment == "workers starting" else 120
     for i in range(copies):
         for seed in sorted(SEEDS.glob("*.txt")):
             (inputs / f"{seed.stem}-{i:03d}.txt").write_bytes(seed.read_bytes())
-    out, go, site = tmp_path / "out", tmp_path / "go", tmp_path / "site"
     env = dict(os.environ)
-    if moment == "workers starting":
-        site.mkdir()
-        (site / "sitecustomize.py").write_text(_HOLD_THE_FORKSERVER)
-        env.update(PYTHONPATH=str(site), DOCPIPE_TEST_FORKSERVER_GO=str(go))
+    if hold_forkserver:
+        (tmp_path / "site").mkdir()
+        (tmp_path / "site" / "sitecustomize.py").write_text(_HOLD_THE_FORKSERVER)
+        env.update(PYTHONPATH=str(tmp_path / "site"), DOCPIPE_TEST_FORKSERVER_GO=str(tmp_path / "go"))
+    out = tmp_path / "out"
     proc = subprocess.Popen(
         [DOCPIPE, "run", str(inputs), "--out", str(out), "--workers", "2", "--batch-size", "2", "--no-progress"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env,
@@ -133,22 +122,32 @@ def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path, moment: str) -> No
         # children would inherit that: the run must see Ctrl-C as a terminal delivers it
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+    return proc, out, copies * len(list(SEEDS.glob("*.txt")))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("moment", ["workers up", "first record", "preloading"])
+def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path, moment: str) -> None:
+    """Ctrl-C, sent to the run's whole process group as a terminal sends it: once the forkserver
+    and a worker run; at the first record, which the run's own process writes while the
+    forkserver still preloads; or then with the preload held for two minutes, which the run
+    must not wait for. Each time: exit 130, a consistent manifest, no traceback, and no
+    process of the run's session left."""
+    # enough documents that the run's own process, which works while the forkserver preloads
+    # (longer on a loaded machine), is not done when a worker is up
+    proc, out, total = _run_cli(tmp_path, 120, hold_forkserver=moment == "preloading")
     deadline = time.monotonic() + 120
     # records written (the run makes progress: the first pieces run in the parent while the
     # forkserver loads), and for "workers up" three live descendants: the resource tracker, the
     # forkserver and at least one worker
-    total = copies * len(list(SEEDS.glob("*.txt")))
-    enough, descendants = {"workers up": (4, 3), "first record": (1, 0), "workers starting": (total, 0)}[moment]
+    enough, descendants = (4, 3) if moment == "workers up" else (1, 0)
     while not ((out / "clean").is_dir() and len(list((out / "clean").glob("*.json"))) >= enough
                and len(child_pids(proc.pid)) >= descendants):
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "no progress, or no forkserver and workers"
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)
-    if moment == "workers starting":
-        time.sleep(0.5)  # the run has taken the Ctrl-C while it waits for its workers
-        assert proc.poll() is None and not (out / "runs").exists()
-        go.touch()
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr, stderr
@@ -158,6 +157,21 @@ def test_ctrl_c_stops_the_workers_and_says_so(tmp_path: Path, moment: str) -> No
     assert 0 < written <= total and written == len(list((out / "clean").glob("*.json")))
     time.sleep(0.5)
     assert session_pids(proc.pid) == [], "workers outlived the run"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_a_run_done_before_its_workers_are_up_does_not_wait_for_them(tmp_path: Path) -> None:
+    """The run's own process works while the forkserver preloads; when it has done every piece
+    first (here: the preload is held for two minutes), it stops the forkserver, which has forked
+    nothing, and exits: complete, and with no process left."""
+    proc, out, total = _run_cli(tmp_path, 10, hold_forkserver=True)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in stderr, stderr
+    manifest = json.loads(next((out / "runs").iterdir()).read_bytes())
+    assert manifest["status"] == "completed" and manifest["counts"]["written"] == total == 50
+    time.sleep(0.5)
+    assert session_pids(proc.pid) == [], "the forkserver outlived the run"
 
 
 def test_worker_count_rules(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -232,8 +246,8 @@ def test_a_batch_in_pieces_gives_the_result_of_the_whole_batch() -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_pieces_no_worker_has_taken_are_run_by_the_parent_with_the_same_result() -> None:
-    """While the forkserver loads the models the parent runs the batch's waiting pieces itself
-    (the last first); put back together, the batch is what one process makes of it."""
+    """The parent runs the batch's pieces no worker has taken (the last first); put back together
+    with the workers' pieces, the batch is what one process makes of it."""
     from pipeline.boilerplate.host_memory import HostMemory
     from pipeline.stages import build_pipeline
     from pipeline.workers import FrontPool
@@ -251,6 +265,9 @@ def test_pieces_no_worker_has_taken_are_run_by_the_parent_with_the_same_result()
         patch.setattr(workers_module, "CHUNK_DOCS", 1)
         pool = FrontPool(settings, 2, cut=len(steps) - len(back), front=front)
         try:
+            # workers up first: on a loaded machine this process could run the whole batch while
+            # the forkserver preloads, and the pool would then never ask for workers
+            assert pool._ready.wait(120) and pool._asked
             [(_, pooled)] = list(pool.map([docs()], lambda batch: batch))
         finally:
             pool.close()

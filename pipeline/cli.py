@@ -246,9 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from pipeline import forkserver
     from pipeline.inputs import InputError, discover
-    from pipeline.progress import RunProgress, print_summary
-    from pipeline.runner import Runner
     from pipeline.store import StoreError, open_store
 
     try:
@@ -264,12 +263,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
         "batch_size": args.batch_size, "workers": args.workers, "host_memory": args.host_memory,
         "translation.models_dir": args.models_dir,
     })
+    if settings.processes_for(len(items)) > 1:
+        forkserver.start()  # its preload runs on another core while this process imports the stages
+    from pipeline.progress import RunProgress, print_summary
+    from pipeline.runner import Runner
+
     show_progress = not args.no_progress and sys.stderr.isatty()
-    with RunProgress(total=len(items), enabled=show_progress) as progress:
-        runner = Runner(
-            destination, settings, force=args.force, retranslate=args.retranslate, on_outcome=progress.advance
-        )
-        report = runner.run(items)
+    try:
+        with RunProgress(total=len(items), enabled=show_progress) as progress:
+            runner = Runner(
+                destination, settings, force=args.force, retranslate=args.retranslate, on_outcome=progress.advance
+            )
+            report = runner.run(items)
+    finally:
+        forkserver.stop_unused()  # started above for a run that stopped before it asked for workers
     if args.json:
         print(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
     else:

@@ -40,7 +40,6 @@ from pipeline.workers import (
     run_front,
     split_steps,
     stage_stats,
-    worker_count,
 )
 
 log = logging.getLogger(__name__)
@@ -180,7 +179,7 @@ class Runner:
             size = self.config.batch_size
             batches = [items[offset : offset + size] for offset in range(0, len(items), size)]
             prepared = (self._prepare(batch, existing) for batch in batches)
-            workers = worker_count(self.config, len(batches))
+            workers = self.config.processes_for(len(items))  # as `docpipe run` foresaw (forkserver.start)
             if workers > 1:
                 with held_interrupt():  # a pool started but not yet named here could not be stopped
                     pool = FrontPool(self.config, workers, cut=len(pipeline.steps) - len(back), front=front,

@@ -263,6 +263,12 @@ class Settings:
         """``workers``, or the CPUs available to this process (its affinity mask, not the machine's)."""
         return self.workers or available_cpus()
 
+    def processes_for(self, documents: int) -> int:
+        """Processes a run of *documents* starts: no more than :attr:`worker_count`, nor than it
+        has batches to share (``batch_size``); at least one."""
+        batches = -(-documents // self.batch_size)
+        return max(1, min(self.worker_count, batches))
+
     # -- loading -----------------------------------------------------------------------------
 
     @classmethod

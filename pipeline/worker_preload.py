@@ -14,11 +14,10 @@ caches filled are the ones the first page would fill.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import time
-from pathlib import Path
+
+from pipeline import forkserver
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +41,8 @@ def warm() -> float:
     return time.process_time() - started
 
 
-def mark_done() -> None:
-    """Tell the run that started this forkserver that it may ask for workers now
-    (``pipeline.workers.PRELOADED_ENV``: a file named by this process's pid)."""
-    from pipeline.workers import PRELOADED_ENV
-
-    marks = os.environ.get(PRELOADED_ENV)
-    if marks:
-        with contextlib.suppress(OSError):  # the run has ended meanwhile
-            (Path(marks) / str(os.getpid())).touch()
-
-
 try:
     warm()
 except Exception as exc:  # a worker loads whatever is missing itself; only the saving is lost
     log.warning("worker preload incomplete: %s", exc)
-mark_done()
+forkserver.mark_loaded()  # the run may ask for workers now (pipeline.forkserver)

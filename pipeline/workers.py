@@ -18,7 +18,7 @@ locale; the boilerplate step after it holds the memory too):
   halves. Translation needs the final languages, so it runs in the parent too (no model
   runs for pages that need none; docs/performance.md).
 
-Workers are forked from a ``forkserver`` that has loaded what they all need
+Workers are forked from a ``forkserver`` (:mod:`pipeline.forkserver`) that has loaded what they all need
 (:mod:`pipeline.worker_preload`: the stage modules, the language-ID models, dateparser's locale
 patterns) once per run: each extra worker then costs a fork, not ~3 CPU-seconds of imports and
 warm-up. The forkserver is a fresh interpreter, not a copy of the parent, so no worker inherits
@@ -32,13 +32,11 @@ process would run them.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import logging.handlers
 import multiprocessing
 import os
 import signal
-import tempfile
 import threading
 import time
 from collections import Counter, deque
@@ -48,6 +46,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from pipeline import forkserver
 from pipeline.boilerplate.host_memory import HostMemory
 from pipeline.document import Document
 from pipeline.interrupts import held_interrupt
@@ -56,16 +55,11 @@ from pipeline.stages.base import Failure, Pipeline, Step, StepStats
 
 log = logging.getLogger(__name__)
 
-START_METHOD = "forkserver"
-#: Imported once by the forkserver before it forks the workers (see the module docstring).
-PRELOAD = ["pipeline.worker_preload"]
 #: Documents per worker task when a batch may be split (:class:`FrontPool`).
 CHUNK_DOCS = 4
 STOP_GRACE_SECONDS = 10.0  # on Ctrl-C, how long running pieces may take to finish (see FrontPool.close)
 STARTUP_WAIT_SECONDS = 120.0  # on Ctrl-C, how long the forkserver may take to preload and fork
 PRELOAD_POLL_SECONDS = 0.02  # how often the starting thread looks for the preload's mark
-#: Names, in the forkserver's environment, the directory where the preload marks itself done.
-PRELOADED_ENV = "DOCPIPE_FORKSERVER_PRELOADED"
 T = TypeVar("T")
 
 
@@ -168,11 +162,6 @@ def stage_stats(front: dict[str, StepStats], back: list[Step]) -> dict[str, dict
     return {name: stats.to_dict() for name, stats in merged.items()}
 
 
-def worker_count(config: Settings, batches: int) -> int:
-    """Processes worth starting: no more than the setting, nor than there are batches to share."""
-    return max(1, min(config.worker_count, batches))
-
-
 # -- the pool ------------------------------------------------------------------------------------
 
 _front: list[Step] = []
@@ -242,8 +231,7 @@ class FrontPool:
         the parent's own front steps, which the workers build the same way, and which this
         process runs on the pieces it takes itself (:meth:`map`); *memory_stats*: the parent's
         translation-memory counters."""
-        context = multiprocessing.get_context(START_METHOD)
-        context.set_forkserver_preload(PRELOAD)
+        context = forkserver.context()
         self._log_queue = context.Queue()
         root = logging.getLogger()
         self._listener = logging.handlers.QueueListener(self._log_queue, *root.handlers, respect_handler_level=True)
@@ -268,17 +256,12 @@ class FrontPool:
         self._asked = False  # whether the starting thread asked the forkserver for workers
         self._give_up = threading.Event()
         self._start_lock = threading.Lock()
-        self._own_forkserver: int | None = None  # its pid, when this pool started it
         threading.Thread(target=self._start_workers, name="docpipe-workers-start", daemon=True).start()
 
     def _start_workers(self) -> None:
-        """Start the forkserver, and once it has preloaded, fork every worker, all from this
-        thread, which Ctrl-C does not interrupt.
-
-        The forkserver starts with SIGINT blocked in this thread: a terminal's Ctrl-C reaches every
-        process of its group, and the forkserver, which ignores SIGINT only once it has preloaded,
-        would die of it in a KeyboardInterrupt traceback; it passes the blocked signal on to the
-        workers it forks, which leave stopping to this process.
+        """Start the forkserver (unless ``docpipe run`` has, :func:`pipeline.forkserver.start`),
+        and once it has preloaded, fork every worker, all from this thread, which Ctrl-C does not
+        interrupt.
 
         Workers are asked for only once the preload is done (:mod:`pipeline.worker_preload` marks
         it), so a run whose own process finishes every piece first gives the start up
@@ -287,18 +270,19 @@ class FrontPool:
         starting (their initializer builds the steps) when the next no-op task arrives, so each
         of these forks one.
         """
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # this thread only
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # this thread only: see forkserver.start
         try:
-            self._own_forkserver = _start_forkserver()
+            forkserver.start()
+            server = forkserver.running_ours()  # one started otherwise leaves no mark: taken as ready
             deadline = time.monotonic() + STARTUP_WAIT_SECONDS
-            # a forkserver started before (by an earlier pool, marked, or by other code, not) is ready
-            while self._own_forkserver is not None and not _forkserver_loaded() and time.monotonic() < deadline:
+            while server is not None and not forkserver.loaded(server) and time.monotonic() < deadline:
                 if self._give_up.wait(PRELOAD_POLL_SECONDS):
                     return
             with self._start_lock:
                 if self._give_up.is_set():
                     return
                 self._asked = True
+                forkserver.claim(server)
                 for _ in range(self.workers):
                     self._executor.submit(int)
         except Exception:  # a broken or closed pool: the next submit raises it where that is handled
@@ -396,8 +380,8 @@ class FrontPool:
         with self._start_lock:  # workers not asked for yet will not be
             self._give_up.set()
         self._ready.wait(STARTUP_WAIT_SECONDS)
-        if not self._asked and self._own_forkserver is not None:
-            _stop_forkserver(self._own_forkserver)
+        if not self._asked:
+            forkserver.stop_unused()
         if wait:
             self._executor.shutdown(wait=True, cancel_futures=True)
         else:
@@ -415,55 +399,6 @@ class FrontPool:
             self._listener.stop()
         self._log_queue.close()
         self.closed = True
-
-
-def _start_forkserver() -> int | None:
-    """Start multiprocessing's forkserver if it is not running, telling it (in its environment)
-    where :mod:`pipeline.worker_preload` marks the preload done; its pid if started here."""
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver  # the module's singleton, whose pid its API does not expose
-    before = server._forkserver_pid
-    os.environ[PRELOADED_ENV] = _preloaded_dir()
-    try:
-        server.ensure_running()
-    finally:
-        os.environ.pop(PRELOADED_ENV, None)
-    after = server._forkserver_pid
-    return after if after != before else None
-
-
-def _forkserver_loaded() -> bool:
-    from multiprocessing import forkserver
-
-    pid = forkserver._forkserver._forkserver_pid
-    return pid is not None and os.path.exists(os.path.join(_preloaded_dir(), str(pid)))
-
-
-def _stop_forkserver(pid: int) -> None:
-    """Stop the forkserver this pool started and asked nothing of, even mid-preload: the run does
-    not wait for it to finish loading, and leaves no process behind. (multiprocessing's own
-    ``ForkServer._stop``, which its tests use, waits for the preload: the server reads its
-    "alive" pipe only then; SIGTERM ends it at once.)"""
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    if server._forkserver_pid == pid:
-        server._stop()
-
-
-_preloaded: tempfile.TemporaryDirectory[str] | None = None
-
-
-def _preloaded_dir() -> str:
-    """This process's directory where each forkserver it starts marks its preload done (one
-    file named by the server's pid; removed when this process exits)."""
-    global _preloaded
-    if _preloaded is None:
-        _preloaded = tempfile.TemporaryDirectory(prefix="docpipe-forkserver-")
-    return _preloaded.name
 
 
 def _logger_levels() -> dict[str, int]:

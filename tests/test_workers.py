@@ -29,7 +29,7 @@ from pipeline.settings import Settings, SettingsError
 from pipeline.stages import DecodeStep, Step
 from pipeline.store import LocalStore
 from pipeline.translate.model_sources import install_from
-from pipeline.workers import combine, per_document, run_front, split_steps, worker_count
+from pipeline.workers import combine, per_document, run_front, split_steps
 
 DOCPIPE = str(Path(sys.executable).parent / "docpipe")
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -178,8 +178,9 @@ def test_worker_count_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DOCPIPE_WORKERS", raising=False)
     default = Settings.load()
     assert default.workers is None and default.worker_count == len(os.sched_getaffinity(0))
-    assert worker_count(default.with_overrides({"workers": 8}), batches=3) == 3  # no idle processes
-    assert worker_count(default.with_overrides({"workers": 8}), batches=0) == 1
+    eight = default.with_overrides({"workers": 8, "batch_size": 32})
+    assert eight.processes_for(96) == 3 and eight.processes_for(97) == 4  # no idle processes
+    assert eight.processes_for(0) == 1 and eight.processes_for(10_000) == 8
     monkeypatch.setenv("DOCPIPE_WORKERS", "2")
     assert Settings.load().worker_count == 2
     monkeypatch.setenv("DOCPIPE_WORKERS", "0")

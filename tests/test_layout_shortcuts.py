@@ -7,6 +7,9 @@ the one the long way gives, so a library upgrade that breaks the assumption fail
 
 from __future__ import annotations
 
+import pickle
+
+import lxml.html
 import pytest
 import trafilatura
 from hypothesis import given
@@ -18,8 +21,11 @@ from inscriptis.model.html_element import HtmlElement
 from lxml import etree
 
 from pipeline.boilerplate import render
-from pipeline.boilerplate.markup import _metadata, run_trafilatura
+from pipeline.boilerplate.captions import caption_texts
+from pipeline.boilerplate.markup import _metadata, find_alternates, read_html, run_trafilatura
 from pipeline.boilerplate.render import parse_html, render_tree
+from pipeline.document import Block as Block_
+from pipeline.document import Role
 
 _PARAGRAPH = ("The council met on Tuesday to discuss the new library, which will open next spring "
               "after three years of building work and a long argument about its cost. ")
@@ -128,3 +134,41 @@ def test_rendering_is_inscriptis_own(html: str, expected: str, monkeypatch: pyte
     monkeypatch.setattr(HtmlElement, "__copy__", render.INSCRIPTIS_COPY_ELEMENT)
     assert ours == render_tree(parse_html(html))
     assert expected in ours
+
+
+_FORM = PAGE.replace("<footer>", """<form action="/search" method="get"><label for="q">Search the paper</label>
+<input id="q" name="q" value="library"><select name="s"><option selected>News</option><option>Sport</option></select>
+<textarea name="t">Write to the editor about the new library and its opening next spring.</textarea>
+<button>Go</button></form><footer>""")
+
+
+@pytest.mark.parametrize("html", [PAGE, _FORM, _LAYOUTS])
+def test_plain_element_classes_read_as_lxml_html_ones(html: str) -> None:
+    """``parse_html`` makes every element an ``HtmlElement`` (no Python class lookup per element):
+    trafilatura, its metadata search and the rendering read the tree as they read lxml.html's own,
+    with its form-element classes."""
+    stock = lxml.html.HTMLParser(encoding="utf-8", **render._OPTS)
+    root = parse_html(html)
+    assert {type(el) for el in root.iter(etree.Element)} == {lxml.html.HtmlElement}
+
+    def theirs() -> etree._Element:
+        return lxml.html.document_fromstring(render._END_BODY_RE.sub(b"", html.encode()), parser=stock)
+
+    if "<input" in html:  # the stock parser gives form controls classes of their own
+        assert isinstance(theirs().find(".//input"), lxml.html.InputElement)
+
+    assert run_trafilatura(parse_html(html), "https://town.example/a") == run_trafilatura(theirs(), "https://town.example/a")
+    assert render_tree(parse_html(html)) == render_tree(theirs())
+    assert find_alternates(parse_html(html)) == find_alternates(theirs())
+    assert caption_texts(parse_html(html)) == caption_texts(theirs())
+
+
+def test_blocks_survive_pickling() -> None:
+    """Blocks cross from the workers to the parent pickled as their constructor's arguments."""
+    page = read_html(_FORM, None)
+    blocks = [Block_(index=i, start=ln.start, end=ln.end, text=ln.text, indent=ln.indent, evidence=ev)
+              for i, (ln, ev) in enumerate(zip(page.lines, page.evidence, strict=True))]
+    blocks[0].role, blocks[0].role_score, blocks[1].evidence = Role.TITLE, 0.25, None
+    assert any(b.evidence and b.evidence.extracted_span for b in blocks)
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(blocks, protocol=protocol)) == blocks

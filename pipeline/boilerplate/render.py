@@ -31,6 +31,13 @@ from lxml import etree
 _OPTS = {"no_network": True, "remove_comments": True, "remove_pis": True, "recover": True,
          "default_doctype": False}
 _PARSER_UTF8 = lxml.html.HTMLParser(encoding="utf-8", **_OPTS)  # input is always re-encoded as UTF-8
+# lxml.html picks each element's class with a Python callback (form controls get their own
+# classes) every time an element gets a Python object: ~1.3M times per 300 pages, ~0.36 µs each.
+# Nothing that reads these trees (trafilatura, htmldate, inscriptis, this package) uses the
+# form classes, so every element is an HtmlElement, chosen in C.
+_PARSER_UTF8.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity))
 _CONFIG = ParserConfig(display_images=False, display_links=False)
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "head")
 

@@ -43,8 +43,10 @@ __all__ = [
 _UND = ("und", 0.0)
 #: What a run's posterior depends on, and is cached under: (norm, script, n_words, allow_slow).
 _Key = tuple[str, str, int, bool]
-#: A text's script runs, each ``(start, end, script, answer)``: answer as from ``_prepare``.
-_Plan = list[tuple[int, int, str, "tuple[str, float] | _Key"]]
+#: A text's script runs, each ``(start, end, script, answer)``: answer as from ``_prepare``. A
+#: tuple of tuples of strings and numbers, which the garbage collector stops tracking: the memo of
+#: ~40k plans per 300 pages as lists made every full collection walk them (see _plan_text).
+_Plan = tuple[tuple[int, int, str, "tuple[str, float] | _Key"], ...]
 SLOW_MAX_WORDS = 12
 #: Lines up to this long have their plan memoised (menus, buttons, footers repeat within a
 #: page and across a site's pages); longer ones rarely repeat and would only fill memory.
@@ -80,8 +82,11 @@ class LanguageIdentifier:
         self.prior_smoothing = prior_smoothing
         self.cache_size = cache_size
         self.ensemble = Ensemble(FastTextModel(fasttext_path), Py3LangidModel(), LangdetectModel())
-        # (norm, script, n_words, allow_slow) -> (lang, score, posterior): chrome repeats.
-        self._cache: dict[_Key, tuple[str, float, dict[str, float]]] = {}
+        # (norm, script, n_words, allow_slow) -> (lang, score), and -> posterior: chrome repeats.
+        # Two dicts: a tuple holding a dict stays tracked by the garbage collector, whose full
+        # collections then walked all ~50k entries (a tuple of a string and a float is not tracked).
+        self._cache: dict[_Key, tuple[str, float]] = {}
+        self._posts: dict[_Key, dict[str, float]] = {}
         self._cache_lock = threading.Lock()
         # short line -> its plan (what _plan_text gives: a pure function of the text)
         self._plans: dict[str, _Plan] = {}
@@ -114,16 +119,17 @@ class LanguageIdentifier:
         entries = {}
         for key, post in zip(keys, posts, strict=True):
             lang = max(post, key=post.__getitem__)
-            entries[key] = (_dari_or(lang, key[0]), round(post[lang], 4), post)
+            entries[key] = (_dari_or(lang, key[0]), round(post[lang], 4))
         with self._cache_lock:
+            self._posts.update(zip(keys, posts, strict=True))
             self._cache.update(entries)
 
     def _entry(self, key: _Key) -> tuple[str, float, dict[str, float]]:
-        entry = self._cache.get(key)
-        if entry is None:  # evicted by another thread since this batch looked
+        entry, post = self._cache.get(key), self._posts.get(key)
+        if entry is None or post is None:  # evicted by another thread since this batch looked
             self._compute([key])
-            entry = self._cache[key]
-        return entry
+            entry, post = self._cache[key], self._posts[key]
+        return entry[0], entry[1], post
 
     def _apply_prior(self, post: dict[str, float], context: LangContext) -> dict[str, float]:
         return self._reweigh(post, base_prior(context))
@@ -162,6 +168,7 @@ class LanguageIdentifier:
         if len(cache) > self.cache_size:
             with self._cache_lock:
                 cache.clear()
+                self._posts.clear()
         known = self._plans
         if len(known) > self.cache_size:
             known.clear()
@@ -184,11 +191,13 @@ class LanguageIdentifier:
 
     def _plan_text(self, text: str) -> _Plan:
         """One text's script runs, each with its answer from :meth:`_prepare` (a row of language
-        names split into one run per label). Callers share the list: never change it."""
+        names split into one run per label). Callers share the plan; it is a tuple so that the
+        memo holds no containers the garbage collector must track (its full collections walked
+        the memo's lists: ~0.4 CPU-s per 300 pages)."""
         text_runs = runs(text)
         # A short run inside a long text: the slow short-string detectors are not worth it.
         allow_slow = len(text_runs) < 2 or text.count(" ") < SLOW_MAX_WORDS
-        plan: _Plan = []
+        plan: list[tuple[int, int, str, tuple[str, float] | _Key]] = []
         for start, end, script in text_runs:
             answer = self._prepare(text[start:end], script, allow_slow)
             if len(answer) == 4 and 2 <= answer[2] <= SWITCHER_MAX_WORDS:  # type: ignore[misc]
@@ -197,7 +206,7 @@ class LanguageIdentifier:
                     plan += [(start + a, start + b, script, (lang, 0.99)) for a, b, lang in labels]
                     continue
             plan.append((start, end, script, answer))
-        return plan
+        return tuple(plan)
 
     def span_tuples_batch(
         self, texts: Sequence[str], context: LangContext | None = None

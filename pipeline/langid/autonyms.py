@@ -22,6 +22,7 @@ import sys
 import threading
 import unicodedata
 from functools import lru_cache
+from itertools import islice
 
 from ..scripts import script_runs, strip_ignorable
 
@@ -125,11 +126,13 @@ def switcher_labels(text: str) -> list[tuple[int, int, str]] | None:
     Such a row is several languages' names, not a sentence in one of them: each label keeps
     its own language.
     """
-    tokens = [m.span() for m in _TOKEN_RE.finditer(text) if normalise_name(m.group())]
+    words = (m.span() for m in _TOKEN_RE.finditer(text) if normalise_name(m.group()))
+    tokens = list(islice(words, MAX_LABEL_WORDS))  # the rest only for a row that starts with a name
     if len(tokens) < 2 or all(
-        lookup(text[tokens[0][0]:tokens[n - 1][1]]) is None for n in range(1, min(MAX_LABEL_WORDS, len(tokens)) + 1)
+        lookup(text[tokens[0][0]:tokens[n - 1][1]]) is None for n in range(1, len(tokens) + 1)
     ):
         return None  # the row must start with a name: most texts stop here
+    tokens += words
     labels = []
     k = 0
     while k < len(tokens):

@@ -14,6 +14,7 @@ caches filled are the ones the first page would fill.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 
@@ -45,4 +46,7 @@ try:
     warm()
 except Exception as exc:  # a worker loads whatever is missing itself; only the saving is lost
     log.warning("worker preload incomplete: %s", exc)
+# What is loaded now lives as long as the workers: out of the collector's way, every full
+# collection in a worker skips it (and a collection does not write to the pages the workers share)
+gc.freeze()
 forkserver.mark_loaded()  # the run may ask for workers now (pipeline.forkserver)

@@ -182,3 +182,23 @@ def test_lines_containing_finds_every_needle_once_per_line_in_order() -> None:
     starts = [0, *accumulate(len(t) + 1 for t in texts[:-1])]
     assert lines_containing_joined(joined, starts, ("this", "تويتر")) == {0, 2, 3}
     assert lines_containing([], needles) == {} and lines_containing(texts, ()) == {}
+
+
+def test_context_columns_read_the_page_around_each_line() -> None:
+    from pipeline.boilerplate.context import CONTEXT_NAMES, context_columns
+
+    lines = _lines(["Home", "News", "A long paragraph of the article, with words in it.", "Share", "Footer"])
+    _, facts = F.featurize(lines)
+    p1 = np.array([0.1, 0.2, 0.9, 0.3, 0.6])
+    C = context_columns(p1, facts, layout=False)
+    col = {name: C[:, i] for i, name in enumerate(CONTEXT_NAMES)}
+    assert C.shape == (5, len(CONTEXT_NAMES))
+    logit = np.log(p1 / (1 - p1))
+    assert np.allclose(col["logit"], logit)
+    assert np.allclose(col["logit_prev1"][1:], logit[:-1]) and np.allclose(col["logit_next2"][:3], logit[2:])
+    assert np.allclose(col["logit_prev1"][0], logit.mean())  # beyond the page: the page's mean
+    assert col["rank_score"].tolist() == [0.0, 0.25, 1.0, 0.5, 0.75]
+    assert np.allclose(col["page_share_kept"], 0.4) and np.allclose(col["page_q50"], 0.3)
+    assert col["position"][0] == 0.0 and col["position"][-1] == 1.0
+    assert np.argmax(col["rank_length"]) == 2
+    assert context_columns(np.zeros(0), F.featurize([])[1], layout=True).shape == (0, len(CONTEXT_NAMES))

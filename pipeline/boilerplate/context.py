@@ -36,11 +36,24 @@ CONTEXT_NAMES: tuple[str, ...] = (
 )
 
 
-def _rank(x: np.ndarray) -> np.ndarray:
-    """0 .. 1 rank of every entry (ties broken by position, as argsort does)."""
-    r = np.empty(len(x))
-    r[np.argsort(x, kind="stable")] = np.arange(len(x))
-    return r / max(1, len(x) - 1)
+def _rank(order: np.ndarray) -> np.ndarray:
+    """0 .. 1 rank of every entry, from its stable ``argsort`` ``order``."""
+    n = len(order)
+    r = np.empty(n)
+    r[order] = np.arange(n) / max(1, n - 1)
+    return r
+
+
+def _quantiles(ascending: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """``np.quantile``'s default (linear) quantiles of already sorted values, without its overhead."""
+    n = len(ascending)
+    out = []
+    for q in qs:
+        pos = q * (n - 1)
+        lo = int(pos)
+        hi = min(lo + 1, n - 1)
+        out.append(float(ascending[lo] + (pos - lo) * (ascending[hi] - ascending[lo])))
+    return out
 
 
 def context_columns(p1: np.ndarray, f: LineFacts, layout: bool) -> np.ndarray:
@@ -63,10 +76,11 @@ def context_columns(p1: np.ndarray, f: LineFacts, layout: bool) -> np.ndarray:
     out[:, j] = window / (2 * sum(1 / k for k in range(1, _REACH + 1)))
     out[:, j + 1] = logit - mean
     out[:, j + 2] = mean
-    out[:, j + 3:j + 6] = np.quantile(pc, (0.25, 0.5, 0.75))
+    order = np.argsort(p1, kind="stable")
+    out[:, j + 3:j + 6] = _quantiles(pc[order], (0.25, 0.5, 0.75))
     out[:, j + 6] = float((p1 >= 0.5).mean())
-    out[:, j + 7] = _rank(p1)
-    out[:, j + 8] = _rank(f.n_tokens)
+    out[:, j + 7] = _rank(order)
+    out[:, j + 8] = _rank(np.argsort(f.n_tokens, kind="stable"))
     out[:, j + 9] = np.arange(n) / max(1, n - 1)
     out[:, j + 10] = np.log1p(f.n_tokens)
     out[:, j + 11] = f.ends_punct

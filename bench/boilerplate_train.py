@@ -318,7 +318,8 @@ def fit(sets: FitSets, cfg: Config, log: bool = True) -> dict:
     pooled per language and averaged over the languages – the target's measure, each language
     counting alike (a per-document average let the ~300 short fr/sv documents pick a smoothing
     that cost English 0.05). Their runs differ: a rendered page has 30-line menus, turku
-    documents alternate within a few lines.
+    documents alternate within a few lines. With ``cfg.context`` the second stage is fitted on
+    the tuning folds' out-of-fold scores first (:func:`fit_context`), and the tuning scores with it.
     """
     k_folds = cfg.tune_folds
     folds = []
@@ -359,7 +360,8 @@ def fit(sets: FitSets, cfg: Config, log: bool = True) -> dict:
                                for src, c in sorted(turku_counts.items())}
     assert best_layout is not None and best_flat is not None
     params = fit_model(sets, cfg)
-    params["context"] = context
+    if context:
+        params["context"] = context
     params["stay"], params["threshold"] = best_flat[1], best_flat[2]
     params["layout"] = {"stay": best_layout[1], "threshold": best_layout[2]}
     params["fit"]["oof_score"] = {"wcxb_layout": round(best_layout[0], 4),

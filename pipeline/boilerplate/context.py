@@ -6,7 +6,8 @@ fitted by ``bench/boilerplate_train.py`` on out-of-fold first-stage scores, so i
 far to trust them on unseen pages) rescores every line from these columns: its own
 first-stage logit, its neighbours', the page's score distribution, and its rank within the
 page. The hypothesis it tests: on a page where every line scores ~0.6, keeping every line is
-wrong – the page's own distribution says which of them are the article.
+wrong – the page's own distribution says which of them are the article. Measured in issue 14's
+fifth round and not kept (docs/boilerplate.md): the shipped ``weights.json`` has no second stage.
 """
 
 from __future__ import annotations

@@ -182,3 +182,41 @@ def test_lines_containing_finds_every_needle_once_per_line_in_order() -> None:
     starts = [0, *accumulate(len(t) + 1 for t in texts[:-1])]
     assert lines_containing_joined(joined, starts, ("this", "تويتر")) == {0, 2, 3}
     assert lines_containing([], needles) == {} and lines_containing(texts, ()) == {}
+
+
+def test_context_columns_read_the_page_around_each_line() -> None:
+    from pipeline.boilerplate.context import CONTEXT_NAMES, context_columns
+
+    lines = _lines(["Home", "News", "A long paragraph of the article, with words in it.", "Share", "Footer"])
+    _, facts = F.featurize(lines)
+    p1 = np.array([0.1, 0.2, 0.9, 0.3, 0.6])
+    C = context_columns(p1, facts, layout=False)
+    col = {name: C[:, i] for i, name in enumerate(CONTEXT_NAMES)}
+    assert C.shape == (5, len(CONTEXT_NAMES))
+    logit = np.log(p1 / (1 - p1))
+    assert np.allclose(col["logit"], logit)
+    assert np.allclose(col["logit_prev1"][1:], logit[:-1]) and np.allclose(col["logit_next2"][:3], logit[2:])
+    assert np.allclose(col["logit_prev1"][0], logit.mean())  # beyond the page: the page's mean
+    assert col["rank_score"].tolist() == [0.0, 0.25, 1.0, 0.5, 0.75]
+    assert np.allclose(col["page_share_kept"], 0.4) and np.allclose(col["page_q50"], 0.3)
+    assert col["position"][0] == 0.0 and col["position"][-1] == 1.0
+    assert np.argmax(col["rank_length"]) == 2
+    assert context_columns(np.zeros(0), F.featurize([])[1], layout=True).shape == (0, len(CONTEXT_NAMES))
+
+
+def test_a_second_stage_in_the_weights_rescores_every_line() -> None:
+    from pipeline.boilerplate.context import CONTEXT_NAMES
+    from pipeline.boilerplate.text_classifier import _default_params
+
+    d = len(CONTEXT_NAMES)
+    # a second stage that says 0.9 whatever the first one said: its output replaces the first stage's
+    ctx = {"features": list(CONTEXT_NAMES), "layouts": True, "mean": [0.0] * d, "std": [1.0] * d,
+           "nets": [{"w1": [[0.1] * 4] * d, "b1": [0.0] * 4, "w2": [0.0] * 4, "b2": float(np.log(9.0))}]}
+    lines = _lines(["A plain sentence of an article about the weather in the north.", "Another one, as plain."])
+    plain = TextBoilerplateClassifier().content_probability(lines)[0]
+    rescored = TextBoilerplateClassifier({**_default_params(), "context": ctx}).content_probability(lines)[0]
+    assert not np.allclose(plain, 0.9) and np.allclose(rescored, 0.9, atol=1e-5)
+    flat_only = TextBoilerplateClassifier({**_default_params(), "context": {**ctx, "layouts": False}})
+    layout = [Line(ln.start, ln.end, ln.text, 2) for ln in lines]  # indented: a rendered layout, left alone
+    first_stage = TextBoilerplateClassifier().content_probability(layout)[0]
+    assert np.allclose(flat_only.content_probability(layout)[0], first_stage)

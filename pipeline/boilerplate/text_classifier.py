@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .context import context_columns
 from .features import LineFacts, featurize
 from .lexicon import load_lexicons
 from .lines import Line
@@ -147,6 +148,9 @@ class TextBoilerplateClassifier:
         except ValueError as exc:
             raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
         self.net = _Ensemble(p)
+        # the second stage over the first one's scores in their page (see context.py); absent: first stage only
+        self.context = _Ensemble(p["context"]) if p.get("context") else None
+        self.context_on_layouts = bool((p.get("context") or {}).get("layouts", True))  # else flat text only
         # word weights of flat text and of rendered layouts (see is_layout_page)
         self.flat_lexicon, self.layout_lexicon = load_lexicons(p.get("lexicon"), WEIGHTS_PATH.parent)
         self.prior = float(p["prior"])
@@ -178,6 +182,8 @@ class TextBoilerplateClassifier:
             rep = np.asarray(repeated, dtype=bool)
             f.dup = np.where(rep, np.maximum(f.dup, 2), f.dup)
         model = self.net(X)
+        if self.context is not None and (self.context_on_layouts or not layout):
+            model = self.context(context_columns(model, f, layout))
         p = self._rules(model, f)
         # a short line in another language than the page (Line.lang from language ID), or an
         # unpunctuated one in another script: the dev data has no language tags and few mixed-script

@@ -80,7 +80,8 @@ def loaded(pid: int) -> bool:
 def claim(pid: int | None) -> None:
     """Record that a pool asks forkserver *pid* for workers: it is no longer stopped as unused."""
     if pid is not None:
-        _started[pid] = True
+        with _lock:  # stop_unused reads the flag under it
+            _started[pid] = True
 
 
 def stop_unused() -> None:

@@ -270,7 +270,9 @@ class FrontPool:
         starting (their initializer builds the steps) when the next no-op task arrives, so each
         of these forks one.
         """
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # this thread only: see forkserver.start
+        # this thread only, for the reason forkserver.start gives: a submit from here also restarts a
+        # forkserver that has died (multiprocessing's connect_to_new_process), outside start()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             forkserver.start()
             server = forkserver.running_ours()  # one started otherwise leaves no mark: taken as ready

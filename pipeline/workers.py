@@ -69,17 +69,18 @@ class WorkerDied(RuntimeError):
 
 def split_steps(steps: list[Step]) -> tuple[list[Step], list[Step]]:
     """(front, back) of a pipeline's steps: the back starts at the first step holding a
-    :class:`HostMemory`, whose state each batch reads and updates in input order; that step's
-    memory-free half (:meth:`Step.ahead`, the language step's posteriors) ends the front.
-    Without a memory (``host_memory`` off) every step is front and runs in the workers."""
+    :class:`HostMemory`, whose state each batch reads and updates in input order; the memory-free
+    halves of the back's steps (:meth:`Step.ahead`: the language step's posteriors, an HTML
+    page's boilerplate labels) end the front. Without a memory (``host_memory`` off) every step
+    is front and runs in the workers."""
     cut = next((i for i, step in enumerate(steps) if isinstance(getattr(step, "memory", None), HostMemory)), len(steps))
     return front_steps(steps, cut), steps[cut:]
 
 
 def front_steps(steps: list[Step], cut: int) -> list[Step]:
-    """The steps before *cut*, then the memory-free half of the step at *cut*, if it has one."""
-    ahead = steps[cut].ahead() if cut < len(steps) else None
-    return steps[:cut] if ahead is None else [*steps[:cut], ahead]
+    """The steps before *cut*, then the memory-free halves of the steps from *cut* on, in order
+    (a step's half needs nothing the steps between *cut* and it add: :meth:`Step.ahead`)."""
+    return [*steps[:cut], *(ahead for step in steps[cut:] if (ahead := step.ahead()) is not None)]
 
 
 @dataclass(slots=True)
@@ -147,18 +148,20 @@ def merge_stats(into: StepStats, other: StepStats) -> None:
 
 
 def stage_stats(front: dict[str, StepStats], back: list[Step]) -> dict[str, dict[str, object]]:
-    """The manifest's ``stages``: front and back steps in order, a step split in two halves
-    (:meth:`Step.ahead`) reported once — its documents are those that entered the first half."""
+    """The manifest's ``stages``, in the pipeline's order, a step split in two halves
+    (:meth:`Step.ahead`) reported once, at its place — its documents are those that entered the
+    first half."""
     merged = {name: StepStats(name, stats.documents, stats.failed, stats.seconds, Counter(stats.counters))
-              for name, stats in front.items()}
+              for name, stats in front.items() if name not in {step.name for step in back}}
     for step in back:
-        if step.name in merged:
-            half = merged[step.name]
-            half.failed += step.stats.failed
-            half.seconds += step.stats.seconds
-            half.counters.update(step.stats.counters)
-        else:
+        first = front.get(step.name)
+        if first is None:
             merged[step.name] = step.stats
+            continue
+        counters = Counter(first.counters)
+        counters.update(step.stats.counters)
+        merged[step.name] = StepStats(step.name, first.documents, first.failed + step.stats.failed,
+                                      first.seconds + step.stats.seconds, counters)
     return {name: stats.to_dict() for name, stats in merged.items()}
 
 

@@ -194,12 +194,42 @@ def test_the_split_keeps_the_per_site_memory_in_the_parent() -> None:
 
     settings = Settings.load(lookup=lambda _: None)
     front, back = split_steps(build_pipeline(settings, host_memory=HostMemory()).steps)
-    # the models' half of language ID in the workers; the site's chrome locale in the parent
-    assert [s.name for s in front] == ["decode", "layout", "language"]
-    assert [type(s).__name__ for s in front[-1:]] == ["LanguageLinesStep"]
+    # the models' half of language ID and an HTML page's labels in the workers; the site's chrome
+    # locale and repeated lines in the parent
+    assert [s.name for s in front] == ["decode", "layout", "language", "boilerplate"]
+    assert [type(s).__name__ for s in front[-2:]] == ["LanguageLinesStep", "HtmlLabelsStep"]
     assert [s.name for s in back] == ["language", "translate", "boilerplate", "assemble"]
     front, back = split_steps(build_pipeline(settings.with_overrides({"host_memory": False})).steps)
     assert (len(front), back) == (6, [])  # no memory: every step can run in the workers
+
+
+def test_the_halves_made_ahead_give_what_the_whole_steps_give() -> None:
+    """Roles, scores and languages of every block are the same whether the language and
+    boilerplate steps' memory-free halves ran ahead (as in the workers) or inside the steps."""
+    from pipeline.boilerplate.host_memory import HostMemory
+    from pipeline.stages import Pipeline, build_pipeline
+
+    settings = Settings.load(lookup=lambda _: None)
+
+    def docs() -> list[Document]:
+        return [Document(doc_id_for(item.uri), Source(item.uri, "", item.size or 0), item.read(None))
+                for item in _items()]
+
+    def labels(done: list[Document]) -> list[tuple[str, list[tuple[str, float | None]], list[str]]]:
+        return [(doc.doc_id, [(b.role.value, b.role_score) for b in doc.blocks], [s.lang for s in doc.segments])
+                for doc in done]
+
+    whole, whole_failed = build_pipeline(settings, host_memory=HostMemory()).run(docs())
+    steps = build_pipeline(settings, host_memory=HostMemory()).steps
+    front, back = split_steps(steps)
+    ahead = run_front(front, docs(), dict)
+    assert any("boilerplate" in doc.prepared for doc in ahead.docs)  # HTML pages were labelled ahead
+    halves, halves_failed = Pipeline(back).run(ahead.docs)
+    assert all(not doc.prepared for doc in halves)  # each second half took its first half's result
+    assert labels(halves) == labels(whole)
+    assert any(doc.markup is not None for doc in whole)
+    assert [(f.doc.doc_id, f.stage) for f in ahead.failures + halves_failed] == [
+        (f.doc.doc_id, f.stage) for f in whole_failed]
 
 
 class _RefuseThirds(Step):

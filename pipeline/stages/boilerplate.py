@@ -12,6 +12,12 @@ segments inherit their block's role and stay in the record.
 With a :class:`HostMemory`, each batch's pages are first added to their site's line counts,
 and lines the site repeats across its pages are passed to the classifier as chrome evidence
 (for HTML, lines trafilatura kept that the site repeats are demoted to boilerplate).
+
+An HTML page's labels come from its own markup and lines alone; only the demotion of
+site-repeated lines reads the memory. So the labelling (most of this step's time on HTML) is
+the step's memory-free half (:meth:`BoilerplateStep.ahead`, :class:`HtmlLabelsStep`), which a
+run with several worker processes runs in the workers (:mod:`pipeline.workers`); the rest stays
+with the memory, in input order. One process runs the same two halves.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from collections import Counter
 
 from pipeline.boilerplate import Line, TextBoilerplateClassifier, label_lines
 from pipeline.boilerplate.host_memory import HostMemory, site_of
-from pipeline.document import Alternate, Document, Metadata, PageEvidence, Role, Segment, TranslationStatus
+from pipeline.boilerplate.roles import Roles
+from pipeline.document import Alternate, Document, Metadata, Role, Segment, TranslationStatus
 from pipeline.langtags import UNDETERMINED
 from pipeline.stages.base import Failure, Step
 from pipeline.store import StoreError
@@ -46,6 +53,24 @@ class BoilerplateStep(Step):
         self.classifier = classifier or TextBoilerplateClassifier()
         self.memory = memory
 
+    def ahead(self) -> HtmlLabelsStep:
+        """The memory-free half (an HTML page's labels), to run before this step (in a worker)."""
+        step = HtmlLabelsStep(self)
+        step.time_limit = self.time_limit
+        return step
+
+    def html_labels(self, doc: Document) -> Roles | None:
+        """An HTML page's roles before the site's memory is consulted (None: not an HTML page
+        with blocks): the markup's evidence weighed with the classifier, on the rendered lines alone."""
+        markup = doc.markup
+        if markup is None or not doc.blocks:
+            return None
+        evidence = [block.evidence for block in doc.blocks if block.evidence is not None]
+        if len(evidence) != len(doc.blocks):
+            raise ValueError("HTML blocks without the layout stage's evidence")
+        lines = [Line(start=b.start, end=b.end, text=b.text, indent=b.indent) for b in doc.blocks]
+        return label_lines(lines, evidence, markup.extracted, markup.metadata.title, self.classifier)
+
     def process_batch(self, docs: list[Document]) -> list[Failure]:
         """Add the whole batch to the host memory first, so pages of one new site help each other."""
         if self.memory is not None:
@@ -67,7 +92,7 @@ class BoilerplateStep(Step):
         site = _site(doc)
         repeated = self._repeated(doc, site)
         if doc.markup is not None:
-            self._html_roles(doc, doc.markup, repeated)
+            self._html_roles(doc, repeated)
         else:
             self._text_roles(doc, by_block, site, repeated)
         for block, segments in zip(doc.blocks, by_block, strict=True):
@@ -80,15 +105,13 @@ class BoilerplateStep(Step):
             doc.metadata.title = doc.metadata.title or doc.blocks[title].text
         doc.alternates = _alternates(doc, by_block)
 
-    def _html_roles(self, doc: Document, markup: PageEvidence, repeated: list[bool] | None) -> None:
-        """Roles from the markup's evidence weighed with the classifier, on the rendered lines alone."""
-        if not doc.blocks:
+    def _html_roles(self, doc: Document, repeated: list[bool] | None) -> None:
+        """The page's labels (:meth:`html_labels`, made ahead or now), lines the site repeats demoted."""
+        roles = doc.prepared.pop(self.name, None)
+        if not isinstance(roles, Roles):  # run without its first half (a plain Pipeline)
+            roles = self.html_labels(doc)
+        if roles is None:
             return
-        evidence = [block.evidence for block in doc.blocks if block.evidence is not None]
-        if len(evidence) != len(doc.blocks):
-            raise ValueError("HTML blocks without the layout stage's evidence")
-        lines = [Line(start=b.start, end=b.end, text=b.text, indent=b.indent) for b in doc.blocks]
-        roles = label_lines(lines, evidence, markup.extracted, markup.metadata.title, self.classifier)
         doc.quality = list(roles.quality)
         for block, (role, score), flag in zip(doc.blocks, roles, repeated or [False] * len(roles), strict=True):
             if flag and role.is_main:  # the site repeats it on its other pages: chrome trafilatura kept
@@ -135,6 +158,25 @@ class BoilerplateStep(Step):
         self.stats.counters["host_repeated_lines"] += sum(flags)
         self.memory.stats["repeated_lines"] += sum(flags)
         return flags
+
+
+class HtmlLabelsStep(Step):
+    """The first half of :class:`BoilerplateStep`: an HTML page's labels, which need no per-site
+    memory and nothing the language and translation steps add (only the layout's blocks and
+    evidence), so they may be made before those steps, in a worker. Left in
+    ``doc.prepared["boilerplate"]`` for the second half; plain text is labelled there (it needs
+    each line's language and English)."""
+
+    name = BoilerplateStep.name
+
+    def __init__(self, step: BoilerplateStep) -> None:
+        super().__init__()
+        self.step = step
+
+    def process(self, doc: Document) -> None:
+        roles = self.step.html_labels(doc)
+        if roles is not None:
+            doc.prepared[self.name] = roles
 
 
 def _site(doc: Document) -> str | None:

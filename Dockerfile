@@ -26,7 +26,9 @@ COPY --from=requirements /tmp/docpipe/requirements.txt /tmp/docpipe-requirements
 RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" -r /tmp/docpipe-requirements.txt
 COPY --chown=airflow:0 pyproject.toml README.md /opt/docpipe/
 COPY --chown=airflow:0 pipeline /opt/docpipe/pipeline
+# docpipe itself, then dateparser's regex patterns compiled once for every task (pipeline/regex_cache.py)
 RUN pip install --no-cache-dir --no-deps /opt/docpipe \
+ && python -m pipeline.regex_cache \
  && mkdir -p /opt/airflow/models /opt/airflow/memory
 COPY --chown=airflow:0 dags /opt/airflow/dags
 COPY --chown=airflow:0 plugins /opt/airflow/plugins

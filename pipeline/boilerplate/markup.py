@@ -31,6 +31,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import DEFAULT_CONFIG, Document, set_date_params
 from trafilatura.utils import load_html
 
+from pipeline import regex_cache
 from pipeline.document import Alternate, BlockEvidence, Metadata, PageEvidence
 
 from .align import align_spans
@@ -38,6 +39,9 @@ from .captions import caption_lines, caption_texts
 from .lines import Line, split_lines, tokens
 from .phrases import switcher_lang
 from .render import parse_html, parse_too_deep, render_flat, render_tree
+
+# htmldate leaves some dates to dateparser, whose ~900 patterns are then compiled; served stored
+regex_cache.install()
 
 
 @dataclass(slots=True)

@@ -26,12 +26,14 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.boilerplate.host_memory import HostMemory
 from pipeline.records import dumps, iso_utc
 from pipeline.settings import SCHEMA_VERSION, Settings
 from pipeline.store import ObjectInfo, ObjectNotFound, Store
+
+if TYPE_CHECKING:  # importing it loads the boilerplate models and trafilatura: not for Settings' AREAS
+    from pipeline.boilerplate.host_memory import HostMemory
 
 JSON = dict[str, Any]
 
@@ -254,4 +256,6 @@ def write_manifest(store: Store, manifest: JSON, key: str | None = None) -> str:
 
 def open_host_memory(store: Store, config: Settings) -> HostMemory | None:
     """The per-site line memory kept under ``state/hosts/``, or None when *config* turns it off."""
+    from pipeline.boilerplate.host_memory import HostMemory
+
     return HostMemory(store, prefix=HOST_MEMORY_PREFIX) if config.host_memory else None

@@ -20,10 +20,11 @@ import msgspec
 
 from pipeline.document import Document, Source
 from pipeline.settings import SCHEMA_VERSION, Settings, pipeline_version
-from pipeline.stages.base import Failure
 
 if TYPE_CHECKING:  # validation is for `verify` and tests; a run does not pay for importing jsonschema
     from jsonschema import Draft202012Validator
+
+    from pipeline.stages.base import Failure  # the stages package imports every stage and its models
 
 
 def processed_at() -> str:

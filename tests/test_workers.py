@@ -174,6 +174,18 @@ def test_a_run_done_before_its_workers_are_up_does_not_wait_for_them(tmp_path: P
     assert session_pids(proc.pid) == [], "the forkserver outlived the run"
 
 
+def test_what_docpipe_run_needs_before_it_starts_the_forkserver_does_not_load_the_stages() -> None:
+    """`docpipe run` starts the forkserver once it has its settings and inputs: the forkserver's
+    preload then overlaps this process's own imports of the stages, which those must not pull in."""
+    code = (
+        "import sys; from pipeline import cli, forkserver, inputs, store; from pipeline.settings import Settings;"
+        "Settings.load({}).processes_for(10);"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('trafilatura', 'numpy', 'lxml', 'fasttext')"
+        " or m.startswith(('pipeline.stages', 'pipeline.boilerplate', 'pipeline.langid'))]; print(bad); assert not bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_worker_count_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DOCPIPE_WORKERS", raising=False)
     default = Settings.load()

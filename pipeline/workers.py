@@ -4,13 +4,15 @@ A run's steps split in two at the first step that holds the run's per-site memor
 (:func:`split_steps`; today the language step, which reads and records each site's chrome
 locale; the boilerplate step after it holds the memory too):
 
-* the **front** (decode, layout, and the first half of the language step: every line's
-  posteriors from the models, :meth:`Step.ahead`) depends on nothing but the document and the
-  settings: it is where the time goes (~80 % of a one-process run on HTML pages), and it runs in
+* the **front** (decode, layout, and the memory-free halves of the later steps,
+  :meth:`Step.ahead`: every line's language posteriors from the models, an HTML page's
+  boilerplate labels) depends on nothing but the document and the settings: it is where the
+  time goes (~80 % of a one-process run on HTML pages), and it runs in
   ``workers`` processes, a batch in pieces (:class:`FrontPool`), the models loaded once per run
   (a piece no worker has taken yet when the parent needs it, the parent runs itself);
 * the **back** (the language step's second half — the page's chrome mix with the site's
-  remembered locale —, translate, boilerplate, assemble) runs in the parent, batch after batch
+  remembered locale —, translate, boilerplate — the site's repeated lines, plain text's labels —,
+  assemble) runs in the parent, batch after batch
   in input order, because the language and boilerplate steps read *and* update the per-site
   memory: batch *k* is decided with what batches 0…*k* taught it. Keeping that one object in
   one process makes its behaviour — and therefore every output byte — identical to
@@ -20,9 +22,10 @@ locale; the boilerplate step after it holds the memory too):
 
 Workers are forked from a ``forkserver`` (:mod:`pipeline.forkserver`) that has loaded what they all need
 (:mod:`pipeline.worker_preload`: the stage modules, the language-ID models, dateparser's locale
-patterns) once per run: each extra worker then costs a fork, not ~3 CPU-seconds of imports and
-warm-up. The forkserver is a fresh interpreter, not a copy of the parent, so no worker inherits
-the parent's threads (the progress bar's refresher, CTranslate2's thread pools, whose fork
+patterns) once per run: each extra worker then costs a fork, not ~1 CPU-second of imports and
+warm-up (~3 before dateparser's patterns were stored, :mod:`pipeline.regex_cache`). The
+forkserver is a fresh interpreter, not a copy of the parent, so no worker inherits the parent's
+threads (the progress bar's refresher, CTranslate2's thread pools, whose fork
 hazard ``pipeline.translate.ctranslate._reset_after_fork`` works around, boto3's connection
 pools) or a lock one of them held. A batch is split only when every front step treats each
 document on its own (:func:`per_document`); translation, which batches across documents, runs

@@ -38,7 +38,7 @@ PATTERNS_FILE = Path(__file__).resolve().parent / "_generated" / "regex-patterns
 #: A pattern is looked up by its text, its flags and regex's DEFAULT_VERSION (which changes its meaning).
 Key = tuple[str, int, int]
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # reentrant: loading the file must never wait for itself
 _installed: Callable[..., Any] | None = None  # regex's own _compile, while ours stands in for it
 _installed_from: Path | None = None
 _patterns: dict[Key, Any] | None = None  # loaded on the first compile that regex's own cache misses
@@ -119,6 +119,7 @@ def _stored(path: Path) -> dict[Key, Any]:
     if _patterns is None:
         with _lock:
             if _patterns is None:
+                _patterns = {}  # a compile while the file loads (none is known to happen) compiles as before
                 _patterns = load(path)
     return _patterns
 

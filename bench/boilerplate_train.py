@@ -49,13 +49,17 @@ from pipeline.boilerplate.text_classifier import (
 )
 
 PROSE_FLOOR = 0.5  # see text_classifier.TextBoilerplateClassifier._rules
+# named groups of columns for --with / --without
+_GROUPS = {"calibration": (*CALIB_NAMES, "lex_minus_median")}
+# every column but the page calibration ones (measured in issue 14's sixth round and not kept; --with adds them)
+DEFAULT_COLUMNS = tuple(n for n in FEATURE_NAMES if n not in _GROUPS["calibration"])
 
 
 @dataclass(slots=True)
 class Config:
     """Model and fitting choices (the defaults are what weights.json is fitted with)."""
 
-    columns: tuple[str, ...] = FEATURE_NAMES
+    columns: tuple[str, ...] = DEFAULT_COLUMNS
     hidden: int = 16
     epochs: int = 20
     nets: int = 8  # averaged: less variance than one net
@@ -454,19 +458,22 @@ def cross_validate(data: dict[str, list[Page]], cfg: Config, folds: int = 3,
                                              for p in (models or {}).values()})}
 
 
-# named groups of columns for --without
-_GROUPS = {"calibration": (*CALIB_NAMES, "lex_minus_median")}
-
-
-def _columns_without(spec: str) -> tuple[str, ...]:
-    """``FEATURE_NAMES`` but the columns ``spec`` names ("lex_*,later_copy"; "calibration": the page
-    calibration columns of issue 14's sixth round)."""
-    drop = [d for c in spec.split(",") if c.strip() for d in _GROUPS.get(c.strip(), (c.strip(),))]
-    unknown = [c for c in drop if not any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for n in FEATURE_NAMES)]
+def _named(spec: str, option: str) -> list[str]:
+    """The columns ``spec`` names ("lex_*,later_copy": a trailing * matches a prefix; "calibration": the
+    page calibration columns of issue 14's sixth round)."""
+    names = [d for c in spec.split(",") if c.strip() for d in _GROUPS.get(c.strip(), (c.strip(),))]
+    unknown = [c for c in names if not any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for n in FEATURE_NAMES)]
     if unknown:
-        raise SystemExit(f"--without: no such feature column: {', '.join(unknown)}")
-    return tuple(n for n in FEATURE_NAMES
-                 if not any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for c in drop))
+        raise SystemExit(f"{option}: no such feature column: {', '.join(unknown)}")
+    return [n for n in FEATURE_NAMES if any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for c in names)]
+
+
+def _columns(with_: str, without: str) -> tuple[str, ...]:
+    """The default columns (``DEFAULT_COLUMNS``) plus those ``with_`` names, but those ``without`` names,
+    in ``FEATURE_NAMES`` order."""
+    chosen = set(DEFAULT_COLUMNS) | set(_named(with_, "--with"))
+    chosen -= set(_named(without, "--without"))
+    return tuple(n for n in FEATURE_NAMES if n in chosen)
 
 
 def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
@@ -474,9 +481,11 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
     ap.add_argument("--cv", action="store_true", help="3-fold cross-validation on the fit split; writes nothing")
     ap.add_argument("--out", type=Path, default=out, help=f"where to write the weights (default {out})")
     ap.add_argument("--without", default="", metavar="COLUMNS",
-                    help="comma-separated feature columns to leave out (a trailing * matches a prefix; "
-                         "'calibration' names the page calibration columns), to compare variants by their "
-                         "out-of-fold scores")
+                    help="comma-separated feature columns to leave out (a trailing * matches a prefix), "
+                         "to compare variants by their out-of-fold scores")
+    ap.add_argument("--with", dest="with_", default="", metavar="COLUMNS",
+                    help="feature columns to add to the default ones, as --without; 'calibration' names the page "
+                         "calibration columns (issue 14's sixth round, not in the shipped model)")
     ap.add_argument("--context", choices=("all", "flat", "none"), default="none",
                     help="a second stage over the first one's scores in context, for every page or for flat "
                          "text only (to compare; not in the shipped model, see docs/boilerplate.md); default none")
@@ -487,7 +496,7 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
     args = ap.parse_args(argv)
     out = args.out
     data = load_all()
-    cfg = Config(columns=_columns_without(args.without), context=args.context != "none",
+    cfg = Config(columns=_columns(args.with_, args.without), context=args.context != "none",
                  context_layouts=args.context == "all", context_guard_chars=args.context_guard)
     if args.cv:
         t0 = time.time()

@@ -156,7 +156,8 @@ PAGE_NAMES = (
 # to the page's median and its rank, the page's median length, its share of punctuated and sentence lines,
 # the line's function-word rates minus the page's median, the share of the page's tokens in prose and in
 # the article core – so that one model can tell, on a flat page where every line looks middling, which of
-# them stand out (computed with the page-context columns; a model may be fitted without them)
+# them stand out. Measured and not in the shipped model: they come last (with "lex_minus_median"), so
+# the shipped columns are a prefix of FEATURE_NAMES and its matrix a view, not a copy
 CALIB_NAMES = (
     "tok_minus_median", "chars_minus_median", "tok_rank", "page_median_tokens", "page_punct_share",
     "page_sent_share", "stop_minus_median", "page_median_stop", "page_word_minus_median", "page_prose_share",
@@ -175,10 +176,12 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"win_{n}" for n in _CTX_BASE),
     *EXTRA_NAMES,
     *PAGE_NAMES,
+    *LEX_NAMES[:-1],
     *CALIB_NAMES,
-    *LEX_NAMES,
+    LEX_NAMES[-1],  # lex_minus_median, a calibration column computed with the lexical ones
 )
 _IDX = {n: i for i, n in enumerate(BASE_NAMES)}
+_CALIB_AT = FEATURE_NAMES.index(CALIB_NAMES[0])
 _CTX_IDX = [_IDX[n] for n in _CTX_BASE]
 _COLUMN = {n: i for i, n in enumerate(FEATURE_NAMES)}
 
@@ -597,12 +600,12 @@ def best_run(mass: np.ndarray) -> tuple[int, int]:
 @lru_cache(maxsize=16)
 def _selection(columns: tuple[str, ...]) -> tuple[np.ndarray, bool, bool, bool]:
     """Indices of ``columns`` in ``FEATURE_NAMES``, whether any of them is a page-context or calibration column,
-    whether any is a calibration column, and whether they are all of ``FEATURE_NAMES`` in order."""
+    whether any is a calibration column, and whether they are the first ones of ``FEATURE_NAMES``, in order."""
     unknown = [c for c in columns if c not in _COLUMN]
     if unknown:
         raise ValueError(f"unknown feature columns: {unknown}")
     return (np.array([_COLUMN[c] for c in columns], dtype=np.int64), bool(set(PAGE_NAMES + CALIB_NAMES) & set(columns)),
-            bool(set(CALIB_NAMES) & set(columns)), columns == FEATURE_NAMES)
+            bool(set(CALIB_NAMES) & set(columns)), columns == FEATURE_NAMES[:len(columns)])
 
 
 @dataclass(slots=True)
@@ -646,7 +649,7 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES, lexic
     ``lexicon`` (a :class:`~.lexicon.Lexicon`) fills the ``LEX_NAMES`` columns, 0 without one.
     """
     n = len(lines)
-    sel, needs_page, needs_calib, identity = _selection(tuple(columns))
+    sel, needs_page, needs_calib, prefix = _selection(tuple(columns))
     if n == 0:
         return np.zeros((0, len(sel))), LineFacts.empty()
     texts = [ln.text for ln in lines]
@@ -754,15 +757,18 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES, lexic
         if needs_calib:
             _calibration_columns(log_tokens, base[:, 1], n_tokens_f, ends, counts["sent"] + sent_end > 0, stop,
                                  base[:, _IDX["page_word_rate"]], prose_share, core_share,
-                                 out=X[:, at + len(PAGE_NAMES):at + len(PAGE_NAMES) + len(CALIB_NAMES)])
-    at += len(PAGE_NAMES) + len(CALIB_NAMES)
+                                 out=X[:, _CALIB_AT:_CALIB_AT + len(CALIB_NAMES)])
+    at += len(PAGE_NAMES)
+    k = len(LEX_NAMES) - 1
     if lexicon is not None:
         scores = lexicon.line_scores(counts["tok_unique"], counts["tok_inverse"], counts["tok_off"])
-        lexical_columns(*scores, counts["tokens"], out=X[:, at:])
+        lexical = lexical_columns(*scores, counts["tokens"])
+        X[:, at:at + k] = lexical[:, :k]
+        X[:, -1] = lexical[:, k]
     else:
-        X[:, at:] = 0.0
-    if not identity:
-        X = X[:, sel]
+        X[:, at:at + k] = 0.0
+        X[:, -1] = 0.0
+    X = X[:, :len(sel)] if prefix else X[:, sel]  # a prefix (the shipped columns): a view, no copy
     facts = LineFacts(
         n_tokens=n_tokens, dup=dup, chrome_role=matches.role, chrome_strength=matches.strength,
         switcher=matches.switcher, is_date=is_date, is_byline=matches.byline, ends_punct=ends, stop_rate=stop,

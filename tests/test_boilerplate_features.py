@@ -238,6 +238,10 @@ def test_calibration_columns_measure_each_line_against_its_page() -> None:
     assert 0 < col["page_prose_share"][0] <= col["page_core_share"][0] <= 1
     for name in ("page_median_tokens", "page_punct_share", "page_prose_share", "page_core_share"):
         assert np.ptp(col[name]) == 0  # one value per page
+    # flat text only: on a rendered layout (indented lines) they are 0
+    layout = [Line(ln.start, ln.end, ln.text, 2) for ln in _lines(texts)]
+    at = F.FEATURE_NAMES.index(F.CALIB_NAMES[0])
+    assert not F.featurize(layout)[0][:, at:at + len(F.CALIB_NAMES)].any()
     # a model fitted without them: the other columns are unchanged
     without = tuple(n for n in F.FEATURE_NAMES if n not in F.CALIB_NAMES)
     assert np.array_equal(F.featurize(_lines(texts), without)[0], X[:, [F.FEATURE_NAMES.index(n) for n in without]])

@@ -103,6 +103,7 @@ _BYLINE_LINE_RE = re.compile(
 _NUMBERED_LINE_RE = re.compile(r"^" + _LEAD + r"(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+\S", re.I | re.M)
 _NON_DECIMAL_RE = re.compile(r"\d+")
 _PREFIX_CHARS = 12
+LAYOUT_MIN_INDENTED = 0.2  # a page with this share of indented lines is a rendered layout (text_classifier)
 
 _STOPWORD_TEXT = (
     "a about above after again against all am an and any are as at be because been before being below "
@@ -156,8 +157,9 @@ PAGE_NAMES = (
 # to the page's median and its rank, the page's median length, its share of punctuated and sentence lines,
 # the line's function-word rates minus the page's median, the share of the page's tokens in prose and in
 # the article core – so that one model can tell, on a flat page where every line looks middling, which of
-# them stand out. Measured and not in the shipped model: they come last (with "lex_minus_median"), so
-# the shipped columns are a prefix of FEATURE_NAMES and its matrix a view, not a copy
+# them stand out. Flat text only: on a rendered layout (see LAYOUT_MIN_INDENTED) they are 0 but
+# "lex_minus_median". Measured and not in the shipped model: they come last (with "lex_minus_median"),
+# so the shipped columns are a prefix of FEATURE_NAMES and its matrix a view, not a copy
 CALIB_NAMES = (
     "tok_minus_median", "chars_minus_median", "tok_rank", "page_median_tokens", "page_punct_share",
     "page_sent_share", "stop_minus_median", "page_median_stop", "page_word_minus_median", "page_prose_share",
@@ -754,7 +756,9 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES, lexic
     if needs_page:  # the page-context and calibration columns come after the others but the lexical ones
         prose_share, core_share = _page_columns(texts, keys, nodigit_keys, n_tokens_f, ends, stop, indent, has_date,
                                                 counts, last, first_flags, out=X[:, at:at + len(PAGE_NAMES)])
-        if needs_calib:
+        if needs_calib and (indent > 0).sum() >= LAYOUT_MIN_INDENTED * n:
+            X[:, _CALIB_AT:_CALIB_AT + len(CALIB_NAMES)] = 0.0
+        elif needs_calib:
             _calibration_columns(log_tokens, base[:, 1], n_tokens_f, ends, counts["sent"] + sent_end > 0, stop,
                                  base[:, _IDX["page_word_rate"]], prose_share, core_share,
                                  out=X[:, _CALIB_AT:_CALIB_AT + len(CALIB_NAMES)])

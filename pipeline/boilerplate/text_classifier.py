@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .context import context_columns
-from .features import LineFacts, featurize
+from .features import LAYOUT_MIN_INDENTED, LineFacts, featurize
 from .lexicon import load_lexicons
 from .lines import Line
 from .roles import Roles, apply_list_rules, assign_roles
@@ -32,7 +32,6 @@ PROSE_MODEL_KEEP = 0.5  # ...or, with function words, whenever the model itself 
 CONTINUATION_MIN_TOKENS = 12  # a sentence this long right after (or before) kept content continues the article
 FOREIGN_SHORT_FACTOR = 0.3
 HOST_REPEATED_CAP = 0.1  # a line the site repeats on many pages: chrome unless its context is strongly content
-LAYOUT_MIN_INDENTED = 0.2  # a page with this share of indented lines is a rendered layout (see is_layout_page)
 # the second stage's guard: when it would keep fewer characters than this on a page where the first stage
 # alone keeps at least this many, the first stage decides (the fifth round's second stage emptied two pages)
 CONTEXT_GUARD_CHARS = 500

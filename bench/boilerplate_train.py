@@ -38,18 +38,28 @@ from bench.boilerplate_lexicon import fit_lexicon, tokens_of
 from bench.boilerplate_metric import score_pages
 from bench.boilerplate_multi import LOCALES, TURKU_FITTED, load_multi
 from pipeline.boilerplate.context import CONTEXT_NAMES, context_columns
-from pipeline.boilerplate.features import FEATURE_NAMES, LEX_NAMES, LineFacts, featurize, lexical_columns
+from pipeline.boilerplate.features import CALIB_NAMES, FEATURE_NAMES, LEX_NAMES, LineFacts, featurize, lexical_columns
 from pipeline.boilerplate.lexicon import LEXICON_PATH, Lexicon
-from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier, _Ensemble, is_layout_page
+from pipeline.boilerplate.text_classifier import (
+    CONTEXT_GUARD_CHARS,
+    WEIGHTS_PATH,
+    TextBoilerplateClassifier,
+    _Ensemble,
+    is_layout_page,
+)
 
 PROSE_FLOOR = 0.5  # see text_classifier.TextBoilerplateClassifier._rules
+# named groups of columns for --with / --without
+_GROUPS = {"calibration": (*CALIB_NAMES, "lex_minus_median")}
+# every column but the page calibration ones (measured in issue 14's sixth round and not kept; --with adds them)
+DEFAULT_COLUMNS = tuple(n for n in FEATURE_NAMES if n not in _GROUPS["calibration"])
 
 
 @dataclass(slots=True)
 class Config:
     """Model and fitting choices (the defaults are what weights.json is fitted with)."""
 
-    columns: tuple[str, ...] = FEATURE_NAMES
+    columns: tuple[str, ...] = DEFAULT_COLUMNS
     hidden: int = 16
     epochs: int = 20
     nets: int = 8  # averaged: less variance than one net
@@ -76,6 +86,9 @@ class Config:
     context_hidden: int = 8
     context_nets: int = 2
     context_epochs: int = 10
+    # the first stage decides a page where the second would keep fewer characters than this and it keeps
+    # at least as many (0: no guard; see text_classifier.CONTEXT_GUARD_CHARS)
+    context_guard_chars: int = CONTEXT_GUARD_CHARS
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -332,6 +345,7 @@ def fit(sets: FitSets, cfg: Config, log: bool = True) -> dict:
     for clf, test in folds:
         clf.context = _Ensemble(context) if context else None
         clf.context_on_layouts = cfg.context_layouts
+        clf.context_guard_chars = cfg.context_guard_chars
         folds_scored.append((clf, test.turku, test.wcxb + test.built))
     best_layout: tuple[float, float, float] | None = None
     best_flat: tuple[float, float, float] | None = None
@@ -396,7 +410,7 @@ def fit_context(folds: list[tuple[TextBoilerplateClassifier, FitSets]], sets: Fi
     X, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
     fitted = [fit_mlp(X, y, w, cfg.context_hidden, cfg.context_epochs, cfg.l2, seed=100 + seed)
               for seed in range(cfg.context_nets)]
-    return {"features": list(CONTEXT_NAMES), "layouts": cfg.context_layouts,
+    return {"features": list(CONTEXT_NAMES), "layouts": cfg.context_layouts, "guard_chars": cfg.context_guard_chars,
             "mean": fitted[0]["mean"], "std": fitted[0]["std"],
             "nets": [{k: n[k] for k in ("w1", "b1", "w2", "b2")} for n in fitted]}
 
@@ -444,14 +458,22 @@ def cross_validate(data: dict[str, list[Page]], cfg: Config, folds: int = 3,
                                              for p in (models or {}).values()})}
 
 
-def _columns_without(spec: str) -> tuple[str, ...]:
-    """``FEATURE_NAMES`` but the columns ``spec`` names ("lex_*,later_copy")."""
-    drop = [c.strip() for c in spec.split(",") if c.strip()]
-    unknown = [c for c in drop if not any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for n in FEATURE_NAMES)]
+def _named(spec: str, option: str) -> list[str]:
+    """The columns ``spec`` names ("lex_*,later_copy": a trailing * matches a prefix; "calibration": the
+    page calibration columns of issue 14's sixth round)."""
+    names = [d for c in spec.split(",") if c.strip() for d in _GROUPS.get(c.strip(), (c.strip(),))]
+    unknown = [c for c in names if not any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for n in FEATURE_NAMES)]
     if unknown:
-        raise SystemExit(f"--without: no such feature column: {', '.join(unknown)}")
-    return tuple(n for n in FEATURE_NAMES
-                 if not any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for c in drop))
+        raise SystemExit(f"{option}: no such feature column: {', '.join(unknown)}")
+    return [n for n in FEATURE_NAMES if any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for c in names)]
+
+
+def _columns(with_: str, without: str) -> tuple[str, ...]:
+    """The default columns (``DEFAULT_COLUMNS``) plus those ``with_`` names, but those ``without`` names,
+    in ``FEATURE_NAMES`` order."""
+    chosen = set(DEFAULT_COLUMNS) | set(_named(with_, "--with"))
+    chosen -= set(_named(without, "--without"))
+    return tuple(n for n in FEATURE_NAMES if n in chosen)
 
 
 def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
@@ -461,14 +483,21 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
     ap.add_argument("--without", default="", metavar="COLUMNS",
                     help="comma-separated feature columns to leave out (a trailing * matches a prefix), "
                          "to compare variants by their out-of-fold scores")
+    ap.add_argument("--with", dest="with_", default="", metavar="COLUMNS",
+                    help="feature columns to add to the default ones, as --without; 'calibration' names the page "
+                         "calibration columns (issue 14's sixth round, not in the shipped model)")
     ap.add_argument("--context", choices=("all", "flat", "none"), default="none",
                     help="a second stage over the first one's scores in context, for every page or for flat "
                          "text only (to compare; not in the shipped model, see docs/boilerplate.md); default none")
+    ap.add_argument("--context-guard", type=int, default=CONTEXT_GUARD_CHARS, metavar="CHARS",
+                    help="with --context: the first stage decides a page where the second stage would keep "
+                         f"fewer characters than this and the first keeps as many (0: no guard; default "
+                         f"{CONTEXT_GUARD_CHARS})")
     args = ap.parse_args(argv)
     out = args.out
     data = load_all()
-    cfg = Config(columns=_columns_without(args.without), context=args.context != "none",
-                 context_layouts=args.context == "all")
+    cfg = Config(columns=_columns(args.with_, args.without), context=args.context != "none",
+                 context_layouts=args.context == "all", context_guard_chars=args.context_guard)
     if args.cv:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")

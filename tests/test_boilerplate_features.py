@@ -220,3 +220,56 @@ def test_a_second_stage_in_the_weights_rescores_every_line() -> None:
     layout = [Line(ln.start, ln.end, ln.text, 2) for ln in lines]  # indented: a rendered layout, left alone
     first_stage = TextBoilerplateClassifier().content_probability(layout)[0]
     assert np.allclose(flat_only.content_probability(layout)[0], first_stage)
+
+
+def test_calibration_columns_measure_each_line_against_its_page() -> None:
+    texts = ["Home", "News", "A long sentence of the article, with the words of an article in it.", "Share",
+             "Another sentence of the article is here, and it is long too."]
+    X, facts = F.featurize(_lines(texts))
+    col = {name: X[:, i] for i, name in enumerate(F.FEATURE_NAMES)}
+    median = np.median(np.log1p(facts.n_tokens.astype(float)))
+    assert np.allclose(col["tok_minus_median"], np.log1p(facts.n_tokens.astype(float)) - median)
+    assert np.allclose(col["page_median_tokens"], median)
+    # ranks by length: ties share their mean rank, the longest line ranks highest
+    assert col["tok_rank"][0] == col["tok_rank"][1] == col["tok_rank"][3] < col["tok_rank"][4] < col["tok_rank"][2]
+    assert np.allclose(col["page_punct_share"], 0.4) and np.allclose(col["page_sent_share"], 0.4)
+    # the page's function-word median is over lines of three or more tokens: the two sentences here
+    assert np.allclose(col["page_median_stop"], np.median(facts.stop_rate[[2, 4]]))
+    assert 0 < col["page_prose_share"][0] <= col["page_core_share"][0] <= 1
+    for name in ("page_median_tokens", "page_punct_share", "page_prose_share", "page_core_share"):
+        assert np.ptp(col[name]) == 0  # one value per page
+    # flat text only: on a rendered layout (indented lines) they are 0
+    layout = [Line(ln.start, ln.end, ln.text, 2) for ln in _lines(texts)]
+    at = F.FEATURE_NAMES.index(F.CALIB_NAMES[0])
+    assert not F.featurize(layout)[0][:, at:at + len(F.CALIB_NAMES)].any()
+    # a model fitted without them: the other columns are unchanged
+    without = tuple(n for n in F.FEATURE_NAMES if n not in F.CALIB_NAMES)
+    assert np.array_equal(F.featurize(_lines(texts), without)[0], X[:, [F.FEATURE_NAMES.index(n) for n in without]])
+
+
+def test_the_guard_lets_the_first_stage_decide_a_page_the_second_would_empty() -> None:
+    from pipeline.boilerplate.context import CONTEXT_NAMES
+    from pipeline.boilerplate.text_classifier import _default_params
+
+    d = len(CONTEXT_NAMES)
+    # a second stage that says 0.001 whatever the first one said: it would drop every line
+    ctx = {"features": list(CONTEXT_NAMES), "layouts": True, "mean": [0.0] * d, "std": [1.0] * d,
+           "nets": [{"w1": [[0.0] * 4] * d, "b1": [0.0] * 4, "w2": [0.0] * 4, "b2": float(np.log(0.001 / 0.999))}]}
+    # sentences under the prose rules' 30 tokens, so that only the models decide them
+    body = ["The river rose through the night, and by morning the water stood in the streets of the lower town.",
+            "Farmers on the plain moved their animals to the hills, where the council had opened two schools as "
+            "shelters.",
+            "A spokesman for the regional government said that the dams had held, but that more rain was expected "
+            "on Friday.",
+            "Residents who stayed behind described how the water came in quickly, filling cellars within an hour.",
+            "The last flood of this size, in 1998, destroyed the old bridge, which was rebuilt with higher arches "
+            "in 2003.",
+            "Engineers will inspect the embankments once the level falls, and the schools are to reopen next week."]
+    lines = _lines(["Home | News | Sport", *body, "Share this"])
+    first = [r.is_main for r, _ in TextBoilerplateClassifier().classify(lines)]
+    assert sum(len(ln.text) for ln, k in zip(lines, first, strict=True) if k) >= 500
+    unguarded = TextBoilerplateClassifier({**_default_params(), "context": {**ctx, "guard_chars": 0}})
+    guarded = TextBoilerplateClassifier({**_default_params(), "context": {**ctx, "guard_chars": 500}})
+    assert unguarded.classify(lines).quality == ("article_fallback",)  # emptied: only the fallback kept text
+    kept = guarded.classify(lines)
+    assert kept.quality == () and [r.is_main for r, _ in kept] == first

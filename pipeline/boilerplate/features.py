@@ -103,6 +103,7 @@ _BYLINE_LINE_RE = re.compile(
 _NUMBERED_LINE_RE = re.compile(r"^" + _LEAD + r"(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+\S", re.I | re.M)
 _NON_DECIMAL_RE = re.compile(r"\d+")
 _PREFIX_CHARS = 12
+LAYOUT_MIN_INDENTED = 0.2  # a page with this share of indented lines is a rendered layout (text_classifier)
 
 _STOPWORD_TEXT = (
     "a about above after again against all am an and any are as at be because been before being below "
@@ -152,9 +153,23 @@ PAGE_NAMES = (
     "indent_off", "indent_run", "prose_density", "prose_prev", "prose_next", "in_core", "core_dist",
     "core_tok_dist", "win10_long", "rel_tokens", "log_dup_nodigit", "log_prefix_dup", "prefix_run", "later_copy",
 )
+# page calibration (issue 14, sixth round): the line measured against its own page – its length relative
+# to the page's median and its rank, the page's median length, its share of punctuated and sentence lines,
+# the line's function-word rates minus the page's median, the share of the page's tokens in prose and in
+# the article core – so that one model can tell, on a flat page where every line looks middling, which of
+# them stand out. Flat text only: on a rendered layout (see LAYOUT_MIN_INDENTED) they are 0 but
+# "lex_minus_median". Measured and not in the shipped model: they come last (with "lex_minus_median"),
+# so the shipped columns are a prefix of FEATURE_NAMES and its matrix a view, not a copy
+CALIB_NAMES = (
+    "tok_minus_median", "chars_minus_median", "tok_rank", "page_median_tokens", "page_punct_share",
+    "page_sent_share", "stop_minus_median", "page_median_stop", "page_word_minus_median", "page_prose_share",
+    "page_core_share",
+)
 # learned lexical evidence (see lexicon.py): the line's mean known-word weight and coverage, its
-# neighbours' and the page's; all 0 without a lexicon or for words it does not know
-LEX_NAMES = ("lex_mean", "lex_cov", "prev_lex_mean", "next_lex_mean", "win_lex_mean", "doc_lex_mean")
+# neighbours' and the page's, and its weight minus the page's median line weight; all 0 without a
+# lexicon or for words it does not know
+LEX_NAMES = ("lex_mean", "lex_cov", "prev_lex_mean", "next_lex_mean", "win_lex_mean", "doc_lex_mean",
+             "lex_minus_median")
 FEATURE_NAMES: tuple[str, ...] = (
     "bias",
     *BASE_NAMES,
@@ -163,9 +178,12 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"win_{n}" for n in _CTX_BASE),
     *EXTRA_NAMES,
     *PAGE_NAMES,
-    *LEX_NAMES,
+    *LEX_NAMES[:-1],
+    *CALIB_NAMES,
+    LEX_NAMES[-1],  # lex_minus_median, a calibration column computed with the lexical ones
 )
 _IDX = {n: i for i, n in enumerate(BASE_NAMES)}
+_CALIB_AT = FEATURE_NAMES.index(CALIB_NAMES[0])
 _CTX_IDX = [_IDX[n] for n in _CTX_BASE]
 _COLUMN = {n: i for i, n in enumerate(FEATURE_NAMES)}
 
@@ -582,14 +600,14 @@ def best_run(mass: np.ndarray) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=16)
-def _selection(columns: tuple[str, ...]) -> tuple[np.ndarray, bool, bool]:
-    """Indices of ``columns`` in ``FEATURE_NAMES``, whether any of them is a page-context column, and
-    whether they are all of ``FEATURE_NAMES`` in order."""
+def _selection(columns: tuple[str, ...]) -> tuple[np.ndarray, bool, bool, bool]:
+    """Indices of ``columns`` in ``FEATURE_NAMES``, whether any of them is a page-context or calibration column,
+    whether any is a calibration column, and whether they are the first ones of ``FEATURE_NAMES``, in order."""
     unknown = [c for c in columns if c not in _COLUMN]
     if unknown:
         raise ValueError(f"unknown feature columns: {unknown}")
-    return (np.array([_COLUMN[c] for c in columns], dtype=np.int64), bool(set(PAGE_NAMES) & set(columns)),
-            columns == FEATURE_NAMES)
+    return (np.array([_COLUMN[c] for c in columns], dtype=np.int64), bool(set(PAGE_NAMES + CALIB_NAMES) & set(columns)),
+            bool(set(CALIB_NAMES) & set(columns)), columns == FEATURE_NAMES[:len(columns)])
 
 
 @dataclass(slots=True)
@@ -633,7 +651,7 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES, lexic
     ``lexicon`` (a :class:`~.lexicon.Lexicon`) fills the ``LEX_NAMES`` columns, 0 without one.
     """
     n = len(lines)
-    sel, needs_page, identity = _selection(tuple(columns))
+    sel, needs_page, needs_calib, prefix = _selection(tuple(columns))
     if n == 0:
         return np.zeros((0, len(sel))), LineFacts.empty()
     texts = [ln.text for ln in lines]
@@ -735,17 +753,26 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES, lexic
     )):
         X[:, at + j] = col
     at += len(EXTRA_NAMES)
-    if needs_page:  # the page-context columns come after the others but the lexical ones
-        _page_columns(texts, keys, nodigit_keys, n_tokens_f, ends, stop, indent, has_date, counts, last, first_flags,
-                      out=X[:, at:at + len(PAGE_NAMES)])
+    if needs_page:  # the page-context and calibration columns come after the others but the lexical ones
+        prose_share, core_share = _page_columns(texts, keys, nodigit_keys, n_tokens_f, ends, stop, indent, has_date,
+                                                counts, last, first_flags, out=X[:, at:at + len(PAGE_NAMES)])
+        if needs_calib and (indent > 0).sum() >= LAYOUT_MIN_INDENTED * n:
+            X[:, _CALIB_AT:_CALIB_AT + len(CALIB_NAMES)] = 0.0
+        elif needs_calib:
+            _calibration_columns(log_tokens, base[:, 1], n_tokens_f, ends, counts["sent"] + sent_end > 0, stop,
+                                 base[:, _IDX["page_word_rate"]], prose_share, core_share,
+                                 out=X[:, _CALIB_AT:_CALIB_AT + len(CALIB_NAMES)])
     at += len(PAGE_NAMES)
+    k = len(LEX_NAMES) - 1
     if lexicon is not None:
         scores = lexicon.line_scores(counts["tok_unique"], counts["tok_inverse"], counts["tok_off"])
-        lexical_columns(*scores, counts["tokens"], out=X[:, at:])
+        lexical = lexical_columns(*scores, counts["tokens"])
+        X[:, at:at + k] = lexical[:, :k]
+        X[:, -1] = lexical[:, k]
     else:
-        X[:, at:] = 0.0
-    if not identity:
-        X = X[:, sel]
+        X[:, at:at + k] = 0.0
+        X[:, -1] = 0.0
+    X = X[:, :len(sel)] if prefix else X[:, sel]  # a prefix (the shipped columns): a view, no copy
     facts = LineFacts(
         n_tokens=n_tokens, dup=dup, chrome_role=matches.role, chrome_strength=matches.strength,
         switcher=matches.switcher, is_date=is_date, is_byline=matches.byline, ends_punct=ends, stop_rate=stop,
@@ -787,15 +814,43 @@ def lexical_columns(mean: np.ndarray, coverage: np.ndarray, head_tokens: np.ndar
     out[:, 4] = _window_mean(mean, 3)
     known = coverage * head_tokens
     out[:, 5] = (mean * known).sum() / max(known.sum(), 1.0)
+    has_known = coverage > 0
+    median = float(np.median(mean[has_known])) if has_known.any() else 0.0
+    out[:, 6] = np.where(has_known, mean - median, 0.0)
     return out
+
+
+def _calibration_columns(log_tokens: np.ndarray, log_chars: np.ndarray, n_tokens: np.ndarray, ends: np.ndarray,
+                         sentence: np.ndarray, stop: np.ndarray, page_word_rate: np.ndarray, prose_share: float,
+                         core_share: float, out: np.ndarray) -> None:
+    """The ``CALIB_NAMES`` columns, written into ``out``: each line against its page's medians and ranks,
+    and the page's own level (median length, punctuated and sentence lines, prose and core shares).
+    Function-word medians are over the lines of three or more tokens (a menu's one-word items say nothing)."""
+    n = len(log_tokens)
+    median_tokens = float(np.median(log_tokens))
+    out[:, 0] = log_tokens - median_tokens
+    out[:, 1] = log_chars - float(np.median(log_chars))
+    ascending = np.sort(n_tokens)
+    out[:, 2] = (np.searchsorted(ascending, n_tokens, "left") + np.searchsorted(ascending, n_tokens, "right")) / (2 * n)
+    out[:, 3] = median_tokens
+    out[:, 4] = float(ends.mean())
+    out[:, 5] = float(sentence.mean())
+    wordy = n_tokens >= 3
+    median_stop = float(np.median(stop[wordy])) if wordy.any() else 0.0
+    out[:, 6] = stop - median_stop
+    out[:, 7] = median_stop
+    out[:, 8] = page_word_rate - (float(np.median(page_word_rate[wordy])) if wordy.any() else 0.0)
+    out[:, 9] = prose_share
+    out[:, 10] = core_share
 
 
 def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_tokens: np.ndarray, ends: np.ndarray,
                   stop: np.ndarray, indent: np.ndarray, has_date: np.ndarray, counts: dict[str, np.ndarray],
-                  last: np.ndarray, first_flags: np.ndarray, out: np.ndarray) -> None:
+                  last: np.ndarray, first_flags: np.ndarray, out: np.ndarray) -> tuple[float, float]:
     """The ``PAGE_NAMES`` columns, written into ``out``: line-shape extras, indentation relative to the
     article's, position relative to the page's prose (its densest stretch, the nearest prose line above
-    and below) and templated neighbours (same text but digits, same start)."""
+    and below) and templated neighbours (same text but digits, same start). Returns the shares of the
+    page's tokens in prose lines and in the article core (calibration columns)."""
     n = len(texts)
     ellipsis = last == 0x2026
     for i in np.flatnonzero(last == 46).tolist():
@@ -855,6 +910,8 @@ def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_token
                              win10_long, rel_tokens, np.log(dup_nodigit), np.log(prefix_dup), prefix_run,
                              later_copy)):
         out[:, j] = col
+    total = max(float(page_tokens), 1.0)
+    return float(prose_weight.sum()) / total, float(n_tokens[a:b].sum()) / total
 
 
 

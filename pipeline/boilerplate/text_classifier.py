@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .context import context_columns
-from .features import LineFacts, featurize
+from .features import LAYOUT_MIN_INDENTED, LineFacts, featurize
 from .lexicon import load_lexicons
 from .lines import Line
 from .roles import Roles, apply_list_rules, assign_roles
@@ -32,7 +32,9 @@ PROSE_MODEL_KEEP = 0.5  # ...or, with function words, whenever the model itself 
 CONTINUATION_MIN_TOKENS = 12  # a sentence this long right after (or before) kept content continues the article
 FOREIGN_SHORT_FACTOR = 0.3
 HOST_REPEATED_CAP = 0.1  # a line the site repeats on many pages: chrome unless its context is strongly content
-LAYOUT_MIN_INDENTED = 0.2  # a page with this share of indented lines is a rendered layout (see is_layout_page)
+# the second stage's guard: when it would keep fewer characters than this on a page where the first stage
+# alone keeps at least this many, the first stage decides (the fifth round's second stage emptied two pages)
+CONTEXT_GUARD_CHARS = 500
 
 
 def is_layout_page(lines: Sequence[Line]) -> bool:
@@ -151,6 +153,7 @@ class TextBoilerplateClassifier:
         # the second stage over the first one's scores in their page (see context.py); absent: first stage only
         self.context = _Ensemble(p["context"]) if p.get("context") else None
         self.context_on_layouts = bool((p.get("context") or {}).get("layouts", True))  # else flat text only
+        self.context_guard_chars = int((p.get("context") or {}).get("guard_chars", 0))  # 0: no guard
         # word weights of flat text and of rendered layouts (see is_layout_page)
         self.flat_lexicon, self.layout_lexicon = load_lexicons(p.get("lexicon"), WEIGHTS_PATH.parent)
         self.prior = float(p["prior"])
@@ -175,15 +178,26 @@ class TextBoilerplateClassifier:
     def _scores(self, lines: list[Line], repeated: Sequence[bool] | None, layout: bool
                 ) -> tuple[np.ndarray, LineFacts, np.ndarray]:
         """(P(content) after the rules, the facts, the model's own score before them)."""
+        p, f, model, _ = self._scores_and_first(lines, repeated, layout)
+        return p, f, model
+
+    def _scores_and_first(self, lines: list[Line], repeated: Sequence[bool] | None, layout: bool
+                          ) -> tuple[np.ndarray, LineFacts, np.ndarray, np.ndarray | None]:
+        """As :meth:`_scores`, plus the first stage's own score when a second stage rescored it (else None)."""
         X, f = featurize(lines, self.features, self.layout_lexicon if layout else self.flat_lexicon)
         if not len(f):
-            return np.zeros(0), f, np.zeros(0)
+            return np.zeros(0), f, np.zeros(0), None
         if repeated is not None:
-            rep = np.asarray(repeated, dtype=bool)
-            f.dup = np.where(rep, np.maximum(f.dup, 2), f.dup)
+            f.dup = np.where(np.asarray(repeated, dtype=bool), np.maximum(f.dup, 2), f.dup)
         model = self.net(X)
+        first = None
         if self.context is not None and (self.context_on_layouts or not layout):
+            first = model
             model = self.context(context_columns(model, f, layout))
+        return self._adjusted(model, f, repeated), f, model, first
+
+    def _adjusted(self, model: np.ndarray, f: LineFacts, repeated: Sequence[bool] | None) -> np.ndarray:
+        """P(content) from the model's score: the rules, short foreign lines, site-repeated lines."""
         p = self._rules(model, f)
         # a short line in another language than the page (Line.lang from language ID), or an
         # unpunctuated one in another script: the dev data has no language tags and few mixed-script
@@ -191,8 +205,8 @@ class TextBoilerplateClassifier:
         foreign = (f.other_lang & (f.n_tokens <= 8)) | (f.foreign & ~f.ends_punct)
         p = np.where(foreign, p * FOREIGN_SHORT_FACTOR, p)
         if repeated is not None:
-            p = np.where(rep, np.minimum(p, HOST_REPEATED_CAP), p)
-        return p, f, model
+            p = np.where(np.asarray(repeated, dtype=bool), np.minimum(p, HOST_REPEATED_CAP), p)
+        return p
 
     def _rules(self, p: np.ndarray, f: LineFacts) -> np.ndarray:
         """Strong chrome, switcher labels and menu-shaped lines capped; prose floored."""
@@ -219,9 +233,12 @@ class TextBoilerplateClassifier:
                             ) -> tuple[np.ndarray, LineFacts, np.ndarray]:
         """Smoothed P(content), the facts, and the model's own score (for the long-prose keep rule)."""
         p, f, model = self._scores(lines, repeated, layout)
+        return self._smooth(p, layout), f, model
+
+    def _smooth(self, p: np.ndarray, layout: bool) -> np.ndarray:
         if self.smooth and len(p):
             p = forward_backward(p, self.layout_stay if layout else self.stay, self.prior)
-        return p, f, model
+        return p
 
     def classify(self, lines: list[Line], host: str | None = None, *,
                  title: str | None = None, repeated: Sequence[bool] | None = None,
@@ -233,7 +250,23 @@ class TextBoilerplateClassifier:
         :mod:`.host_memory`); ``captions`` marks lines the HTML markup names as captions.
         """
         layout = is_layout_page(lines)
-        post, f, model = self._smoothed_and_model(lines, repeated, layout)
+        p, f, model, first = self._scores_and_first(lines, repeated, layout)
+        post = self._smooth(p, layout)
+        keep = self._keep(lines, f, post, model, layout)
+        if first is not None and self.context_guard_chars:
+            # the guard: a second stage that would (nearly) empty a page the first stage keeps text of
+            # does not decide it
+            n_chars = np.fromiter((len(ln.text) for ln in lines), dtype=np.int64, count=len(lines))
+            if n_chars[keep].sum() < self.context_guard_chars:
+                post1 = self._smooth(self._adjusted(first, f, repeated), layout)
+                keep1 = self._keep(lines, f, post1, first, layout)
+                if n_chars[keep1].sum() >= self.context_guard_chars:
+                    post, keep = post1, keep1
+        return assign_roles(lines, f, keep, post, title, captions)
+
+    def _keep(self, lines: list[Line], f: LineFacts, post: np.ndarray, model: np.ndarray, layout: bool
+              ) -> np.ndarray:
+        """The keep decision per line from the smoothed P(content), before roles are named."""
         keep = post >= (self.layout_threshold if layout else self.threshold)
         if self.prose_floor:
             # a long unique sentence is kept unless its context is overwhelmingly chrome, and
@@ -244,4 +277,4 @@ class TextBoilerplateClassifier:
         keep &= ~_strong_chrome(f)
         _continue_article(f, keep)
         apply_list_rules(lines, f, keep)
-        return assign_roles(lines, f, keep, post, title, captions)
+        return keep

@@ -41,7 +41,7 @@ Key = tuple[str, int, int]
 _lock = threading.RLock()  # reentrant: loading the file must never wait for itself
 _installed: Callable[..., Any] | None = None  # regex's own _compile, while ours stands in for it
 _installed_from: Path | None = None
-_patterns: dict[Key, Any] | None = None  # loaded on the first compile that regex's own cache misses
+_patterns: dict[Key, Any] | None = None  # loaded on the first compile of a pattern without named lists
 
 
 def fingerprint() -> dict[str, str]:

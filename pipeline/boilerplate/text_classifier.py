@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .context import context_columns
-from .features import LAYOUT_MIN_INDENTED, LineFacts, featurize
+from .features import LineFacts, featurize, is_layout
 from .lexicon import load_lexicons
 from .lines import Line
 from .roles import Roles, apply_list_rules, assign_roles
@@ -38,14 +38,8 @@ CONTEXT_GUARD_CHARS = 500
 
 
 def is_layout_page(lines: Sequence[Line]) -> bool:
-    """True for a rendered web page with its layout kept (inscriptis-style indentation).
-
-    Such pages alternate in long runs (a 30-line menu, the article, a footer) and get their
-    own smoothing; already-extracted flat text (one paragraph per line, no indentation) has
-    short runs. On the dev data the share of indented lines separates them cleanly: rendered
-    wcxb pages >= 0.99 in nine pages of ten, turku-en documents 0.
-    """
-    return bool(lines) and len([1 for ln in lines if ln.indent > 0]) >= LAYOUT_MIN_INDENTED * len(lines)
+    """True for a rendered web page with its layout kept (:func:`.features.is_layout`)."""
+    return is_layout(sum(1 for ln in lines if ln.indent > 0), len(lines))
 
 
 def _strong_chrome(f: LineFacts) -> np.ndarray:

@@ -2,7 +2,7 @@
 run knows it will want workers, marked when it has preloaded, stopped when no worker was asked of it.
 
 This module is light on purpose (standard library only): ``docpipe run`` starts the forkserver
-before it imports the stages, so the ~2.5 s preload (:mod:`pipeline.worker_preload`) runs on
+before it imports the stages, so the ~1 s preload (:mod:`pipeline.worker_preload`) runs on
 another core while this process imports and loads its own copy of the models.
 
 multiprocessing has no public call for the server's pid, for knowing that its preload is done,

@@ -154,8 +154,9 @@ def stage_stats(front: dict[str, StepStats], back: list[Step]) -> dict[str, dict
     """The manifest's ``stages``, in the pipeline's order, a step split in two halves
     (:meth:`Step.ahead`) reported once, at its place — its documents are those that entered the
     first half."""
+    halves = {step.name for step in back}
     merged = {name: StepStats(name, stats.documents, stats.failed, stats.seconds, Counter(stats.counters))
-              for name, stats in front.items() if name not in {step.name for step in back}}
+              for name, stats in front.items() if name not in halves}
     for step in back:
         first = front.get(step.name)
         if first is None:
@@ -255,7 +256,7 @@ class FrontPool:
         self._chunk = CHUNK_DOCS if per_document(front) else None
         self.pieces_here = 0  # pieces this process ran itself (see :meth:`_results`)
         self.closed = False
-        # The forkserver preloads (~2.5 s: imports, language models, dateparser's patterns) while
+        # The forkserver preloads (~1 s: imports, language models, dateparser's patterns) while
         # this process runs the first pieces itself; a thread asks for the workers once it is ready.
         self._unsent: deque[tuple[list[Future[FrontResult] | None], int, list[Document]]] = deque()
         self._ready = threading.Event()  # set when the start is over: workers asked for, or given up
@@ -345,7 +346,7 @@ class FrontPool:
         """The front results of a batch's pieces. A piece no worker has taken yet (not yet sent
         while the workers start, or a task that can still be cancelled) is run here instead of
         waited for, the last one first: at the start of a run the forkserver loads the models
-        (~2.5 s) while this process would otherwise idle, and later this process waits for the
+        (~1 s) while this process would otherwise idle, and later this process waits for the
         batch it must finish next rather than for the workers' queue. A piece's result does
         not depend on the process that made it."""
         parts: list[FrontResult | None] = [None] * len(futures)

@@ -30,8 +30,9 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 EPOCH = "1700000000"
 
 
-def make_inputs(folder: Path, copies: int) -> list[Path]:
-    """``copies`` × the five seeds under distinct names (one broken file among them, for errors/)."""
+def make_inputs(folder: Path, copies: int, broken: bool = True) -> list[Path]:
+    """``copies`` × the five seeds under distinct names, and (*broken*) one broken file among them,
+    for errors/."""
     folder.mkdir(parents=True)
     paths: list[Path] = []
     for i in range(copies):
@@ -39,9 +40,11 @@ def make_inputs(folder: Path, copies: int) -> list[Path]:
             path = folder / f"{seed.stem}-{i:03d}.txt"
             shutil.copy(seed, path)
             paths.append(path)
-    broken = folder / "zz-binary.txt"
-    broken.write_bytes(b"\x7fELF" + bytes(100))
-    return [*paths, broken]
+    if not broken:
+        return paths
+    binary = folder / "zz-binary.txt"
+    binary.write_bytes(b"\x7fELF" + bytes(100))
+    return [*paths, binary]
 
 
 def env_for(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_faults import child_pids, session_pids
+from test_faults import child_pids, make_inputs, session_pids
 from test_golden import FIXTURE_MODELS, GOLDEN, _items, _normalised, _outputs
 
 import pipeline.workers as workers_module
@@ -32,7 +32,6 @@ from pipeline.translate.model_sources import install_from
 from pipeline.workers import combine, per_document, run_front, split_steps
 
 DOCPIPE = str(Path(sys.executable).parent / "docpipe")
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def _run(tmp: Path, name: str, workers: int, models: Path, batch_size: int = 4) -> tuple[Path, dict]:
@@ -105,10 +104,7 @@ if go:
 def _run_cli(tmp_path: Path, copies: int, hold_forkserver: bool) -> tuple[subprocess.Popen[str], Path, int]:
     """``docpipe run --workers 2`` over *copies* of each plain-text seed, in its own session."""
     inputs = tmp_path / "in"
-    inputs.mkdir()
-    for i in range(copies):
-        for seed in sorted(SEEDS.glob("*.txt")):
-            (inputs / f"{seed.stem}-{i:03d}.txt").write_bytes(seed.read_bytes())
+    documents = len(make_inputs(inputs, copies, broken=False))
     env = dict(os.environ)
     if hold_forkserver:
         (tmp_path / "site").mkdir()
@@ -122,7 +118,7 @@ def _run_cli(tmp_path: Path, copies: int, hold_forkserver: bool) -> tuple[subpro
         # children would inherit that: the run must see Ctrl-C as a terminal delivers it
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    return proc, out, copies * len(list(SEEDS.glob("*.txt")))
+    return proc, out, documents
 
 
 @pytest.mark.slow
@@ -215,6 +211,12 @@ def test_the_split_keeps_the_per_site_memory_in_the_parent() -> None:
     assert (len(front), back) == (6, [])  # no memory: every step can run in the workers
 
 
+def _golden_docs() -> list[Document]:
+    """The golden inputs as fresh documents, as the runner reads them."""
+    return [Document(doc_id_for(item.uri), Source(item.uri, "", item.size or 0), item.read(None))
+            for item in _items()]
+
+
 def test_the_halves_made_ahead_give_what_the_whole_steps_give() -> None:
     """Roles, scores and languages of every block are the same whether the language and
     boilerplate steps' memory-free halves ran ahead (as in the workers) or inside the steps."""
@@ -223,18 +225,14 @@ def test_the_halves_made_ahead_give_what_the_whole_steps_give() -> None:
 
     settings = Settings.load(lookup=lambda _: None)
 
-    def docs() -> list[Document]:
-        return [Document(doc_id_for(item.uri), Source(item.uri, "", item.size or 0), item.read(None))
-                for item in _items()]
-
     def labels(done: list[Document]) -> list[tuple[str, list[tuple[str, float | None]], list[str]]]:
         return [(doc.doc_id, [(b.role.value, b.role_score) for b in doc.blocks], [s.lang for s in doc.segments])
                 for doc in done]
 
-    whole, whole_failed = build_pipeline(settings, host_memory=HostMemory()).run(docs())
+    whole, whole_failed = build_pipeline(settings, host_memory=HostMemory()).run(_golden_docs())
     steps = build_pipeline(settings, host_memory=HostMemory()).steps
     front, back = split_steps(steps)
-    ahead = run_front(front, docs(), dict)
+    ahead = run_front(front, _golden_docs(), dict)
     assert any("boilerplate" in doc.prepared for doc in ahead.docs)  # HTML pages were labelled ahead
     halves, halves_failed = Pipeline(back).run(ahead.docs)
     assert all(not doc.prepared for doc in halves)  # each second half took its first half's result
@@ -299,11 +297,7 @@ def test_pieces_no_worker_has_taken_are_run_by_the_parent_with_the_same_result()
     steps = build_pipeline(settings, host_memory=HostMemory()).steps
     front, back = split_steps(steps)
 
-    def docs() -> list[Document]:
-        return [Document(doc_id_for(item.uri), Source(item.uri, "", item.size or 0), item.read(None))
-                for item in _items()]
-
-    alone = run_front(front, docs(), dict)
+    alone = run_front(front, _golden_docs(), dict)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(workers_module, "CHUNK_DOCS", 1)
         pool = FrontPool(settings, 2, cut=len(steps) - len(back), front=front)
@@ -311,7 +305,7 @@ def test_pieces_no_worker_has_taken_are_run_by_the_parent_with_the_same_result()
             # workers up first: on a loaded machine this process could run the whole batch while
             # the forkserver preloads, and the pool would then never ask for workers
             assert pool._ready.wait(120) and pool._asked
-            [(_, pooled)] = list(pool.map([docs()], lambda batch: batch))
+            [(_, pooled)] = list(pool.map([_golden_docs()], lambda batch: batch))
         finally:
             pool.close()
     assert 0 < pool.pieces_here < len(alone.docs) + len(alone.failures)

@@ -29,7 +29,7 @@ from pipeline.settings import Settings, SettingsError
 from pipeline.stages import DecodeStep, Step
 from pipeline.store import LocalStore
 from pipeline.translate.model_sources import install_from
-from pipeline.workers import combine, per_document, run_front, split_steps
+from pipeline.workers import combine, cut_pieces, per_document, run_front, split_steps
 
 DOCPIPE = str(Path(sys.executable).parent / "docpipe")
 
@@ -282,6 +282,40 @@ def test_a_batch_in_pieces_gives_the_result_of_the_whole_batch() -> None:
     assert {n: (s.documents, s.failed, dict(s.counters)) for n, s in joined.stats.items()} == {
         n: (s.documents, s.failed, dict(s.counters)) for n, s in whole.stats.items()
     }
+
+
+def test_a_batch_goes_out_in_pieces_and_the_last_one_document_at_a_time() -> None:
+    docs = [Document(f"d{i}", Source(f"file:///d{i}", "", 0), b"") for i in range(10)]
+
+    offsets, pieces = cut_pieces(docs, 4, last=False)
+    assert offsets == [0, 4, 8] and [[d.doc_id for d in p] for p in pieces] == [
+        ["d0", "d1", "d2", "d3"], ["d4", "d5", "d6", "d7"], ["d8", "d9"]]
+    offsets, pieces = cut_pieces(docs, 4, last=True)  # the workers finish within a page of each other
+    assert offsets == list(range(10)) and [p for piece in pieces for p in piece] == docs
+    assert all(len(piece) == 1 for piece in pieces)
+    offsets, pieces = cut_pieces(docs, None, last=True)  # steps that batch across documents: whole
+    assert offsets == [0] and pieces == [docs]
+    assert cut_pieces([], 4, last=True) == ([0], [[]])
+
+
+def test_the_pools_pipes_take_a_piece_in_one_write() -> None:
+    """A piece of HTML pages (~1 MB) and its result go through the pool's pipes without waiting
+    for this process's GIL chunk by chunk (:func:`pipeline.workers._widen_pipes`)."""
+    import fcntl
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))  # nothing forked yet
+    try:
+        queues = (executor._call_queue, executor._result_queue)  # type: ignore[attr-defined]
+        assert {fcntl.fcntl(q._reader.fileno(), fcntl.F_GETPIPE_SZ) for q in queues} == {65536}  # Linux's own
+        workers_module._widen_pipes(executor)
+        for queue in queues:
+            for end in (queue._reader, queue._writer):
+                assert fcntl.fcntl(end.fileno(), fcntl.F_GETPIPE_SZ) == min(workers_module.PIPE_BYTES, limit)
+    finally:
+        executor.shutdown()
 
 
 @pytest.mark.slow

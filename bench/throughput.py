@@ -256,10 +256,10 @@ def main() -> int:
     wn = f"docpipe_workers_{args.workers}"
     split = f"trafilatura_{args.workers}_parts_at_once"
 
-    def by_round(one: str, many: str) -> list[float]:
-        """Speed-ups round by round: a round's cases ran back to back, under about the same load."""
+    def by_round(one: str, many: str, key: str = "seconds") -> list[float]:
+        """Ratios round by round: a round's cases ran back to back, under about the same load."""
         pairs = zip(rounds[one], rounds[many], strict=True)
-        return [round(float(a["seconds"]) / float(b["seconds"]), 2) for a, b in pairs]
+        return [round(float(a[key]) / float(b[key]), 2) for a, b in pairs]
 
     parent_cpu = med(wn, "parent_cpu_seconds")
     worker_rss = [rss for m in rounds[wn] for rss in m["worker_peak_rss_mb"]]  # type: ignore[union-attr]
@@ -285,6 +285,7 @@ def main() -> int:
             # the machine's own ceiling: trafilatura over the same pages in N independent processes
             f"machine_speedup_{args.workers}_processes": round(median["trafilatura"] / median[split], 2),
         },
+        "cpu_ratio_workers_1_over_trafilatura_by_round": by_round("docpipe_workers_1", "trafilatura", "cpu_seconds"),
         "speedup_by_round": {
             f"docpipe_workers_{args.workers}_over_1": by_round("docpipe_workers_1", wn),
             f"trafilatura_{args.workers}_parts_at_once_over_one_loop": by_round("trafilatura", split),
@@ -302,7 +303,8 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     summary = ("median_seconds", "median_cpu_seconds", f"median_parent_cpu_seconds_{wn}", "ratios",
-               "speedup_by_round", "peak_rss_mb", "load_average_1min")
+               "cpu_ratio_workers_1_over_trafilatura_by_round", "speedup_by_round", "peak_rss_mb",
+               "load_average_1min")
     print(json.dumps({k: result[k] for k in summary}, indent=2))
     return 0
 

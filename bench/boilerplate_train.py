@@ -93,6 +93,8 @@ class Config:
     # flat copies of the fit layout pages (bench/boilerplate_multi_flat.py; issue 14's seventh round): their
     # lines' total weight as a share of turku's (0: none)
     flat_copies: float = 0.0
+    # a second network ensemble fitted on flat pages only, run on flat pages (issue 14's seventh round)
+    flat_model: bool = False
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -304,41 +306,56 @@ def _round(x: object) -> object:
     return x
 
 
-def _flat_copy_design(sets: FitSets, cfg: Config, lexical: dict[str, np.ndarray]
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows of the flat copies, weighted so that their total is ``cfg.flat_copies`` times turku's.
+def _rows(sets: FitSets, cfg: Config, lexical: dict[str, np.ndarray], flat_only: bool = False
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted rows of every fit page (with ``flat_only``, of the flat pages only, by :func:`is_layout_page`).
 
-    A share rather than a weight per line: the copies have ~7x turku's lines (every wcxb fit page
-    and its two built locales), so a per-line weight would let them, not turku, decide flat text.
+    Flat copies (``cfg.flat_copies``) weigh that share of turku's total in all: they have ~7x turku's
+    lines (every wcxb fit page and its two built locales), so a weight per line would let them, not
+    turku, decide flat text.
     """
-    X, y, w = _design(sets.flat_copies, 1.0, cfg, lexical)
-    turku_total = float(_design(sets.turku, cfg.turku_weight, cfg, lexical)[2].sum()) if sets.turku else 0.0
-    return X, y, w * (cfg.flat_copies * turku_total / float(w.sum()))
+    def pick(pages: list[Page]) -> list[Page]:
+        return [p for p in pages if p.lines and not is_layout_page(p.lines)] if flat_only else pages
+
+    parts = {name: _design(pick(pages), weight, cfg, lexical) for name, pages, weight in (
+        ("turku", sets.turku, cfg.turku_weight), ("wcxb", sets.wcxb, 1.0), ("built", sets.built, cfg.built_weight),
+        ("snippets", sets.snippets, cfg.snippet_weight), ("copies", sets.flat_copies, 1.0)) if pick(pages)}
+    if "copies" in parts:
+        xc, yc, wc = parts["copies"]
+        share = cfg.flat_copies * (float(parts["turku"][2].sum()) if "turku" in parts else 0.0) / float(wc.sum())
+        parts["copies"] = (xc, yc, wc * share)
+    return (np.vstack([x for x, _, _ in parts.values()]), np.concatenate([y for _, y, _ in parts.values()]),
+            np.concatenate([w for _, _, w in parts.values()]))
+
+
+def _ensemble(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
+    """``cfg.nets`` networks (same standardisation, different seeds) and their prior."""
+    fitted = [fit_mlp(X, y, w, cfg.hidden, cfg.epochs, cfg.l2, seed=seed) for seed in range(cfg.nets)]
+    return {"mean": fitted[0]["mean"], "std": fitted[0]["std"],
+            "nets": [{k: n[k] for k in ("w1", "b1", "w2", "b2")} for n in fitted],
+            "prior": float(np.average(y, weights=w))}
 
 
 def fit_model(sets: FitSets, cfg: Config) -> dict:
-    """The ensemble of ``cfg.nets`` networks (same standardisation, different seeds); smoothing not tuned."""
+    """The ensemble of ``cfg.nets`` networks (same standardisation, different seeds); smoothing not tuned.
+
+    With ``cfg.flat_model`` also a second ensemble fitted on the flat pages only (``"flat"``), which
+    the classifier runs on flat pages instead of the first.
+    """
     tables, lexical = _oof_lexical(sets, cfg)
-    parts = [_design(pages, weight, cfg, lexical) for pages, weight in (
-        (sets.turku, cfg.turku_weight), (sets.wcxb, 1.0), (sets.built, cfg.built_weight),
-        (sets.snippets, cfg.snippet_weight)) if pages]
-    if sets.flat_copies and cfg.flat_copies > 0:
-        parts.append(_flat_copy_design(sets, cfg, lexical))
-    X = np.vstack([x for x, _, _ in parts])
-    y = np.concatenate([y for _, y, _ in parts])
-    w = np.concatenate([w for _, _, w in parts])
-    fitted = [fit_mlp(X, y, w, cfg.hidden, cfg.epochs, cfg.l2, seed=seed) for seed in range(cfg.nets)]
+    model = _ensemble(*_rows(sets, cfg, lexical), cfg)
+    flat = _ensemble(*_rows(sets, cfg, lexical, flat_only=True), cfg) if cfg.flat_model else None
     return {
-        "features": list(cfg.columns), "mean": fitted[0]["mean"], "std": fitted[0]["std"],
-        "nets": [{k: n[k] for k in ("w1", "b1", "w2", "b2")} for n in fitted],
+        "features": list(cfg.columns), "mean": model["mean"], "std": model["std"], "nets": model["nets"],
+        **({"flat": flat} if flat else {}),
         "lexicon": tables or None,
-        "prior": float(np.average(y, weights=w)), "stay": 0.8, "threshold": 0.5, "prose_floor": PROSE_FLOOR,
+        "prior": model["prior"], "stay": 0.8, "threshold": 0.5, "prose_floor": PROSE_FLOOR,
         "fit": {"turku_train_docs": len(sets.turku), "wcxb_fit_pages": len(sets.wcxb),
                 "built_fit_pages": len(sets.built), "snippet_fit_pages": len(sets.snippets), "l2": cfg.l2,
                 "hidden": cfg.hidden, "epochs": cfg.epochs, "nets": cfg.nets, "turku_weight": cfg.turku_weight,
                 "built_weight": cfg.built_weight, "snippet_weight": cfg.snippet_weight,
                 **({"flat_copies": cfg.flat_copies, "flat_copy_pages": len(sets.flat_copies)}
-                   if cfg.flat_copies > 0 else {})},
+                   if cfg.flat_copies > 0 else {}), **({"flat_model": True} if cfg.flat_model else {})},
     }
 
 
@@ -523,6 +540,10 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                     help="also fit on flat copies of the fit wcxb and built pages (no indentation, turku-style "
                          "bullets; bench/boilerplate_multi_flat.py), their lines weighing SHARE times turku's in "
                          "all (issue 14's seventh round, measured and not in the shipped model; default 0: none)")
+    ap.add_argument("--flat-model", action="store_true",
+                    help="fit a second network ensemble on the flat pages only (with --flat-copies, their copies "
+                         "too) and run it on flat text, today's on rendered layouts (issue 14's seventh round, "
+                         "measured and not in the shipped model)")
     args = ap.parse_args(argv)
     if args.flat_copies < 0:
         ap.error("--flat-copies: SHARE must be >= 0")
@@ -530,7 +551,7 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
     data = load_all()
     cfg = Config(columns=_columns(args.with_, args.without), context=args.context != "none",
                  context_layouts=args.context == "all", context_guard_chars=args.context_guard,
-                 flat_copies=args.flat_copies)
+                 flat_copies=args.flat_copies, flat_model=args.flat_model)
     if args.cv:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")

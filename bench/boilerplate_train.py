@@ -312,14 +312,16 @@ def _rows(sets: FitSets, cfg: Config, lexical: dict[str, np.ndarray], flat_only:
 
     Flat copies (``cfg.flat_copies``) weigh that share of turku's total in all: they have ~7x turku's
     lines (every wcxb fit page and its two built locales), so a weight per line would let them, not
-    turku, decide flat text.
+    turku, decide flat text. With a separate flat model (``cfg.flat_model``) they go into that one
+    only: rendered layouts keep the model they have.
     """
     def pick(pages: list[Page]) -> list[Page]:
         return [p for p in pages if p.lines and not is_layout_page(p.lines)] if flat_only else pages
 
+    copies = sets.flat_copies if flat_only or not cfg.flat_model else []
     parts = {name: _design(pick(pages), weight, cfg, lexical) for name, pages, weight in (
         ("turku", sets.turku, cfg.turku_weight), ("wcxb", sets.wcxb, 1.0), ("built", sets.built, cfg.built_weight),
-        ("snippets", sets.snippets, cfg.snippet_weight), ("copies", sets.flat_copies, 1.0)) if pick(pages)}
+        ("snippets", sets.snippets, cfg.snippet_weight), ("copies", copies, 1.0)) if pick(pages)}
     if "copies" in parts:
         xc, yc, wc = parts["copies"]
         share = cfg.flat_copies * (float(parts["turku"][2].sum()) if "turku" in parts else 0.0) / float(wc.sum())

@@ -21,12 +21,13 @@ from bench.boilerplate_data import Page
 from pipeline.boilerplate.lines import split_lines
 
 # inscriptis renders list items as "* ", "+ ", "o " by depth; other sites' own bullets as text
-_BULLET_RE = re.compile(r"^(?:[*+•·▪►○◦●■□]|o(?= ))\s*")
+_BULLET_RE = re.compile(r"^[*+•·▪►○◦●■□]\s*")
+_DEEP_BULLET_RE = re.compile(r"^(?:[*+•·▪►○◦●■□]|o(?= ))\s*")  # "o " only where indented ("o que" is Portuguese)
 
 
-def flat_line(text: str) -> str:
+def flat_line(text: str, indent: int = 0) -> str:
     """A rendered line as flat text: a leading list bullet becomes ``"- "``; a bare bullet becomes ``""``."""
-    m = _BULLET_RE.match(text)
+    m = (_DEEP_BULLET_RE if indent else _BULLET_RE).match(text)
     if not m:
         return text
     rest = text[m.end():]
@@ -36,7 +37,7 @@ def flat_line(text: str) -> str:
 def flatten_page(page: Page) -> Page:
     """``page`` without indentation and with turku-style bullets; lines that were only a bullet are
     left out (with their labels). Same labels and gold text; ``meta["base"]`` is the source's base id."""
-    kept = [(flat_line(ln.text), y) for ln, y in zip(page.lines, page.labels, strict=True)]
+    kept = [(flat_line(ln.text, ln.indent), y) for ln, y in zip(page.lines, page.labels, strict=True)]
     kept = [(t, y) for t, y in kept if t.strip()]
     text = "\n".join(t for t, _ in kept)
     lines = split_lines(text)

@@ -5,6 +5,9 @@ the fit halves of turku fr and sv dev (each turku language capped at ``Config.tu
 the non-held-out two thirds of wcxb (rendered with inscriptis); the same wcxb pages built in
 ar/fa/prs/ps/ur/bn (each page in two locales, in turn); and the labelled lines of the
 non-held-out two thirds of trafilatura-eval (see :mod:`bench.boilerplate_multi`). With
+``--flat-copies SHARE``, also on flat copies of the fit wcxb and built pages
+(:mod:`bench.boilerplate_multi_flat`); with ``--flat-model``, a second ensemble on the flat pages
+only, run on flat text (both measured in issue 14's seventh round, off by default). With
 ``--context``, fits a second stage (:mod:`pipeline.boilerplate.context`) on the out-of-fold
 first-stage scores of the tuning folds. Tunes the HMM stay probability and threshold on
 out-of-fold predictions for the same fit split, and writes ``pipeline/boilerplate/weights.json``

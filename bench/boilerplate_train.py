@@ -313,7 +313,7 @@ def _rows(sets: FitSets, cfg: Config, lexical: dict[str, np.ndarray], flat_only:
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The weighted rows of every fit page (with ``flat_only``, of the flat pages only, by :func:`is_layout_page`).
 
-    Flat copies (``cfg.flat_copies``) weigh that share of turku's total in all: they have ~7x turku's
+    Flat copies (``cfg.flat_copies``) weigh that share of turku's total in all: they have ~6.5x turku's
     lines (every wcxb fit page and its two built locales), so a weight per line would let them, not
     turku, decide flat text. With a separate flat model (``cfg.flat_model``) they go into that one
     only: rendered layouts keep the model they have.

@@ -5,6 +5,9 @@ the fit halves of turku fr and sv dev (each turku language capped at ``Config.tu
 the non-held-out two thirds of wcxb (rendered with inscriptis); the same wcxb pages built in
 ar/fa/prs/ps/ur/bn (each page in two locales, in turn); and the labelled lines of the
 non-held-out two thirds of trafilatura-eval (see :mod:`bench.boilerplate_multi`). With
+``--flat-copies SHARE``, also on flat copies of the fit wcxb and built pages
+(:mod:`bench.boilerplate_multi_flat`); with ``--flat-model``, a second ensemble on the flat pages
+only, run on flat text (both measured in issue 14's seventh round, off by default). With
 ``--context``, fits a second stage (:mod:`pipeline.boilerplate.context`) on the out-of-fold
 first-stage scores of the tuning folds. Tunes the HMM stay probability and threshold on
 out-of-fold predictions for the same fit split, and writes ``pipeline/boilerplate/weights.json``
@@ -28,7 +31,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +40,7 @@ from bench.boilerplate_data import Page, held_out, load_all
 from bench.boilerplate_lexicon import fit_lexicon, tokens_of
 from bench.boilerplate_metric import score_pages
 from bench.boilerplate_multi import LOCALES, TURKU_FITTED, load_multi
+from bench.boilerplate_multi_flat import flatten_page
 from pipeline.boilerplate.context import CONTEXT_NAMES, context_columns
 from pipeline.boilerplate.features import CALIB_NAMES, FEATURE_NAMES, LEX_NAMES, LineFacts, featurize, lexical_columns
 from pipeline.boilerplate.lexicon import LEXICON_PATH, Lexicon
@@ -89,6 +93,11 @@ class Config:
     # the first stage decides a page where the second would keep fewer characters than this and it keeps
     # at least as many (0: no guard; see text_classifier.CONTEXT_GUARD_CHARS)
     context_guard_chars: int = CONTEXT_GUARD_CHARS
+    # flat copies of the fit layout pages (bench/boilerplate_multi_flat.py; issue 14's seventh round): their
+    # lines' total weight as a share of turku's (0: none)
+    flat_copies: float = 0.0
+    # a second network ensemble fitted on flat pages only, run on flat pages (issue 14's seventh round)
+    flat_model: bool = False
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -145,7 +154,7 @@ def _oof_lexical(sets: FitSets, cfg: Config) -> tuple[dict, dict[str, np.ndarray
         for k in range(cfg.lexicon_folds):
             rest = [p for p in mine if _fold(_base_id(p), cfg.lexicon_folds, "lex") != k]
             lex = Lexicon.from_words(_fit_lexicon(rest, cfg))
-            for p in counted + sets.built:
+            for p in counted + sets.built + sets.flat_copies:
                 if p.lines and of_kind(p, kind) and _fold(_base_id(p), cfg.lexicon_folds, "lex") == k:
                     blocks[p.pid] = _lexical_block(p, lex)
         tables["flat" if kind is False else "layout" if kind else "weights"] = _fit_lexicon(mine, cfg)
@@ -193,10 +202,11 @@ class FitSets:
     wcxb: list[Page]  # rendered pages, labels aligned from the gold text
     built: list[Page]  # wcxb pages rewritten in ar/fa/prs/ps/ur/bn
     snippets: list[Page]  # trafilatura-eval: lines holding a gold snippet labelled, the rest -1
+    flat_copies: list[Page] = field(default_factory=list)  # wcxb and built pages flattened (Config.flat_copies)
 
     def subset(self, keep: Callable[[Page], bool]) -> FitSets:
         return FitSets(*([p for p in pages if keep(p)] for pages in
-                         (self.turku, self.wcxb, self.built, self.snippets)))
+                         (self.turku, self.wcxb, self.built, self.snippets, self.flat_copies)))
 
 
 def _base_id(p: Page) -> str:
@@ -221,7 +231,8 @@ def fit_sets(data: dict[str, list[Page]], multi: dict[str, list[Page]], cfg: Con
             if q is not None:
                 built.append(q)
     snippets = [p for p in multi.get("trafilatura", []) if not held_out(p.pid)]
-    return FitSets(turku, wcxb, built, snippets)
+    copies = [flatten_page(p) for p in wcxb + built if p.lines] if cfg.flat_copies > 0 else []
+    return FitSets(turku, wcxb, built, snippets, copies)
 
 
 def fit_mlp(X: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int, epochs: int, l2: float,
@@ -298,25 +309,58 @@ def _round(x: object) -> object:
     return x
 
 
-def fit_model(sets: FitSets, cfg: Config) -> dict:
-    """The ensemble of ``cfg.nets`` networks (same standardisation, different seeds); smoothing not tuned."""
-    tables, lexical = _oof_lexical(sets, cfg)
-    parts = [_design(pages, weight, cfg, lexical) for pages, weight in (
-        (sets.turku, cfg.turku_weight), (sets.wcxb, 1.0), (sets.built, cfg.built_weight),
-        (sets.snippets, cfg.snippet_weight)) if pages]
-    X = np.vstack([x for x, _, _ in parts])
-    y = np.concatenate([y for _, y, _ in parts])
-    w = np.concatenate([w for _, _, w in parts])
+def _rows(sets: FitSets, cfg: Config, lexical: dict[str, np.ndarray], flat_only: bool = False
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted rows of every fit page (with ``flat_only``, of the flat pages only, by :func:`is_layout_page`).
+
+    Flat copies (``cfg.flat_copies``) weigh that share of turku's total in all: they have ~6.5x turku's
+    lines (every wcxb fit page and its two built locales), so a weight per line would let them, not
+    turku, decide flat text. With a separate flat model (``cfg.flat_model``) they go into that one
+    only: rendered layouts keep the model they have.
+    """
+    def pick(pages: list[Page]) -> list[Page]:
+        return [p for p in pages if p.lines and not is_layout_page(p.lines)] if flat_only else pages
+
+    copies = sets.flat_copies if flat_only or not cfg.flat_model else []
+    parts = {name: _design(pick(pages), weight, cfg, lexical) for name, pages, weight in (
+        ("turku", sets.turku, cfg.turku_weight), ("wcxb", sets.wcxb, 1.0), ("built", sets.built, cfg.built_weight),
+        ("snippets", sets.snippets, cfg.snippet_weight), ("copies", copies, 1.0)) if pick(pages)}
+    if "copies" in parts:
+        xc, yc, wc = parts["copies"]
+        share = cfg.flat_copies * (float(parts["turku"][2].sum()) if "turku" in parts else 0.0) / float(wc.sum())
+        parts["copies"] = (xc, yc, wc * share)
+    return (np.vstack([x for x, _, _ in parts.values()]), np.concatenate([y for _, y, _ in parts.values()]),
+            np.concatenate([w for _, _, w in parts.values()]))
+
+
+def _ensemble(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
+    """``cfg.nets`` networks (same standardisation, different seeds) and their prior."""
     fitted = [fit_mlp(X, y, w, cfg.hidden, cfg.epochs, cfg.l2, seed=seed) for seed in range(cfg.nets)]
+    return {"mean": fitted[0]["mean"], "std": fitted[0]["std"],
+            "nets": [{k: n[k] for k in ("w1", "b1", "w2", "b2")} for n in fitted],
+            "prior": float(np.average(y, weights=w))}
+
+
+def fit_model(sets: FitSets, cfg: Config) -> dict:
+    """The ensemble of ``cfg.nets`` networks (same standardisation, different seeds); smoothing not tuned.
+
+    With ``cfg.flat_model`` also a second ensemble fitted on the flat pages only (``"flat"``), which
+    the classifier runs on flat pages instead of the first.
+    """
+    tables, lexical = _oof_lexical(sets, cfg)
+    model = _ensemble(*_rows(sets, cfg, lexical), cfg)
+    flat = _ensemble(*_rows(sets, cfg, lexical, flat_only=True), cfg) if cfg.flat_model else None
     return {
-        "features": list(cfg.columns), "mean": fitted[0]["mean"], "std": fitted[0]["std"],
-        "nets": [{k: n[k] for k in ("w1", "b1", "w2", "b2")} for n in fitted],
+        "features": list(cfg.columns), "mean": model["mean"], "std": model["std"], "nets": model["nets"],
+        **({"flat": flat} if flat else {}),
         "lexicon": tables or None,
-        "prior": float(np.average(y, weights=w)), "stay": 0.8, "threshold": 0.5, "prose_floor": PROSE_FLOOR,
+        "prior": model["prior"], "stay": 0.8, "threshold": 0.5, "prose_floor": PROSE_FLOOR,
         "fit": {"turku_train_docs": len(sets.turku), "wcxb_fit_pages": len(sets.wcxb),
                 "built_fit_pages": len(sets.built), "snippet_fit_pages": len(sets.snippets), "l2": cfg.l2,
                 "hidden": cfg.hidden, "epochs": cfg.epochs, "nets": cfg.nets, "turku_weight": cfg.turku_weight,
-                "built_weight": cfg.built_weight, "snippet_weight": cfg.snippet_weight},
+                "built_weight": cfg.built_weight, "snippet_weight": cfg.snippet_weight,
+                **({"flat_copies": cfg.flat_copies, "flat_copy_pages": len(sets.flat_copies)}
+                   if cfg.flat_copies > 0 else {}), **({"flat_model": True} if cfg.flat_model else {})},
     }
 
 
@@ -462,10 +506,14 @@ def _named(spec: str, option: str) -> list[str]:
     """The columns ``spec`` names ("lex_*,later_copy": a trailing * matches a prefix; "calibration": the
     page calibration columns of issue 14's sixth round)."""
     names = [d for c in spec.split(",") if c.strip() for d in _GROUPS.get(c.strip(), (c.strip(),))]
-    unknown = [c for c in names if not any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for n in FEATURE_NAMES)]
+
+    def matches(n: str, c: str) -> bool:
+        return n == c or (c.endswith("*") and n.startswith(c[:-1]))
+
+    unknown = [c for c in names if not any(matches(n, c) for n in FEATURE_NAMES)]
     if unknown:
         raise SystemExit(f"{option}: no such feature column: {', '.join(unknown)}")
-    return [n for n in FEATURE_NAMES if any(n == c or (c.endswith("*") and n.startswith(c[:-1])) for c in names)]
+    return [n for n in FEATURE_NAMES if any(matches(n, c) for c in names)]
 
 
 def _columns(with_: str, without: str) -> tuple[str, ...]:
@@ -493,11 +541,22 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                     help="with --context: the first stage decides a page where the second stage would keep "
                          f"fewer characters than this and the first keeps as many (0: no guard; default "
                          f"{CONTEXT_GUARD_CHARS})")
+    ap.add_argument("--flat-copies", type=float, default=0.0, metavar="SHARE",
+                    help="also fit on flat copies of the fit wcxb and built pages (no indentation, turku-style "
+                         "bullets; bench/boilerplate_multi_flat.py), their lines weighing SHARE times turku's in "
+                         "all (issue 14's seventh round, measured and not in the shipped model; default 0: none)")
+    ap.add_argument("--flat-model", action="store_true",
+                    help="fit a second network ensemble on the flat pages only (with --flat-copies, their copies "
+                         "too) and run it on flat text, today's on rendered layouts (issue 14's seventh round, "
+                         "measured and not in the shipped model)")
     args = ap.parse_args(argv)
+    if args.flat_copies < 0:
+        ap.error("--flat-copies: SHARE must be >= 0")
     out = args.out
     data = load_all()
     cfg = Config(columns=_columns(args.with_, args.without), context=args.context != "none",
-                 context_layouts=args.context == "all", context_guard_chars=args.context_guard)
+                 context_layouts=args.context == "all", context_guard_chars=args.context_guard,
+                 flat_copies=args.flat_copies, flat_model=args.flat_model)
     if args.cv:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")

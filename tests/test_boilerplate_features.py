@@ -273,3 +273,22 @@ def test_the_guard_lets_the_first_stage_decide_a_page_the_second_would_empty() -
     assert unguarded.classify(lines).quality == ("article_fallback",)  # emptied: only the fallback kept text
     kept = guarded.classify(lines)
     assert kept.quality == () and [r.is_main for r, _ in kept] == first
+
+
+def test_a_flat_model_in_the_weights_scores_flat_pages_only() -> None:
+    from pipeline.boilerplate.text_classifier import _default_params
+
+    params = _default_params()
+    d = len(params["features"])
+    # a flat model that says 0.9 whatever the line: it replaces the first model on flat text only
+    flat = {"mean": [0.0] * d, "std": [1.0] * d, "prior": 0.7,
+            "nets": [{"w1": [[0.0] * 4] * d, "b1": [0.0] * 4, "w2": [0.0] * 4, "b2": float(np.log(9.0))}]}
+    clf = TextBoilerplateClassifier({**params, "flat": flat})
+    lines = _lines(["A plain sentence of an article about the weather in the north.", "Another one, as plain."])
+    assert np.allclose(clf.content_probability(lines)[0], 0.9, atol=1e-5)
+    assert not np.allclose(TextBoilerplateClassifier().content_probability(lines)[0], 0.9)
+    layout = [Line(ln.start, ln.end, ln.text, 2) for ln in lines]  # indented: a rendered layout, today's model
+    assert np.allclose(clf.content_probability(layout)[0], TextBoilerplateClassifier().content_probability(layout)[0])
+    # the smoothing divides out the prior of the model that scored the page
+    assert clf.flat_prior == 0.7 and clf.prior == params["prior"]
+    assert TextBoilerplateClassifier().flat_prior == params["prior"]

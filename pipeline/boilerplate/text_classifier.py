@@ -144,6 +144,9 @@ class TextBoilerplateClassifier:
         except ValueError as exc:
             raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
         self.net = _Ensemble(p)
+        # optional: a second ensemble fitted on flat pages only, run on them instead (one model per page;
+        # issue 14's seventh round, see docs/boilerplate.md); its own prior for the smoothing
+        self.flat_net = _Ensemble(p["flat"]) if p.get("flat") else None
         # the second stage over the first one's scores in their page (see context.py); absent: first stage only
         self.context = _Ensemble(p["context"]) if p.get("context") else None
         self.context_on_layouts = bool((p.get("context") or {}).get("layouts", True))  # else flat text only
@@ -151,6 +154,7 @@ class TextBoilerplateClassifier:
         # word weights of flat text and of rendered layouts (see is_layout_page)
         self.flat_lexicon, self.layout_lexicon = load_lexicons(p.get("lexicon"), WEIGHTS_PATH.parent)
         self.prior = float(p["prior"])
+        self.flat_prior = float(p["flat"]["prior"]) if p.get("flat") else self.prior
         self.stay = float(p["stay"])
         self.threshold = float(p["threshold"])
         layout = p.get("layout") or {}
@@ -183,7 +187,7 @@ class TextBoilerplateClassifier:
             return np.zeros(0), f, np.zeros(0), None
         if repeated is not None:
             f.dup = np.where(np.asarray(repeated, dtype=bool), np.maximum(f.dup, 2), f.dup)
-        model = self.net(X)
+        model = (self.flat_net if self.flat_net is not None and not layout else self.net)(X)
         first = None
         if self.context is not None and (self.context_on_layouts or not layout):
             first = model
@@ -231,7 +235,7 @@ class TextBoilerplateClassifier:
 
     def _smooth(self, p: np.ndarray, layout: bool) -> np.ndarray:
         if self.smooth and len(p):
-            p = forward_backward(p, self.layout_stay if layout else self.stay, self.prior)
+            p = forward_backward(p, *((self.layout_stay, self.prior) if layout else (self.stay, self.flat_prior)))
         return p
 
     def classify(self, lines: list[Line], host: str | None = None, *,

@@ -21,8 +21,9 @@ from bench.boilerplate_data import Page
 from pipeline.boilerplate.lines import split_lines
 
 # inscriptis renders list items as "* ", "+ ", "o " by depth; other sites' own bullets as text
-_BULLET_RE = re.compile(r"^[*+•·▪►○◦●■□]\s*")
-_DEEP_BULLET_RE = re.compile(r"^(?:[*+•·▪►○◦●■□]|o(?= ))\s*")  # "o " only where indented ("o que" is Portuguese)
+_BULLET = "[*+•·▪►○◦●■□]"
+_BULLET_RE = re.compile(rf"^{_BULLET}\s*")
+_DEEP_BULLET_RE = re.compile(rf"^(?:{_BULLET}|o(?= ))\s*")  # "o " only where indented ("o que" is Portuguese)
 
 
 def flat_line(text: str, indent: int = 0) -> str:

@@ -1,8 +1,8 @@
 """Throughput, side by side on the same HTML files: bare trafilatura, ``docpipe run --workers 1``,
 ``--workers N``, and start-up on one page; CPU and peak RSS of every process. The machine's own
 ceiling for N processes comes with it: trafilatura over the same pages split in N parts, N
-independent loops at once (``machine_speedup``; on this project's 2-vCPU machines 1.56–1.90×,
-not 2×, because two busy vCPUs each do less than one busy alone).
+independent loops at once (``machine_speedup``; on this project's 2-vCPU machines 1.44–1.96×
+round by round, not 2×, because two busy vCPUs each do less than one busy alone).
 
 Each measurement is a whole process (imports, model loading, writing records), as a user
 would time it, in wall seconds and in CPU seconds (user + system of the run's process, its

@@ -9,7 +9,6 @@ a run could not finish (store unreachable), 2 for bad arguments or missing input
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -266,6 +265,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     })
     if settings.processes_for(len(items)) > 1:
         forkserver.start()  # its preload runs on another core while this process imports the stages
+    from pipeline.gc_tuning import settle_for_run
     from pipeline.progress import RunProgress, print_summary
     from pipeline.runner import Runner
 
@@ -275,8 +275,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             runner = Runner(
                 destination, settings, force=args.force, retranslate=args.retranslate, on_outcome=progress.advance
             )
-            gc.freeze()  # the modules and models loaded so far live as long as the run: no full
-            # collection needs to walk them (~1 CPU-s of collections per 300 HTML pages)
+            settle_for_run()  # the modules and models loaded so far live as long as the run: no
+            # collection needs to walk them (~1 CPU-s of collections per 300 HTML pages), and fewer collections
             report = runner.run(items)
     finally:
         forkserver.stop_unused()  # started above for a run that stopped before it asked for workers

@@ -15,11 +15,11 @@ caches filled are the ones the first page would fill.
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 
 from pipeline import forkserver
+from pipeline.gc_tuning import settle_for_run
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ try:
 except Exception as exc:  # a worker loads whatever is missing itself; only the saving is lost
     log.warning("worker preload incomplete: %s", exc)
 # What is loaded now lives as long as the workers: out of the collector's way, every full
-# collection in a worker skips it (and a collection does not write to the pages the workers share)
-gc.freeze()
+# collection in a worker skips it (and a collection does not write to the pages the workers share);
+# the workers inherit the spaced-out collections too
+settle_for_run()
 forkserver.mark_loaded()  # the run may ask for workers now (pipeline.forkserver)

@@ -352,3 +352,21 @@ def test_pieces_no_worker_has_taken_are_run_by_the_parent_with_the_same_result()
     assert {n: (s.documents, s.failed, dict(s.counters)) for n, s in pooled.stats.items()} == {
         n: (s.documents, s.failed, dict(s.counters)) for n, s in alone.stats.items()
     }
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_workers_inherit_the_runs_collector_settings() -> None:
+    """The forkserver's preload freezes what it loaded and spaces out collections
+    (:func:`pipeline.gc_tuning.settle_for_run`); the workers forked from it keep both."""
+    import gc
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline import forkserver
+    from pipeline.gc_tuning import FIRST_GENERATION_THRESHOLD
+
+    with ProcessPoolExecutor(1, mp_context=forkserver.context()) as executor:
+        threshold = executor.submit(gc.get_threshold).result(timeout=100)
+        frozen = executor.submit(gc.get_freeze_count).result(timeout=100)
+    assert threshold[0] == FIRST_GENERATION_THRESHOLD
+    assert frozen > 10_000  # the preloaded modules and models

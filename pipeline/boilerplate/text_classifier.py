@@ -22,6 +22,7 @@ from .lexicon import load_lexicons
 from .lines import Line
 from .roles import Roles, apply_list_rules, assign_roles
 from .smoothing import forward_backward
+from .trees import TreeEnsemble
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 _CHROME_CAP = 0.02  # strong chrome, switcher labels, menu-shaped lines: P(content) at most this
@@ -133,6 +134,17 @@ class _Ensemble:
         return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).mean(axis=1)
 
 
+class _Blend:
+    """The networks' and the trees' P(content), averaged with weight *blend* on the trees: two model
+    families err on different lines (out of fold, the blend beat either alone; docs/boilerplate.md)."""
+
+    def __init__(self, nets: _Ensemble, trees: TreeEnsemble, blend: float) -> None:
+        self.nets, self.trees, self.blend = nets, trees, blend
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        return (1.0 - self.blend) * self.nets(X) + self.blend * self.trees(X)
+
+
 class TextBoilerplateClassifier:
     """Label every line of a rendered page with a :class:`Role` and a confidence."""
 
@@ -143,7 +155,9 @@ class TextBoilerplateClassifier:
             featurize([], self.features)
         except ValueError as exc:
             raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
-        self.net = _Ensemble(p)
+        self.net: _Ensemble | _Blend = _Ensemble(p)
+        if p.get("trees"):  # boosted trees beside the networks (issue 14's eighth round), their scores blended
+            self.net = _Blend(self.net, TreeEnsemble(p["trees"]), float(p["trees"]["blend"]))
         # optional: a second ensemble fitted on flat pages only, run on them instead (one model per page;
         # issue 14's seventh round, see docs/boilerplate.md); its own prior for the smoothing
         self.flat_net = _Ensemble(p["flat"]) if p.get("flat") else None

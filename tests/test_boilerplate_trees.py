@@ -1,0 +1,73 @@
+"""The boosted trees of the line model: numpy evaluation against LightGBM's own, and the blend."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier
+from pipeline.boilerplate.trees import TreeEnsemble, export_lightgbm
+
+lightgbm = pytest.importorskip("lightgbm")
+
+
+def _data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 12))
+    X[:, 3] = rng.integers(0, 5, n)  # counts: thresholds fall between integers, values on them
+    X[:, 4] = X[:, 4] > 0.5  # a flag
+    y = (X[:, 0] + X[:, 1] * X[:, 2] + 0.5 * X[:, 3] - X[:, 4] + rng.normal(size=n) > 0.7).astype(int)
+    return X, y
+
+
+def _booster(depth: int, trees: int = 40, leaves: int = 15) -> object:
+    X, y = _data(4000, 0)
+    params = {"objective": "binary", "num_leaves": leaves, "max_depth": depth, "num_threads": 1, "seed": 0,
+              "verbose": -1}
+    return lightgbm.train(params, lightgbm.Dataset(X, y), num_boost_round=trees)
+
+
+@pytest.mark.parametrize("depth", [1, 3, 6])
+def test_trees_give_lightgbms_own_scores(depth: int) -> None:
+    booster = _booster(depth)
+    trees = TreeEnsemble(export_lightgbm(booster.dump_model(), depth))
+    X, _ = _data(3000, 1)
+    X[:7, 3] = [0, 1, 2, 3, 4, 2.5, -1]  # on and between the integer thresholds
+    assert np.abs(trees.raw(X) - booster.predict(X, raw_score=True)).max() < 1e-9
+    assert np.abs(trees(X) - booster.predict(X)).max() < 1e-9
+
+
+def test_a_tree_deeper_than_the_layout_is_refused() -> None:
+    booster = _booster(6, trees=5, leaves=31)
+    with pytest.raises(ValueError, match="deeper"):
+        export_lightgbm(booster.dump_model(), 2)
+
+
+def test_a_single_leaf_tree_and_shapes() -> None:
+    model = {"tree_info": [{"tree_structure": {"leaf_value": 0.25}},
+                           {"tree_structure": {"split_feature": 1, "threshold": 0.5, "decision_type": "<=",
+                                               "missing_type": "None", "left_child": {"leaf_value": -1.0},
+                                               "right_child": {"leaf_value": 2.0}}}]}
+    trees = TreeEnsemble(export_lightgbm(model, 2))
+    X = np.array([[9.0, 0.5], [9.0, 0.51], [0.0, -3.0]])
+    assert trees.raw(X).tolist() == [-0.75, 2.25, -0.75]
+    assert trees.raw(np.zeros((0, 2))).shape == (0,)
+    with pytest.raises(ValueError, match="full tree"):
+        TreeEnsemble({"depth": 3, "feature": [[0, 0, 0]], "threshold": [[0, 0, 0]], "leaf": [[0, 0, 0, 0]]})
+
+
+def test_the_classifier_blends_the_trees_with_the_networks() -> None:
+    """weights.json with a ``trees`` block: the model's score is the blend of the two families."""
+    params = json.loads(WEIGHTS_PATH.read_text())
+    params.pop("trees", None)
+    nets_only = TextBoilerplateClassifier(params=params)
+    width = len(nets_only.features)
+    X = np.random.default_rng(2).normal(size=(50, width))
+    n_nodes = 2 ** 2 - 1  # one tree of depth 2 on the second column: -1 below 0, +1 above
+    params["trees"] = {"depth": 2, "blend": 0.25, "feature": [[1] * n_nodes],
+                       "threshold": [[0.0, 1e300, 1e300]], "leaf": [[-1.0, -1.0, 1.0, 1.0]]}
+    blended = TextBoilerplateClassifier(params=params)
+    tree_p = 1 / (1 + np.exp(np.where(X[:, 1] > 0, -1.0, 1.0)))
+    assert np.allclose(blended.net(X), 0.75 * nets_only.net(X) + 0.25 * tree_p)

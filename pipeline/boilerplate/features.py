@@ -475,7 +475,7 @@ def _keys(texts: list[str], n_chars: np.ndarray | None = None) -> tuple[list[str
     """:func:`norm_key` of every line up to ``_KEY_MAX`` characters (longer lines verbatim), and the
     same keys without digits ("Gym in 08004" and "Gym in 08007" share one).
 
-    One NFKC + case fold of all short lines joined, then the word-character table drops
+    NFKC per line, one case fold of all short lines joined, then the word-character table drops
     everything ``norm_key`` drops (non-word characters and ``_``). ``n_chars``: the lines' lengths.
     """
     if n_chars is None:
@@ -484,7 +484,9 @@ def _keys(texts: list[str], n_chars: np.ndarray | None = None) -> tuple[list[str
     short = texts.copy()
     for i in long:
         short[i] = ""
-    folded = unicodedata.normalize("NFKC", "\n".join(short)).casefold()
+    # NFKC line by line (a newline is a normalisation boundary: the same as of the lines joined), as most lines
+    # pass its quick check and the page as a whole does not: 0.07 -> 0.03 ms per page
+    folded = "\n".join([unicodedata.normalize("NFKC", t) for t in short]).casefold()
     cp = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     kept = cp[_table_at(_key_table(), cp, lambda c: c != "_" and _WORD_CHAR_RE.match(c) is not None)]
     keys = kept.tobytes().decode("utf-32-le").split("\n")

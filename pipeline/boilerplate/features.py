@@ -25,7 +25,7 @@ import numpy as np
 
 from pipeline.document import Role
 
-from .lines import HASH_BASE, Line, hash_powers, lines_containing_joined, norm_key
+from .lines import Line, lines_containing_joined, norm_key
 from .phrases import match_chrome, match_chrome_many, switcher_many, to_chrome_keys
 
 # scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): each of their
@@ -323,7 +323,22 @@ def _nearest_distance(mask: np.ndarray, forward: bool) -> np.ndarray:
 _STOP, _DATEW, _MONTH = 1, 2, 4  # token classes
 _PAGE_WORDS = 24  # a page's function words: its most frequent tokens...
 _PAGE_WORD_MIN_COUNT = 3  # ...that occur at least this often
-_P = HASH_BASE  # token hash: sum of lower-cased code point * P**position, modulo 2**64 (uint64 arithmetic)
+_P = 1_000_003  # token hash: sum of lower-cased code point * P**position, modulo 2**64 (uint64 arithmetic)
+_P_INV = pow(_P, -1, 1 << 64)
+_POWERS: list[np.ndarray] = []
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i modulo 2**64 for i < n (cached, grown by doubling)."""
+    if not _POWERS or len(_POWERS[0]) < n:
+        size = max(1 << 16, 1 << (n - 1).bit_length())
+        pw = np.empty(size, dtype=np.uint64)
+        ipw = np.empty(size, dtype=np.uint64)
+        pw[0] = ipw[0] = 1
+        np.cumprod(np.full(size - 1, _P, dtype=np.uint64), out=pw[1:])
+        np.cumprod(np.full(size - 1, _P_INV, dtype=np.uint64), out=ipw[1:])
+        _POWERS[:] = [pw, ipw]
+    return _POWERS[0], _POWERS[1]
 
 
 def token_hash(word: str) -> int:
@@ -410,7 +425,7 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
         cumulative = np.zeros((2, len(cp) + 1), dtype=np.int32)
         np.cumsum(np.stack([word & ~upper, word & ~(flags & _DECIMAL).astype(bool)]), axis=1, out=cumulative[:, 1:])
         not_upper, not_digit = cumulative[:, tok_ends] - cumulative[:, tok_starts]
-        pw, ipw = hash_powers(len(cp))
+        pw, ipw = _powers(len(cp))
         prefix_hash = np.zeros(len(cp) + 1, dtype=np.uint64)
         np.cumsum(low * pw[:len(cp)], out=prefix_hash[1:])
         tok_hash = (np.take(prefix_hash, tok_ends) - np.take(prefix_hash, tok_starts)) * np.take(ipw, tok_starts)

@@ -354,6 +354,24 @@ def test_notice_wording(text: str) -> None:
     assert is_notice(text)
 
 
+def test_every_notice_alternative_starts_where_the_lookahead_lets_the_search_try() -> None:
+    """_NOTICE_RE's lookahead (a word boundary, "©" or "(") only speeds the search up while every
+    alternative starts with one of them."""
+    import re
+    from re import _constants as sre_constants  # type: ignore[attr-defined]  # the parser re itself uses
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    from pipeline.boilerplate.notices import _NOTICE_RE
+
+    inner = _NOTICE_RE.pattern.removeprefix(r"(?=\b|[©(])(?:").removesuffix(")")
+    assert inner != _NOTICE_RE.pattern
+    (op, (_, branches)), = sre_parse.parse(inner, re.I).data
+    assert op == sre_constants.BRANCH and len(branches) > 40
+    starts = {branch.data[0] for branch in branches}
+    assert starts == {(sre_constants.AT, sre_constants.AT_BOUNDARY), (sre_constants.LITERAL, ord("©")),
+                      (sre_constants.LITERAL, ord("("))}
+
+
 @pytest.mark.parametrize("text", [
     PARAS[0],
     "Maybe you have made a resolution to sign up for monthly group workout classes with a friend.",

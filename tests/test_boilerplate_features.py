@@ -171,16 +171,19 @@ def test_a_table_of_dates_is_content_a_lone_stamp_is_a_date() -> None:
     assert got["March 3, 2024"] == Role.DATE
 
 
-def test_lines_containing_finds_every_needle_once_per_line_in_order() -> None:
-    texts = ["share share this", "nothing", "تابعنا على تويتر", "we share; this", ""]
-    needles = ("share", "share this", "this", "تويتر", "absent")
+@pytest.mark.parametrize("padding", [0, 12])  # few needles: str.find each; many: the Aho-Corasick automaton
+def test_lines_containing_finds_every_needle_once_per_line_in_order(padding: int) -> None:
+    texts = ["share share this", "nothing", "تابعنا على تويتر", "we share; this", "", "ss"]
+    padded = tuple(f"absent{k}" for k in range(padding))
+    needles = ("share", "share this", "this", "تويتر", "absent", "s", "", *padded)
     found = lines_containing(texts, needles)
     # the reference: one substring test per needle and text
-    assert found == {n: [i for i, t in enumerate(texts) if n in t] for n in needles if any(n in t for t in texts)}
+    assert found == {n: [i for i, t in enumerate(texts) if n in t] for n in needles if n and any(n in t for t in texts)}
     assert found["share"] == [0, 3]  # twice in line 0, listed once
+    assert found["s"] == [0, 3, 5]  # overlapping occurrences, and one in the last line
     joined = "\n".join(texts)
     starts = [0, *accumulate(len(t) + 1 for t in texts[:-1])]
-    assert lines_containing_joined(joined, starts, ("this", "تويتر")) == {0, 2, 3}
+    assert lines_containing_joined(joined, starts, ("this", "تويتر", *padded)) == {0, 2, 3}
     assert lines_containing([], needles) == {} and lines_containing(texts, ()) == {}
 
 

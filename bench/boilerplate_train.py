@@ -104,7 +104,7 @@ class Config:
     # a second network ensemble fitted on flat pages only, run on flat pages (issue 14's seventh round)
     flat_model: bool = False
     # gradient-boosted trees beside the networks (LightGBM, evaluated by pipeline/boilerplate/trees.py), their
-    # P(content) blended with the networks' with weight tree_blend (issue 14's eighth round; 0: no trees)
+    # P(content) blended with the networks' with weight tree_blend (issue 14's ninth round; 0: no trees)
     trees: int = 0
     tree_depth: int = TREE_DEPTH  # the run evaluates every tree to this depth: deeper trees cost time per line
     tree_leaves: int = 31
@@ -581,7 +581,7 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                          "measured and not in the shipped model)")
     ap.add_argument("--trees", type=int, default=0, metavar="N",
                     help="also fit N gradient-boosted trees (LightGBM, depth <= --tree-depth) and blend their "
-                         "P(content) with the networks' (issue 14's eighth round; default 0: networks only)")
+                         "P(content) with the networks' (issue 14's ninth round; default 0: networks only)")
     ap.add_argument("--tree-depth", type=int, default=TREE_DEPTH, metavar="D",
                     help=f"with --trees: the trees' depth (default {TREE_DEPTH}); the run evaluates every "
                          "tree to this depth")

@@ -162,7 +162,7 @@ class TextBoilerplateClassifier:
         except ValueError as exc:
             raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
         self.net: _Ensemble | _Blend = _Ensemble(p)
-        if p.get("trees"):  # boosted trees beside the networks (issue 14's eighth round), their scores blended
+        if p.get("trees"):  # boosted trees beside the networks (issue 14's ninth round), their scores blended
             self.net = _Blend(self.net, TreeEnsemble(p["trees"]), float(p["trees"]["blend"]))
         # optional: a second ensemble fitted on flat pages only, run on them instead (one model per page;
         # issue 14's seventh round, see docs/boilerplate.md); its own prior for the smoothing

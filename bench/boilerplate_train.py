@@ -110,6 +110,7 @@ class Config:
     tree_leaves: int = 31
     tree_rate: float = 0.08
     tree_blend: float = TREE_BLEND
+    tree_layouts: bool = False  # the trees blended on rendered layouts too, not on flat text only
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -355,7 +356,11 @@ def _ensemble(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
 
 def fit_trees(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
     """``cfg.trees`` boosted trees (LightGBM, one thread, fixed seed: the same trees on every run) as
-    :class:`~pipeline.boilerplate.trees.TreeEnsemble` parameters, with the blend weight."""
+    :class:`~pipeline.boilerplate.trees.TreeEnsemble` parameters, with the blend weight and where they run.
+
+    Fitted on every row the networks are fitted on; the classifier blends them on flat text only unless
+    ``cfg.tree_layouts`` (out of fold the blend gained on turku and nothing on wcxb, and the trees cost
+    time per line: rendered layouts have the long pages)."""
     import lightgbm  # a development dependency: the run evaluates the exported trees with numpy
 
     params = {"objective": "binary", "learning_rate": cfg.tree_rate, "num_leaves": cfg.tree_leaves,
@@ -363,7 +368,8 @@ def fit_trees(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
               "feature_fraction": 0.8, "lambda_l2": 1.0, "num_threads": 1, "seed": 0, "deterministic": True,
               "force_row_wise": True, "verbose": -1}
     booster = lightgbm.train(params, lightgbm.Dataset(X, y, weight=w / w.mean()), num_boost_round=cfg.trees)
-    return {**export_lightgbm(booster.dump_model(), cfg.tree_depth), "blend": cfg.tree_blend}
+    return {**export_lightgbm(booster.dump_model(), cfg.tree_depth), "blend": cfg.tree_blend,
+            "layouts": cfg.tree_layouts}
 
 
 def fit_model(sets: FitSets, cfg: Config) -> dict:
@@ -390,7 +396,8 @@ def fit_model(sets: FitSets, cfg: Config) -> dict:
                 **({"flat_copies": cfg.flat_copies, "flat_copy_pages": len(sets.flat_copies)}
                    if cfg.flat_copies > 0 else {}), **({"flat_model": True} if cfg.flat_model else {}),
                 **({"trees": cfg.trees, "tree_depth": cfg.tree_depth, "tree_leaves": cfg.tree_leaves,
-                    "tree_rate": cfg.tree_rate, "tree_blend": cfg.tree_blend} if cfg.trees > 0 else {})},
+                    "tree_rate": cfg.tree_rate, "tree_blend": cfg.tree_blend, "tree_layouts": cfg.tree_layouts}
+                   if cfg.trees > 0 else {})},
     }
 
 
@@ -587,6 +594,8 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                          "tree to this depth")
     ap.add_argument("--tree-blend", type=float, default=TREE_BLEND, metavar="W",
                     help=f"with --trees: the trees' weight in the blend, 0-1 (default {TREE_BLEND})")
+    ap.add_argument("--trees-on-layouts", action="store_true",
+                    help="with --trees: blend the trees on rendered layouts too (default: on flat text only)")
     args = ap.parse_args(argv)
     if args.trees < 0 or not 1 <= args.tree_depth <= 12 or not 0 < args.tree_blend <= 1:
         ap.error("--trees must be >= 0, --tree-depth 1-12, --tree-blend in (0, 1]")
@@ -597,7 +606,7 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
     cfg = Config(columns=_columns(args.with_, args.without), context=args.context != "none",
                  context_layouts=args.context == "all", context_guard_chars=args.context_guard,
                  flat_copies=args.flat_copies, flat_model=args.flat_model, trees=args.trees,
-                 tree_depth=args.tree_depth, tree_blend=args.tree_blend)
+                 tree_depth=args.tree_depth, tree_blend=args.tree_blend, tree_layouts=args.trees_on_layouts)
     if args.cv:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")

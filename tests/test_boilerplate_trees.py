@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier
-from pipeline.boilerplate.trees import TreeEnsemble, export_lightgbm
+from pipeline.boilerplate.lines import Line
+from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier, is_layout_page
+from pipeline.boilerplate.trees import ALWAYS_LEFT, TreeEnsemble, export_lightgbm
 
 lightgbm = pytest.importorskip("lightgbm")
 
@@ -58,16 +59,25 @@ def test_a_single_leaf_tree_and_shapes() -> None:
         TreeEnsemble({"depth": 3, "feature": [[0, 0, 0]], "threshold": [[0, 0, 0]], "leaf": [[0, 0, 0, 0]]})
 
 
-def test_the_classifier_blends_the_trees_with_the_networks() -> None:
-    """weights.json with a ``trees`` block: the model's score is the blend of the two families."""
+def test_the_classifier_blends_the_trees_on_flat_text() -> None:
+    """weights.json with a ``trees`` block: on flat text the model's score is the blend of the two
+    families; on a rendered layout the networks' alone unless the block says ``layouts``."""
     params = json.loads(WEIGHTS_PATH.read_text())
     params.pop("trees", None)
     nets_only = TextBoilerplateClassifier(params=params)
-    width = len(nets_only.features)
-    X = np.random.default_rng(2).normal(size=(50, width))
-    n_nodes = 2 ** 2 - 1  # one tree of depth 2 on the second column: -1 below 0, +1 above
-    params["trees"] = {"depth": 2, "blend": 0.25, "feature": [[1] * n_nodes],
-                       "threshold": [[0.0, 1e300, 1e300]], "leaf": [[-1.0, -1.0, 1.0, 1.0]]}
+    flat = [Line(0, 40, "A sentence of plain text, flat like turku.", 0)] * 3 + [Line(0, 4, "Home", 0)]
+    layout = [Line(0, 4, "Home", 2), Line(0, 5, "About", 2)] * 3 + flat
+    assert not is_layout_page(flat) and is_layout_page(layout)
+    n_nodes = 2 ** 2 - 1  # one tree of depth 2 on the bias column (1): +3 on every line
+    params["trees"] = {"depth": 2, "blend": 0.25, "feature": [[0] * n_nodes],
+                       "threshold": [[0.5, ALWAYS_LEFT, ALWAYS_LEFT]], "leaf": [[-3.0, -3.0, 3.0, 3.0]]}
+    tree_p = 1 / (1 + np.exp(-3.0))
     blended = TextBoilerplateClassifier(params=params)
-    tree_p = 1 / (1 + np.exp(np.where(X[:, 1] > 0, -1.0, 1.0)))
-    assert np.allclose(blended.net(X), 0.75 * nets_only.net(X) + 0.25 * tree_p)
+    for lines, expect_blend in ((flat, True), (layout, False)):
+        got = blended._scores(lines, None, is_layout_page(lines))[2]
+        base = nets_only._scores(lines, None, is_layout_page(lines))[2]
+        assert np.allclose(got, 0.75 * base + 0.25 * tree_p if expect_blend else base)
+    params["trees"]["layouts"] = True
+    everywhere = TextBoilerplateClassifier(params=params)
+    got = everywhere._scores(layout, None, True)[2]
+    assert np.allclose(got, 0.75 * nets_only._scores(layout, None, True)[2] + 0.25 * tree_p)

@@ -140,17 +140,6 @@ class _Ensemble:
         return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).mean(axis=1)
 
 
-class _Blend:
-    """The networks' and the trees' P(content), averaged with weight *blend* on the trees: two model
-    families err on different lines (out of fold, the blend beat either alone; docs/boilerplate.md)."""
-
-    def __init__(self, nets: _Ensemble, trees: TreeEnsemble, blend: float) -> None:
-        self.nets, self.trees, self.blend = nets, trees, blend
-
-    def __call__(self, X: np.ndarray) -> np.ndarray:
-        return (1.0 - self.blend) * self.nets(X) + self.blend * self.trees(X)
-
-
 class TextBoilerplateClassifier:
     """Label every line of a rendered page with a :class:`Role` and a confidence."""
 
@@ -161,9 +150,14 @@ class TextBoilerplateClassifier:
             featurize([], self.features)
         except ValueError as exc:
             raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
-        self.net: _Ensemble | _Blend = _Ensemble(p)
-        if p.get("trees"):  # boosted trees beside the networks (issue 14's ninth round), their scores blended
-            self.net = _Blend(self.net, TreeEnsemble(p["trees"]), float(p["trees"]["blend"]))
+        self.net = _Ensemble(p)
+        # optional: boosted trees beside the networks (issue 14's ninth round), their P(content) averaged with
+        # the networks' with weight "blend" - two model families err on different lines - on flat text
+        # only unless "layouts" says so
+        trees = p.get("trees") or {}
+        self.trees = TreeEnsemble(trees) if trees else None
+        self.tree_blend = float(trees.get("blend", 0.0))
+        self.trees_on_layouts = bool(trees.get("layouts", False))
         # optional: a second ensemble fitted on flat pages only, run on them instead (one model per page;
         # issue 14's seventh round, see docs/boilerplate.md); its own prior for the smoothing
         self.flat_net = _Ensemble(p["flat"]) if p.get("flat") else None
@@ -208,6 +202,8 @@ class TextBoilerplateClassifier:
         if repeated is not None:
             f.dup = np.where(np.asarray(repeated, dtype=bool), np.maximum(f.dup, 2), f.dup)
         model = (self.flat_net if self.flat_net is not None and not layout else self.net)(X)
+        if self.trees is not None and (self.trees_on_layouts or not layout):
+            model = (1.0 - self.tree_blend) * model + self.tree_blend * self.trees(X)
         first = None
         if self.context is not None and (self.context_on_layouts or not layout):
             first = model

@@ -368,7 +368,7 @@ def fit_trees(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
               "feature_fraction": 0.8, "lambda_l2": 1.0, "num_threads": 1, "seed": 0, "deterministic": True,
               "force_row_wise": True, "verbose": -1}
     booster = lightgbm.train(params, lightgbm.Dataset(X, y, weight=w / w.mean()), num_boost_round=cfg.trees)
-    return {**export_lightgbm(booster.dump_model(), cfg.tree_depth), "blend": cfg.tree_blend,
+    return {**export_lightgbm(booster.dump_model()), "blend": cfg.tree_blend,
             "layouts": cfg.tree_layouts}
 
 

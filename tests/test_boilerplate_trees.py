@@ -33,17 +33,13 @@ def _booster(depth: int, trees: int = 40, leaves: int = 15) -> object:
 @pytest.mark.parametrize("depth", [1, 3, 6])
 def test_trees_give_lightgbms_own_scores(depth: int) -> None:
     booster = _booster(depth)
-    trees = TreeEnsemble(export_lightgbm(booster.dump_model(), depth))
+    params = export_lightgbm(booster.dump_model())
+    assert params["depth"] <= depth
+    trees = TreeEnsemble(params)
     X, _ = _data(3000, 1)
     X[:7, 3] = [0, 1, 2, 3, 4, 2.5, -1]  # on and between the integer thresholds
     assert np.abs(trees.raw(X) - booster.predict(X, raw_score=True)).max() < 1e-9
     assert np.abs(trees(X) - booster.predict(X)).max() < 1e-9
-
-
-def test_a_tree_deeper_than_the_layout_is_refused() -> None:
-    booster = _booster(6, trees=5, leaves=31)
-    with pytest.raises(ValueError, match="deeper"):
-        export_lightgbm(booster.dump_model(), 2)
 
 
 def test_a_single_leaf_tree_and_shapes() -> None:
@@ -51,12 +47,16 @@ def test_a_single_leaf_tree_and_shapes() -> None:
                            {"tree_structure": {"split_feature": 1, "threshold": 0.5, "decision_type": "<=",
                                                "missing_type": "None", "left_child": {"leaf_value": -1.0},
                                                "right_child": {"leaf_value": 2.0}}}]}
-    trees = TreeEnsemble(export_lightgbm(model, 2))
+    params = export_lightgbm(model)
+    assert params["depth"] == 1 and params["roots"] == [0, 1]
+    trees = TreeEnsemble(params)
     X = np.array([[9.0, 0.5], [9.0, 0.51], [0.0, -3.0]])
     assert trees.raw(X).tolist() == [-0.75, 2.25, -0.75]
     assert trees.raw(np.zeros((0, 2))).shape == (0,)
-    with pytest.raises(ValueError, match="full tree"):
-        TreeEnsemble({"depth": 3, "feature": [[0, 0, 0]], "threshold": [[0, 0, 0]], "leaf": [[0, 0, 0, 0]]})
+    with pytest.raises(ValueError, match="differ in length"):
+        TreeEnsemble({**params, "value": [0.0]})
+    with pytest.raises(ValueError, match="outside"):
+        TreeEnsemble({**params, "right": [0, 9, 2, 3]})
 
 
 def test_the_classifier_blends_the_trees_on_flat_text() -> None:
@@ -68,9 +68,10 @@ def test_the_classifier_blends_the_trees_on_flat_text() -> None:
     flat = [Line(0, 40, "A sentence of plain text, flat like turku.", 0)] * 3 + [Line(0, 4, "Home", 0)]
     layout = [Line(0, 4, "Home", 2), Line(0, 5, "About", 2)] * 3 + flat
     assert not is_layout_page(flat) and is_layout_page(layout)
-    n_nodes = 2 ** 2 - 1  # one tree of depth 2 on the bias column (1): +3 on every line
-    params["trees"] = {"depth": 2, "blend": 0.25, "feature": [[0] * n_nodes],
-                       "threshold": [[0.5, ALWAYS_LEFT, ALWAYS_LEFT]], "leaf": [[-3.0, -3.0, 3.0, 3.0]]}
+    # one tree on the bias column (always 1): -3 at or below 0.5, +3 above, so +3 on every line
+    params["trees"] = {"depth": 1, "blend": 0.25, "roots": [0], "feature": [0, 0, 0],
+                       "threshold": [0.5, ALWAYS_LEFT, ALWAYS_LEFT], "left": [1, 1, 2], "right": [2, 1, 2],
+                       "value": [0.0, -3.0, 3.0]}
     tree_p = 1 / (1 + np.exp(-3.0))
     blended = TextBoilerplateClassifier(params=params)
     for lines, expect_blend in ((flat, True), (layout, False)):

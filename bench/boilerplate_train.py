@@ -51,12 +51,17 @@ from pipeline.boilerplate.text_classifier import (
     _Ensemble,
     is_layout_page,
 )
+from pipeline.boilerplate.trees import export_lightgbm
 
 PROSE_FLOOR = 0.5  # see text_classifier.TextBoilerplateClassifier._rules
 # named groups of columns for --with / --without
 _GROUPS = {"calibration": (*CALIB_NAMES, "lex_minus_median")}
 # every column but the page calibration ones (measured in issue 14's sixth round and not kept; --with adds them)
 DEFAULT_COLUMNS = tuple(n for n in FEATURE_NAMES if n not in _GROUPS["calibration"])
+
+
+TREE_DEPTH = 6
+TREE_BLEND = 0.5
 
 
 @dataclass(slots=True)
@@ -98,6 +103,14 @@ class Config:
     flat_copies: float = 0.0
     # a second network ensemble fitted on flat pages only, run on flat pages (issue 14's seventh round)
     flat_model: bool = False
+    # gradient-boosted trees beside the networks (LightGBM, evaluated by pipeline/boilerplate/trees.py), their
+    # P(content) blended with the networks' with weight tree_blend (issue 14's ninth round; 0: no trees)
+    trees: int = 0
+    tree_depth: int = TREE_DEPTH  # the run evaluates every tree to this depth: deeper trees cost time per line
+    tree_leaves: int = 31
+    tree_rate: float = 0.08
+    tree_blend: float = TREE_BLEND
+    tree_layouts: bool = False  # the trees blended on rendered layouts too, not on flat text only
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -341,6 +354,24 @@ def _ensemble(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
             "prior": float(np.average(y, weights=w))}
 
 
+def fit_trees(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
+    """``cfg.trees`` boosted trees (LightGBM, one thread, fixed seed: the same trees on every run) as
+    :class:`~pipeline.boilerplate.trees.TreeEnsemble` parameters, with the blend weight and where they run.
+
+    Fitted on every row the networks are fitted on; the classifier blends them on flat text only unless
+    ``cfg.tree_layouts`` (out of fold the blend gained on turku and nothing on wcxb, and the trees cost
+    time per line: rendered layouts have the long pages)."""
+    import lightgbm  # a development dependency: the run evaluates the exported trees with numpy
+
+    params = {"objective": "binary", "learning_rate": cfg.tree_rate, "num_leaves": cfg.tree_leaves,
+              "max_depth": cfg.tree_depth, "min_data_in_leaf": 100, "bagging_fraction": 0.8, "bagging_freq": 1,
+              "feature_fraction": 0.8, "lambda_l2": 1.0, "num_threads": 1, "seed": 0, "deterministic": True,
+              "force_row_wise": True, "verbose": -1}
+    booster = lightgbm.train(params, lightgbm.Dataset(X, y, weight=w / w.mean()), num_boost_round=cfg.trees)
+    return {**export_lightgbm(booster.dump_model()), "blend": cfg.tree_blend,
+            "layouts": cfg.tree_layouts}
+
+
 def fit_model(sets: FitSets, cfg: Config) -> dict:
     """The ensemble of ``cfg.nets`` networks (same standardisation, different seeds); smoothing not tuned.
 
@@ -348,11 +379,14 @@ def fit_model(sets: FitSets, cfg: Config) -> dict:
     the classifier runs on flat pages instead of the first.
     """
     tables, lexical = _oof_lexical(sets, cfg)
-    model = _ensemble(*_rows(sets, cfg, lexical), cfg)
+    rows = _rows(sets, cfg, lexical)
+    model = _ensemble(*rows, cfg)
+    trees = fit_trees(*rows, cfg) if cfg.trees > 0 else None
     flat = _ensemble(*_rows(sets, cfg, lexical, flat_only=True), cfg) if cfg.flat_model else None
     return {
         "features": list(cfg.columns), "mean": model["mean"], "std": model["std"], "nets": model["nets"],
         **({"flat": flat} if flat else {}),
+        **({"trees": trees} if trees else {}),
         "lexicon": tables or None,
         "prior": model["prior"], "stay": 0.8, "threshold": 0.5, "prose_floor": PROSE_FLOOR,
         "fit": {"turku_train_docs": len(sets.turku), "wcxb_fit_pages": len(sets.wcxb),
@@ -360,7 +394,10 @@ def fit_model(sets: FitSets, cfg: Config) -> dict:
                 "hidden": cfg.hidden, "epochs": cfg.epochs, "nets": cfg.nets, "turku_weight": cfg.turku_weight,
                 "built_weight": cfg.built_weight, "snippet_weight": cfg.snippet_weight,
                 **({"flat_copies": cfg.flat_copies, "flat_copy_pages": len(sets.flat_copies)}
-                   if cfg.flat_copies > 0 else {}), **({"flat_model": True} if cfg.flat_model else {})},
+                   if cfg.flat_copies > 0 else {}), **({"flat_model": True} if cfg.flat_model else {}),
+                **({"trees": cfg.trees, "tree_depth": cfg.tree_depth, "tree_leaves": cfg.tree_leaves,
+                    "tree_rate": cfg.tree_rate, "tree_blend": cfg.tree_blend, "tree_layouts": cfg.tree_layouts}
+                   if cfg.trees > 0 else {})},
     }
 
 
@@ -549,14 +586,27 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                     help="fit a second network ensemble on the flat pages only (with --flat-copies, their copies "
                          "too) and run it on flat text, today's on rendered layouts (issue 14's seventh round, "
                          "measured and not in the shipped model)")
+    ap.add_argument("--trees", type=int, default=0, metavar="N",
+                    help="also fit N gradient-boosted trees (LightGBM, depth <= --tree-depth) and blend their "
+                         "P(content) with the networks' (issue 14's ninth round; default 0: networks only)")
+    ap.add_argument("--tree-depth", type=int, default=TREE_DEPTH, metavar="D",
+                    help=f"with --trees: the trees' depth (default {TREE_DEPTH}); the run evaluates every "
+                         "tree to this depth")
+    ap.add_argument("--tree-blend", type=float, default=TREE_BLEND, metavar="W",
+                    help=f"with --trees: the trees' weight in the blend, 0-1 (default {TREE_BLEND})")
+    ap.add_argument("--trees-on-layouts", action="store_true",
+                    help="with --trees: blend the trees on rendered layouts too (default: on flat text only)")
     args = ap.parse_args(argv)
+    if args.trees < 0 or not 1 <= args.tree_depth <= 12 or not 0 < args.tree_blend <= 1:
+        ap.error("--trees must be >= 0, --tree-depth 1-12, --tree-blend in (0, 1]")
     if args.flat_copies < 0:
         ap.error("--flat-copies: SHARE must be >= 0")
     out = args.out
     data = load_all()
     cfg = Config(columns=_columns(args.with_, args.without), context=args.context != "none",
                  context_layouts=args.context == "all", context_guard_chars=args.context_guard,
-                 flat_copies=args.flat_copies, flat_model=args.flat_model)
+                 flat_copies=args.flat_copies, flat_model=args.flat_model, trees=args.trees,
+                 tree_depth=args.tree_depth, tree_blend=args.tree_blend, tree_layouts=args.trees_on_layouts)
     if args.cv:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")
@@ -576,7 +626,11 @@ def write_params(params: dict, out: Path) -> None:
              **{kind: dict(sorted(table.items())) for kind, table in tables.items()}},
             ensure_ascii=False, separators=(",", ":")) + "\n")
         params["lexicon"] = LEXICON_PATH.name
-    out.write_text(json.dumps(_round(params), separators=(",", ":")) + "\n")
+    trees = params.pop("trees", None)
+    rounded = _round(params)
+    if trees:  # thresholds in full: a rounded one could fall on the other side of a feature value
+        params["trees"] = rounded["trees"] = {**_round(trees), "threshold": trees["threshold"]}
+    out.write_text(json.dumps(rounded, separators=(",", ":")) + "\n")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from .lexicon import load_lexicons
 from .lines import Line
 from .roles import Roles, apply_list_rules, assign_roles
 from .smoothing import forward_backward
+from .trees import TreeEnsemble
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 _CHROME_CAP = 0.02  # strong chrome, switcher labels, menu-shaped lines: P(content) at most this
@@ -150,6 +151,13 @@ class TextBoilerplateClassifier:
         except ValueError as exc:
             raise ValueError("weights.json does not match the feature set; rerun bench/boilerplate_train.py") from exc
         self.net = _Ensemble(p)
+        # optional: boosted trees beside the networks (issue 14's ninth round), their P(content) averaged with
+        # the networks' with weight "blend" - two model families err on different lines - on flat text
+        # only unless "layouts" says so
+        trees = p.get("trees") or {}
+        self.trees = TreeEnsemble(trees) if trees else None
+        self.tree_blend = float(trees.get("blend", 0.0))
+        self.trees_on_layouts = bool(trees.get("layouts", False))
         # optional: a second ensemble fitted on flat pages only, run on them instead (one model per page;
         # issue 14's seventh round, see docs/boilerplate.md); its own prior for the smoothing
         self.flat_net = _Ensemble(p["flat"]) if p.get("flat") else None
@@ -194,6 +202,8 @@ class TextBoilerplateClassifier:
         if repeated is not None:
             f.dup = np.where(np.asarray(repeated, dtype=bool), np.maximum(f.dup, 2), f.dup)
         model = (self.flat_net if self.flat_net is not None and not layout else self.net)(X)
+        if self.trees is not None and (self.trees_on_layouts or not layout):
+            model = (1.0 - self.tree_blend) * model + self.tree_blend * self.trees(X)
         first = None
         if self.context is not None and (self.context_on_layouts or not layout):
             first = model

@@ -12,17 +12,18 @@ import argparse
 import json
 import os
 import sys
-
-# Before numpy loads OpenBLAS: a run's parallelism is its worker processes, and BLAS threads woken for a
-# product of a few hundred rows only spin beside them (py3langid's scoring: ~0.1 CPU-s per 150 pages).
-# The forkserver and its workers inherit the setting; a value the user set is kept.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, TextIO
 
 from pipeline import __version__, logs
 from pipeline.units import human_bytes
+
+# Before numpy loads OpenBLAS (nothing imported above loads numpy): a run's parallelism is its worker
+# processes, and BLAS threads woken for a product of a few hundred rows only spin beside them
+# (py3langid's scoring: ~0.1 CPU-s per 150 pages). The forkserver and its workers inherit the
+# setting; a value the user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 if TYPE_CHECKING:
     from pipeline.runner import RunReport

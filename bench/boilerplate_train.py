@@ -106,7 +106,7 @@ class Config:
     # gradient-boosted trees beside the networks (LightGBM, evaluated by pipeline/boilerplate/trees.py), their
     # P(content) blended with the networks' with weight tree_blend (issue 14's ninth round; 0: no trees)
     trees: int = 0
-    tree_depth: int = TREE_DEPTH  # the run evaluates every tree to this depth: deeper trees cost time per line
+    tree_depth: int = TREE_DEPTH  # the trees' greatest depth: the run walks all of them as deep as the deepest
     tree_leaves: int = 31
     tree_rate: float = 0.08
     tree_blend: float = TREE_BLEND
@@ -590,8 +590,8 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                     help="also fit N gradient-boosted trees (LightGBM, depth <= --tree-depth) and blend their "
                          "P(content) with the networks' (issue 14's ninth round; default 0: networks only)")
     ap.add_argument("--tree-depth", type=int, default=TREE_DEPTH, metavar="D",
-                    help=f"with --trees: the trees' depth (default {TREE_DEPTH}); the run evaluates every "
-                         "tree to this depth")
+                    help=f"with --trees: the trees' greatest depth (default {TREE_DEPTH}); the run walks all "
+                         "of them as deep as the deepest, so depth costs time on every line")
     ap.add_argument("--tree-blend", type=float, default=TREE_BLEND, metavar="W",
                     help=f"with --trees: the trees' weight in the blend, 0-1 (default {TREE_BLEND})")
     ap.add_argument("--trees-on-layouts", action="store_true",
@@ -626,10 +626,9 @@ def write_params(params: dict, out: Path) -> None:
              **{kind: dict(sorted(table.items())) for kind, table in tables.items()}},
             ensure_ascii=False, separators=(",", ":")) + "\n")
         params["lexicon"] = LEXICON_PATH.name
-    trees = params.pop("trees", None)
-    rounded = _round(params)
-    if trees:  # thresholds in full: a rounded one could fall on the other side of a feature value
-        params["trees"] = rounded["trees"] = {**_round(trees), "threshold": trees["threshold"]}
+    rounded = _round({k: v for k, v in params.items() if k != "trees"})
+    if "trees" in params:  # thresholds in full: a rounded one could fall on the other side of a feature value
+        rounded["trees"] = {**_round(params["trees"]), "threshold": params["trees"]["threshold"]}
     out.write_text(json.dumps(rounded, separators=(",", ":")) + "\n")
 
 

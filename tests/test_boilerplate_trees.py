@@ -11,8 +11,6 @@ from pipeline.boilerplate.lines import Line
 from pipeline.boilerplate.text_classifier import WEIGHTS_PATH, TextBoilerplateClassifier, is_layout_page
 from pipeline.boilerplate.trees import ALWAYS_LEFT, TreeEnsemble, export_lightgbm
 
-lightgbm = pytest.importorskip("lightgbm")
-
 
 def _data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
@@ -24,6 +22,7 @@ def _data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _booster(depth: int, trees: int = 40, leaves: int = 15) -> object:
+    lightgbm = pytest.importorskip("lightgbm")  # the dev group's; only these tests need it
     X, y = _data(4000, 0)
     params = {"objective": "binary", "num_leaves": leaves, "max_depth": depth, "num_threads": 1, "seed": 0,
               "verbose": -1}

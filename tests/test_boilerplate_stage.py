@@ -13,6 +13,7 @@ from pipeline.boilerplate.host_memory import HostMemory
 from pipeline.document import Document, Metadata, Role, Source, Translation, TranslationStatus
 from pipeline.ids import doc_id_for
 from pipeline.stages import AssembleStep, BoilerplateStep, LanguageStep, LayoutStep, TranslateStep
+from pipeline.stages.boilerplate import ROLE_SCORE_DECIMALS
 from pipeline.translate import NoModelTranslator
 
 
@@ -53,7 +54,9 @@ def test_boilerplate_stage_assigns_html_roles_title_and_alternates(language: Lan
     for step in (BoilerplateStep(), AssembleStep()):
         assert not step.process_batch([doc])
     expected = extract_html(HTML)
-    assert [(b.role, b.role_score) for b in doc.blocks] == expected.roles
+    # the record's score is rounded: the model's last digits differ between CPUs
+    rounded = [(role, round(score, ROLE_SCORE_DECIMALS)) for role, score in expected.roles]
+    assert [(b.role, b.role_score) for b in doc.blocks] == rounded
     assert all(s.role == doc.blocks[s.block].role for s in doc.segments)
     assert doc.clean_text == expected.main_text()
     assert doc.metadata == expected.metadata and doc.metadata.author == "Jane Roe"

@@ -741,7 +741,7 @@ def featurize(lines: list[Line], columns: tuple[str, ...] = FEATURE_NAMES, lexic
     pos = np.arange(n) / max(n - 1, 1)
     indent8 = np.minimum(indent, 40) / 8.0
     # every column is written once into the page's matrix (FEATURE_NAMES order), not stacked and copied;
-    # column-major, as the model's first layer has always been computed from (its float32 sums depend on it)
+    # column-major: each column is one contiguous write
     X = np.empty((n, len(FEATURE_NAMES)), order="F")
     X[:, 0] = 1.0
     base = X[:, 1:1 + len(BASE_NAMES)]

@@ -93,8 +93,8 @@ def _continue_article(f: LineFacts, keep: np.ndarray) -> None:
 # OpenBLAS runs a matrix product on one thread when m*n*k <= 65536 * 4; above that it wakes its
 # worker threads, which on a busy machine costs far more than the product itself (and, unless
 # OPENBLAS_NUM_THREADS=1, gives other last bits than one thread). Both layers are therefore computed in
-# row blocks below that size (float32: half the memory traffic). Before the second layer was, a
-# 150-page run's OpenBLAS thread spun for 0.45 CPU-s beside the run's 13.7.
+# row blocks below that size. Before the second layer was, a 150-page run's OpenBLAS thread spun for
+# 0.45 CPU-s beside the run's 13.7.
 _BLAS_SINGLE_THREAD_MAX = 65536 * 4
 
 
@@ -102,41 +102,42 @@ class _Ensemble:
     """An average of small one-hidden-layer tanh networks over standardised inputs.
 
     The nets are stacked into one wide layer: h = tanh(z W1 + b1); p = mean_k sigmoid(h_k w2_k + b2_k).
-    The standardisation z = (x - mean) / std is folded into the first layer (``x W1' + b1'``, computed
-    in float64 once), and the second layer is one product with a block-diagonal matrix: no per-page
-    pass over the standardised copy of the features.
+    The standardisation z = (x - mean) / std is folded into the first layer (``x W1' + b1'``), and the
+    second layer is one product with a block-diagonal matrix: no per-page pass over the standardised
+    copy of the features.
+
+    In float64: float32 was ~5 % faster, but its products and tanh differ by CPU (AVX-512 kernels and
+    numpy's SVML loops against AVX2 ones) by up to 1e-7 in a score, enough to change the 4th decimal of
+    a record's ``role_score`` between machines; float64's differences are ~1e-16.
     """
 
     def __init__(self, p: dict[str, Any]) -> None:
         self.mean = np.asarray(p["mean"], dtype=np.float64)
         self.std = np.asarray(p["std"], dtype=np.float64)
         nets = p["nets"]
-        self.w1 = np.hstack([np.asarray(n["w1"], dtype=np.float32) for n in nets])
-        self.b1 = np.concatenate([np.asarray(n["b1"], dtype=np.float32) for n in nets])
-        self.hidden = len(nets[0]["b1"])
-        self.w2 = np.stack([np.asarray(n["w2"], dtype=np.float32) for n in nets])
-        self.b2 = np.asarray([float(n["b2"]) for n in nets], dtype=np.float32)
+        hidden = len(nets[0]["b1"])
         w1 = np.hstack([np.asarray(n["w1"], dtype=np.float64) for n in nets])
-        self.w1_x = (w1 / self.std[:, None]).astype(np.float32)
-        self.b1_x = (np.concatenate([np.asarray(n["b1"], dtype=np.float64) for n in nets])
-                     - (self.mean / self.std) @ w1).astype(np.float32)
+        self.w1_x = w1 / self.std[:, None]
+        self.b1_x = np.concatenate([np.asarray(n["b1"], dtype=np.float64) for n in nets]) - (self.mean / self.std) @ w1
         k = len(nets)
-        self.w2_blocks = np.zeros((k * self.hidden, k), dtype=np.float32)
-        for j in range(k):
-            self.w2_blocks[j * self.hidden:(j + 1) * self.hidden, j] = self.w2[j]
-        self.rows = max(1, _BLAS_SINGLE_THREAD_MAX // self.w1.size)
+        self.w2_blocks = np.zeros((k * hidden, k))
+        for j, n in enumerate(nets):
+            self.w2_blocks[j * hidden:(j + 1) * hidden, j] = np.asarray(n["w2"], dtype=np.float64)
+        self.b2 = np.asarray([float(n["b2"]) for n in nets])
+        self.rows = max(1, _BLAS_SINGLE_THREAD_MAX // self.w1_x.size)
         self.rows2 = max(1, _BLAS_SINGLE_THREAD_MAX // self.w2_blocks.size)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
-        X32 = X.astype(np.float32)
-        h = np.empty((len(X32), self.w1_x.shape[1]), dtype=np.float32)
-        for s in range(0, len(X32), self.rows):
-            np.matmul(X32[s:s + self.rows], self.w1_x, out=h[s:s + self.rows])
-        np.tanh(h + self.b1_x, out=h)
-        z32 = np.empty((len(h), self.w2_blocks.shape[1]), dtype=np.float32)
+        X = np.asarray(X, dtype=np.float64)
+        h = np.empty((len(X), self.w1_x.shape[1]))
+        for s in range(0, len(X), self.rows):
+            np.matmul(X[s:s + self.rows], self.w1_x, out=h[s:s + self.rows])
+        h += self.b1_x
+        np.tanh(h, out=h)
+        z = np.empty((len(h), self.w2_blocks.shape[1]))
         for s in range(0, len(h), self.rows2):  # the second product in blocks too (pages of > 256 lines)
-            np.matmul(h[s:s + self.rows2], self.w2_blocks, out=z32[s:s + self.rows2])
-        z = z32.astype(np.float64) + self.b2
+            np.matmul(h[s:s + self.rows2], self.w2_blocks, out=z[s:s + self.rows2])
+        z += self.b2
         return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).mean(axis=1)
 
 

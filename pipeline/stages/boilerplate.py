@@ -43,6 +43,13 @@ SENTENCE_MIN_WORDS = 12
 _SENTENCE_END_RE = re.compile(r"[.!?؟۔।\"'”’)\]]\s*$")
 # a line trafilatura kept that the site repeats on its other pages: its role score is capped here
 HOST_REPEATED_SCORE = 0.05
+# a record's role_score has this many decimals: the model's last digits differ between CPUs (its
+# products and tanh use other SIMD kernels), so full precision would make records machine-dependent
+ROLE_SCORE_DECIMALS = 4
+
+
+def _role_score(score: float | None) -> float:
+    return round(float(score or 0.0), ROLE_SCORE_DECIMALS)
 
 
 class BoilerplateStep(Step):
@@ -117,7 +124,7 @@ class BoilerplateStep(Step):
             if flag and role.is_main:  # the site repeats it on its other pages: chrome trafilatura kept
                 role, score = Role.BOILERPLATE, min(score or 0.0, HOST_REPEATED_SCORE)
                 self.stats.counters["host_repeated_demoted"] += 1
-            block.role, block.role_score = role, score
+            block.role, block.role_score = role, _role_score(score)
 
     def _text_roles(self, doc: Document, by_block: list[list[Segment]], site: str | None,
                     repeated: list[bool] | None) -> None:
@@ -136,7 +143,7 @@ class BoilerplateStep(Step):
         roles = self.classifier.classify(lines, site, repeated=repeated)
         doc.quality = list(roles.quality)
         for block, (role, score) in zip(doc.blocks, roles, strict=True):
-            block.role, block.role_score = role, round(float(score), 4)
+            block.role, block.role_score = role, _role_score(score)
 
     def _repeated(self, doc: Document, site: str | None) -> list[bool] | None:
         """Per block: does the site repeat this line across its pages? None without memory."""

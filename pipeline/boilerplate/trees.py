@@ -4,7 +4,9 @@
 dependency) and stores every node of every tree in flat arrays (pre-order, each tree from its
 root): an internal node's column, threshold and two children; a leaf is a node whose children
 are itself, so a row that has reached it stays there. Evaluating all trees at once is then
-``depth`` rounds of array indexing over (lines × trees), ``depth`` the deepest tree's.
+``depth`` rounds of array indexing over (lines × trees), ``depth`` the deepest tree's, in blocks
+of rows small enough for the index arrays to stay in cache (a 230-line page in one block took
+twice as long).
 
 Why not LightGBM at run time: ``import lightgbm`` pulls in scipy (and scikit-learn when it is
 installed): 3.8 s measured here, against a start-up target of 1 s for a whole one-page run. The
@@ -20,6 +22,8 @@ import numpy as np
 
 #: A leaf's threshold: every feature value is below it (valid JSON, unlike inf).
 ALWAYS_LEFT = 1e300
+#: Rows walked together: (rows × trees) index arrays of a few hundred kB at most.
+ROW_BLOCK = 64
 
 
 class TreeEnsemble:
@@ -38,18 +42,24 @@ class TreeEnsemble:
             raise ValueError("trees: the node arrays differ in length")
         if n and max(self.roots.max(), self.left.max(), self.right.max()) >= n:
             raise ValueError("trees: a node points outside the arrays")
+        # both children of node i at 2i and 2i + 1: one lookup per level picks the branch taken
+        self.children = np.stack([self.left, self.right], axis=1).ravel()
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """The sum of the leaves each row reaches (LightGBM's raw score)."""
         X = np.ascontiguousarray(X, dtype=np.float64)
         n, width = X.shape
-        flat = X.ravel()
-        row = (np.arange(n, dtype=np.intp) * width)[:, None]
-        at = np.broadcast_to(self.roots, (n, len(self.roots)))  # each row's node in each tree
-        for _ in range(self.depth):
-            right = flat[row + self.feature[at]] > self.threshold[at]
-            at = np.where(right, self.right[at], self.left[at])
-        return self.value[at].sum(axis=1)
+        out = np.empty(n)
+        for start in range(0, n, ROW_BLOCK):
+            block = X[start:start + ROW_BLOCK]
+            flat = block.ravel()
+            row = (np.arange(len(block), dtype=np.intp) * width)[:, None]
+            at = np.broadcast_to(self.roots, (len(block), len(self.roots)))  # each row's node in each tree
+            for _ in range(self.depth):
+                right = flat[row + self.feature[at]] > self.threshold[at]
+                at = self.children[2 * at + right]
+            out[start:start + ROW_BLOCK] = self.value[at].sum(axis=1)
+        return out
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-np.clip(self.raw(X), -30, 30)))

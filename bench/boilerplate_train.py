@@ -62,6 +62,7 @@ DEFAULT_COLUMNS = tuple(n for n in FEATURE_NAMES if n not in _GROUPS["calibratio
 
 TREE_DEPTH = 6
 TREE_BLEND = 0.5
+TREE_RATE = 0.08
 
 
 @dataclass(slots=True)
@@ -108,9 +109,10 @@ class Config:
     trees: int = 0
     tree_depth: int = TREE_DEPTH  # the trees' greatest depth: the run walks all of them as deep as the deepest
     tree_leaves: int = 31
-    tree_rate: float = 0.08
+    tree_rate: float = TREE_RATE
     tree_blend: float = TREE_BLEND
     tree_layouts: bool = False  # the trees blended on rendered layouts too, not on flat text only
+    tree_flat_rows: bool = False  # the trees fitted on the flat pages' rows only (where they are blended)
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -381,7 +383,8 @@ def fit_model(sets: FitSets, cfg: Config) -> dict:
     tables, lexical = _oof_lexical(sets, cfg)
     rows = _rows(sets, cfg, lexical)
     model = _ensemble(*rows, cfg)
-    trees = fit_trees(*rows, cfg) if cfg.trees > 0 else None
+    tree_rows = _rows(sets, cfg, lexical, flat_only=True) if cfg.tree_flat_rows else rows
+    trees = fit_trees(*tree_rows, cfg) if cfg.trees > 0 else None
     flat = _ensemble(*_rows(sets, cfg, lexical, flat_only=True), cfg) if cfg.flat_model else None
     return {
         "features": list(cfg.columns), "mean": model["mean"], "std": model["std"], "nets": model["nets"],
@@ -396,7 +399,8 @@ def fit_model(sets: FitSets, cfg: Config) -> dict:
                 **({"flat_copies": cfg.flat_copies, "flat_copy_pages": len(sets.flat_copies)}
                    if cfg.flat_copies > 0 else {}), **({"flat_model": True} if cfg.flat_model else {}),
                 **({"trees": cfg.trees, "tree_depth": cfg.tree_depth, "tree_leaves": cfg.tree_leaves,
-                    "tree_rate": cfg.tree_rate, "tree_blend": cfg.tree_blend, "tree_layouts": cfg.tree_layouts}
+                    "tree_rate": cfg.tree_rate, "tree_blend": cfg.tree_blend, "tree_layouts": cfg.tree_layouts,
+                    "tree_flat_rows": cfg.tree_flat_rows}
                    if cfg.trees > 0 else {})},
     }
 
@@ -594,11 +598,15 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                          "of them as deep as the deepest, so depth costs time on every line")
     ap.add_argument("--tree-blend", type=float, default=TREE_BLEND, metavar="W",
                     help=f"with --trees: the trees' weight in the blend, 0-1 (default {TREE_BLEND})")
+    ap.add_argument("--tree-rate", type=float, default=TREE_RATE, metavar="R",
+                    help=f"with --trees: LightGBM's learning rate (default {TREE_RATE})")
+    ap.add_argument("--tree-flat-rows", action="store_true",
+                    help="with --trees: fit the trees on the flat pages' rows only (default: on every row)")
     ap.add_argument("--trees-on-layouts", action="store_true",
                     help="with --trees: blend the trees on rendered layouts too (default: on flat text only)")
     args = ap.parse_args(argv)
-    if args.trees < 0 or not 1 <= args.tree_depth <= 12 or not 0 < args.tree_blend <= 1:
-        ap.error("--trees must be >= 0, --tree-depth 1-12, --tree-blend in (0, 1]")
+    if args.trees < 0 or not 1 <= args.tree_depth <= 12 or not 0 < args.tree_blend <= 1 or not 0 < args.tree_rate <= 1:
+        ap.error("--trees must be >= 0, --tree-depth 1-12, --tree-blend and --tree-rate in (0, 1]")
     if args.flat_copies < 0:
         ap.error("--flat-copies: SHARE must be >= 0")
     out = args.out
@@ -606,7 +614,8 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
     cfg = Config(columns=_columns(args.with_, args.without), context=args.context != "none",
                  context_layouts=args.context == "all", context_guard_chars=args.context_guard,
                  flat_copies=args.flat_copies, flat_model=args.flat_model, trees=args.trees,
-                 tree_depth=args.tree_depth, tree_blend=args.tree_blend, tree_layouts=args.trees_on_layouts)
+                 tree_depth=args.tree_depth, tree_blend=args.tree_blend, tree_layouts=args.trees_on_layouts,
+                 tree_rate=args.tree_rate, tree_flat_rows=args.tree_flat_rows)
     if args.cv:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")

@@ -4,6 +4,9 @@ Every set is reported on its fit part and its held-out part (see :mod:`bench.boi
 
 * turku (en and turku-multi): keep-class line F1 per language, and keeping every line;
 * built ar/fa/prs/ps/ur/bn pages: shingle F1 per locale (the wcxb metric), and keeping every line;
+* the held-out built pages and wcxb pages flattened (no indentation, turku's bullets:
+  :func:`bench.boilerplate_multi_flat.flatten_page`): plain text in those languages without a
+  rendered layout, the same metric (never fitted in this form);
 * trafilatura-eval rendered to text: share of ``with`` snippets kept and of ``without``
   snippets kept (counting only snippets the rendering contains);
 * trafilatura-eval HTML (``--html``, ~3 min): trafilatura's own evaluation (a snippet is a
@@ -24,6 +27,7 @@ from bench.boilerplate_data import ROOT, Page, held_out, load_all
 from bench.boilerplate_eval import _main_text, _traf, turku_f1
 from bench.boilerplate_metric import score_pages
 from bench.boilerplate_multi import LOCALES, TURKU_MULTI, load_multi
+from bench.boilerplate_multi_flat import flatten_page
 from pipeline.boilerplate import TextBoilerplateClassifier, extract_html
 
 OUT = ROOT / "bench" / "results" / "boilerplate_multi_eval.json"
@@ -104,7 +108,7 @@ def main(argv: list[str] | None = None) -> dict:
     data = load_all()
     multi = load_multi(data["wcxb"])
     clf = TextBoilerplateClassifier()
-    res: dict = {"turku": {}, "built": {}, "trafilatura_text": {}}
+    res: dict = {"turku": {}, "built": {}, "built_flat": {}, "trafilatura_text": {}}
     traf = [p for p in multi["trafilatura"] if p.lines]
     if args.html or args.html_only:
         traf_out = {p.pid: _traf(p.html, p.meta["url"]) for p in traf}
@@ -129,16 +133,25 @@ def main(argv: list[str] | None = None) -> dict:
             res["built"][f"{loc}_{name}"] = {
                 "ours": score_pages([(p.gold, _main_text(p, clf)) for p in sub]).as_dict(),
                 "keep_everything": score_pages([(p.gold, p.text) for p in sub]).as_dict()}
+    flat = {f"{loc}_held_out": [flatten_page(p) for p in multi[f"built-{loc}"] if held_out(p.meta["base"]) and p.lines]
+            for loc in LOCALES}
+    flat["wcxb_held_out"] = [flatten_page(p) for p in data["wcxb"] if held_out(p.pid) and p.lines]
+    for name, sub in flat.items():
+        res["built_flat"][name] = {
+            "ours": score_pages([(p.gold, _main_text(p, clf)) for p in sub]).as_dict(),
+            "keep_everything": score_pages([(p.gold, p.text) for p in sub]).as_dict()}
     text_out = {p.pid: _main_text(p, clf) for p in traf}
     for name, sub in (("held_out", [p for p in traf if held_out(p.pid)]),
                       ("fit", [p for p in traf if not held_out(p.pid)])):
         res["trafilatura_text"][name] = snippet_rates(sub, text_out)
         res["trafilatura_text"][name]["keep_everything"] = snippet_rates(sub, {p.pid: p.text for p in sub})
     res["emptied"] = emptied({"wcxb": data["wcxb"], "cleaneval": data["cleaneval"], "trafilatura": traf,
-                              **{k: v for k, v in multi.items() if k.startswith(("built", "turku"))}}, clf)
+                              **{k: v for k, v in multi.items() if k.startswith(("built", "turku"))},
+                              **{f"flat-{k}": v for k, v in flat.items()}}, clf)
     res["split"] = ("turku en/de/es/fi: train.json fitted, dev.json held out; turku fr/sv (dev.json only): "
                     "md5(document text) % 2 == 0 held out, the other half fitted; built pages and "
-                    "trafilatura-eval: md5(base page id or file) % 3 == 0 held out")
+                    "trafilatura-eval: md5(base page id or file) % 3 == 0 held out; built_flat: the held-out built and "
+                    "wcxb pages, flattened")
     if args.out:
         path = os.path.abspath(args.out)
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -285,7 +285,7 @@ def test_the_guard_lets_the_first_stage_decide_a_page_the_second_would_empty() -
 def test_a_flat_model_in_the_weights_scores_flat_pages_only() -> None:
     from pipeline.boilerplate.text_classifier import _default_params
 
-    params = _default_params()
+    params = {k: v for k, v in _default_params().items() if k != "trees"}  # the trees would be blended in
     d = len(params["features"])
     # a flat model that says 0.9 whatever the line: it replaces the first model on flat text only
     flat = {"mean": [0.0] * d, "std": [1.0] * d, "prior": 0.7,

@@ -48,8 +48,8 @@ HOST_REPEATED_SCORE = 0.05
 ROLE_SCORE_DECIMALS = 4
 
 
-def _role_score(score: float | None) -> float:
-    return round(float(score or 0.0), ROLE_SCORE_DECIMALS)
+def _role_score(score: float) -> float:
+    return round(float(score), ROLE_SCORE_DECIMALS)
 
 
 class BoilerplateStep(Step):

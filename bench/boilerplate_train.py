@@ -113,6 +113,7 @@ class Config:
     tree_blend: float = TREE_BLEND
     tree_layouts: bool = False  # the trees blended on rendered layouts too, not on flat text only
     tree_flat_rows: bool = False  # the trees fitted on the flat pages' rows only (where they are blended)
+    tree_band: tuple[float, float] | None = None  # the trees only where the networks' P lies inside (lo, hi)
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -371,7 +372,7 @@ def fit_trees(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
               "force_row_wise": True, "verbose": -1}
     booster = lightgbm.train(params, lightgbm.Dataset(X, y, weight=w / w.mean()), num_boost_round=cfg.trees)
     return {**export_lightgbm(booster.dump_model()), "blend": cfg.tree_blend,
-            "layouts": cfg.tree_layouts}
+            "layouts": cfg.tree_layouts, **({"band": list(cfg.tree_band)} if cfg.tree_band else {})}
 
 
 def fit_model(sets: FitSets, cfg: Config) -> dict:
@@ -400,7 +401,7 @@ def fit_model(sets: FitSets, cfg: Config) -> dict:
                    if cfg.flat_copies > 0 else {}), **({"flat_model": True} if cfg.flat_model else {}),
                 **({"trees": cfg.trees, "tree_depth": cfg.tree_depth, "tree_leaves": cfg.tree_leaves,
                     "tree_rate": cfg.tree_rate, "tree_blend": cfg.tree_blend, "tree_layouts": cfg.tree_layouts,
-                    "tree_flat_rows": cfg.tree_flat_rows}
+                    "tree_flat_rows": cfg.tree_flat_rows, "tree_band": cfg.tree_band}
                    if cfg.trees > 0 else {})},
     }
 
@@ -602,11 +603,16 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                     help=f"with --trees: LightGBM's learning rate (default {TREE_RATE})")
     ap.add_argument("--tree-flat-rows", action="store_true",
                     help="with --trees: fit the trees on the flat pages' rows only (default: on every row)")
+    ap.add_argument("--tree-band", type=float, nargs=2, default=None, metavar=("LO", "HI"),
+                    help="with --trees: blend the trees only on lines whose networks' P(content) lies strictly "
+                         "between LO and HI (default: on every line)")
     ap.add_argument("--trees-on-layouts", action="store_true",
                     help="with --trees: blend the trees on rendered layouts too (default: on flat text only)")
     args = ap.parse_args(argv)
     if args.trees < 0 or not 1 <= args.tree_depth <= 12 or not 0 < args.tree_blend <= 1 or not 0 < args.tree_rate <= 1:
         ap.error("--trees must be >= 0, --tree-depth 1-12, --tree-blend and --tree-rate in (0, 1]")
+    if args.tree_band and not 0 <= args.tree_band[0] < args.tree_band[1] <= 1:
+        ap.error("--tree-band: 0 <= LO < HI <= 1")
     if args.flat_copies < 0:
         ap.error("--flat-copies: SHARE must be >= 0")
     out = args.out
@@ -615,7 +621,8 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                  context_layouts=args.context == "all", context_guard_chars=args.context_guard,
                  flat_copies=args.flat_copies, flat_model=args.flat_model, trees=args.trees,
                  tree_depth=args.tree_depth, tree_blend=args.tree_blend, tree_layouts=args.trees_on_layouts,
-                 tree_rate=args.tree_rate, tree_flat_rows=args.tree_flat_rows)
+                 tree_rate=args.tree_rate, tree_flat_rows=args.tree_flat_rows,
+                 tree_band=tuple(args.tree_band) if args.tree_band else None)
     if args.cv:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")

@@ -81,3 +81,12 @@ def test_the_classifier_blends_the_trees_on_flat_text() -> None:
     everywhere = TextBoilerplateClassifier(params=params)
     got = everywhere._scores(layout, None, True)[2]
     assert np.allclose(got, 0.75 * nets_only._scores(layout, None, True)[2] + 0.25 * tree_p)
+    # with a band, only the lines whose networks' score lies inside it are blended; the others keep theirs
+    base = nets_only._scores(flat, None, False)[2]
+    lo, hi = float(np.min(base)), float(np.max(base))
+    assert lo < hi  # the sentence lines and "Home" score apart
+    params["trees"]["band"] = [lo, hi + 1e-9]  # lo itself is outside: the band is open
+    banded = TextBoilerplateClassifier(params=params)._scores(flat, None, False)[2]
+    inside = base > lo
+    assert np.allclose(banded[inside], 0.75 * base[inside] + 0.25 * tree_p)
+    assert np.array_equal(banded[~inside], base[~inside]) and (~inside).any() and inside.any()

@@ -159,6 +159,10 @@ class TextBoilerplateClassifier:
         self.trees = TreeEnsemble(trees) if trees else None
         self.tree_blend = float(trees.get("blend", 0.0))
         self.trees_on_layouts = bool(trees.get("layouts", False))
+        # optional: the trees only on lines whose networks' score lies strictly inside this band (the
+        # trees cost ~4 ms on a long flat page; the networks are sure of most lines)
+        band = trees.get("band")
+        self.tree_band = (float(band[0]), float(band[1])) if band else None
         # optional: a second ensemble fitted on flat pages only, run on them instead (one model per page;
         # issue 14's seventh round, see docs/boilerplate.md); its own prior for the smoothing
         self.flat_net = _Ensemble(p["flat"]) if p.get("flat") else None
@@ -204,12 +208,21 @@ class TextBoilerplateClassifier:
             f.dup = np.where(np.asarray(repeated, dtype=bool), np.maximum(f.dup, 2), f.dup)
         model = (self.flat_net if self.flat_net is not None and not layout else self.net)(X)
         if self.trees is not None and (self.trees_on_layouts or not layout):
-            model = (1.0 - self.tree_blend) * model + self.tree_blend * self.trees(X)
+            model = self._blend_trees(model, X)
         first = None
         if self.context is not None and (self.context_on_layouts or not layout):
             first = model
             model = self.context(context_columns(model, f, layout))
         return self._adjusted(model, f, repeated), f, model, first
+
+    def _blend_trees(self, model: np.ndarray, X: np.ndarray) -> np.ndarray:
+        if self.tree_band is None:
+            return (1.0 - self.tree_blend) * model + self.tree_blend * self.trees(X)
+        unsure = (model > self.tree_band[0]) & (model < self.tree_band[1])
+        out = model.copy()
+        if unsure.any():
+            out[unsure] = (1.0 - self.tree_blend) * model[unsure] + self.tree_blend * self.trees(X[unsure])
+        return out
 
     def _adjusted(self, model: np.ndarray, f: LineFacts, repeated: Sequence[bool] | None) -> np.ndarray:
         """P(content) from the model's score: the rules, short foreign lines, site-repeated lines."""

@@ -60,9 +60,13 @@ _GROUPS = {"calibration": (*CALIB_NAMES, "lex_minus_median")}
 DEFAULT_COLUMNS = tuple(n for n in FEATURE_NAMES if n not in _GROUPS["calibration"])
 
 
-TREE_DEPTH = 6
+# the shipped trees (issue 14's tenth round): 300 of <= 31 leaves, rate 0.05, blended half-half on flat lines
+# whose networks' P lies in (0.2, 0.8)
+TREES = 300
+TREE_DEPTH = 12
 TREE_BLEND = 0.5
-TREE_RATE = 0.08
+TREE_RATE = 0.05
+TREE_BAND = (0.2, 0.8)
 
 
 @dataclass(slots=True)
@@ -106,14 +110,14 @@ class Config:
     flat_model: bool = False
     # gradient-boosted trees beside the networks (LightGBM, evaluated by pipeline/boilerplate/trees.py), their
     # P(content) blended with the networks' with weight tree_blend (issue 14's ninth round; 0: no trees)
-    trees: int = 0
+    trees: int = TREES
     tree_depth: int = TREE_DEPTH  # the trees' greatest depth: the run walks all of them as deep as the deepest
     tree_leaves: int = 31
     tree_rate: float = TREE_RATE
     tree_blend: float = TREE_BLEND
     tree_layouts: bool = False  # the trees blended on rendered layouts too, not on flat text only
     tree_flat_rows: bool = False  # the trees fitted on the flat pages' rows only (where they are blended)
-    tree_band: tuple[float, float] | None = None  # the trees only where the networks' P lies inside (lo, hi)
+    tree_band: tuple[float, float] | None = TREE_BAND  # the trees only where the networks' P lies in (lo, hi)
 
 
 def _line_weights(p: Page, ntok: np.ndarray, src_weight: float) -> np.ndarray:
@@ -591,9 +595,10 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                     help="fit a second network ensemble on the flat pages only (with --flat-copies, their copies "
                          "too) and run it on flat text, today's on rendered layouts (issue 14's seventh round, "
                          "measured and not in the shipped model)")
-    ap.add_argument("--trees", type=int, default=0, metavar="N",
+    ap.add_argument("--trees", type=int, default=TREES, metavar="N",
                     help="also fit N gradient-boosted trees (LightGBM, depth <= --tree-depth) and blend their "
-                         "P(content) with the networks' (issue 14's ninth round; default 0: networks only)")
+                         f"P(content) with the networks' on flat text (issue 14's tenth round; default {TREES}; "
+                         "0: networks only)"),
     ap.add_argument("--tree-depth", type=int, default=TREE_DEPTH, metavar="D",
                     help=f"with --trees: the trees' greatest depth (default {TREE_DEPTH}); the run walks all "
                          "of them as deep as the deepest, so depth costs time on every line")
@@ -603,9 +608,9 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                     help=f"with --trees: LightGBM's learning rate (default {TREE_RATE})")
     ap.add_argument("--tree-flat-rows", action="store_true",
                     help="with --trees: fit the trees on the flat pages' rows only (default: on every row)")
-    ap.add_argument("--tree-band", type=float, nargs=2, default=None, metavar=("LO", "HI"),
+    ap.add_argument("--tree-band", type=float, nargs=2, default=TREE_BAND, metavar=("LO", "HI"),
                     help="with --trees: blend the trees only on lines whose networks' P(content) lies strictly "
-                         "between LO and HI (default: on every line)")
+                         f"between LO and HI (default {TREE_BAND[0]} {TREE_BAND[1]}; 0 1: on every line)")
     ap.add_argument("--trees-on-layouts", action="store_true",
                     help="with --trees: blend the trees on rendered layouts too (default: on flat text only)")
     args = ap.parse_args(argv)

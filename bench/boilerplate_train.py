@@ -109,7 +109,7 @@ class Config:
     # a second network ensemble fitted on flat pages only, run on flat pages (issue 14's seventh round)
     flat_model: bool = False
     # gradient-boosted trees beside the networks (LightGBM, evaluated by pipeline/boilerplate/trees.py), their
-    # P(content) blended with the networks' with weight tree_blend (issue 14's ninth round; 0: no trees)
+    # P(content) blended with the networks' with weight tree_blend (issue 14's ninth and tenth rounds; 0: no trees)
     trees: int = TREES
     tree_depth: int = TREE_DEPTH  # the trees' greatest depth: the run walks all of them as deep as the deepest
     tree_leaves: int = 31
@@ -598,7 +598,7 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
     ap.add_argument("--trees", type=int, default=TREES, metavar="N",
                     help="also fit N gradient-boosted trees (LightGBM, depth <= --tree-depth) and blend their "
                          f"P(content) with the networks' on flat text (issue 14's tenth round; default {TREES}; "
-                         "0: networks only)"),
+                         "0: networks only)")
     ap.add_argument("--tree-depth", type=int, default=TREE_DEPTH, metavar="D",
                     help=f"with --trees: the trees' greatest depth (default {TREE_DEPTH}); the run walks all "
                          "of them as deep as the deepest, so depth costs time on every line")

@@ -216,9 +216,9 @@ class TextBoilerplateClassifier:
         return self._adjusted(model, f, repeated), f, model, first
 
     def _blend_trees(self, model: np.ndarray, X: np.ndarray) -> np.ndarray:
-        if self.tree_band is None:
-            return (1.0 - self.tree_blend) * model + self.tree_blend * self.trees(X)
-        unsure = (model > self.tree_band[0]) & (model < self.tree_band[1])
+        """The networks' score blended with the trees' on the lines inside the band (every line without one)."""
+        lo, hi = self.tree_band or (-np.inf, np.inf)
+        unsure = (model > lo) & (model < hi)
         out = model.copy()
         if unsure.any():
             out[unsure] = (1.0 - self.tree_blend) * model[unsure] + self.tree_blend * self.trees(X[unsure])

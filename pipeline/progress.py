@@ -55,6 +55,13 @@ class RunProgress:
             self._progress.update(self._task, advance=1, status=status)
 
 
+# what the summary calls the documents with each quality flag (docs/output-format.md, "quality")
+QUALITY_LABELS = {
+    "article_fallback": "article fallback (the classifier kept nothing; text is the most article-like run)",
+    "interstitial": "interstitial (a bot check, block or error page; nothing kept)",
+}
+
+
 def print_summary(report: RunReport, stream: TextIO) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=True)
     table = Table(title=f"docpipe run {report.run_id}", show_header=False, title_justify="left")
@@ -75,6 +82,9 @@ def print_summary(report: RunReport, stream: TextIO) -> None:
         "segments",
         f"{tr.get('translated', 0)} translated, {tr.get('no_model', 0)} awaiting a model, {tr.get('failed', 0)} failed",
     )
+    flags = report.quality_flags()
+    if flags:  # pages worth a look: walls (the scraper was blocked) and article fallbacks
+        table.add_row("flagged", ", ".join(f"{n} {QUALITY_LABELS.get(flag, flag)}" for flag, n in flags.items()))
     table.add_row("time", f"{report.seconds:.1f} s")
     table.add_row("manifest", report.manifest_key)
     if not report.completed:

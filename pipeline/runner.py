@@ -30,6 +30,7 @@ from pipeline.langtags import model_language
 from pipeline.records import clean_record, error_record, pipeline_info, processed_at
 from pipeline.settings import Settings, pipeline_version
 from pipeline.stages import Failure, Pipeline, StepStats, build_pipeline
+from pipeline.stages.base import QUALITY_COUNTER_PREFIX
 from pipeline.store import ObjectNotFound, ObjectTooLarge, Store, StoreError
 from pipeline.translate.service import TranslationStack, build_translation_stack
 from pipeline.workers import (
@@ -103,6 +104,15 @@ class RunReport:
             "models": self.models,
             "stages": self.stages,
         }
+
+    def quality_flags(self) -> dict[str, int]:
+        """Documents per quality flag (``article_fallback``, ``interstitial``), from the stages' counters."""
+        counts: Counter[str] = Counter()
+        for stage in self.stages.values():
+            for key, value in stage.items():
+                if key.startswith(QUALITY_COUNTER_PREFIX) and isinstance(value, int):
+                    counts[key.removeprefix(QUALITY_COUNTER_PREFIX)] += value
+        return dict(sorted(counts.items()))
 
     def languages(self) -> dict[str, int]:
         """Documents per language, counting each language a written document contains."""

@@ -16,6 +16,7 @@ from pipeline.document import Role
 
 from .captions import CAPTION_MAX_TOKENS, credit_lines
 from .features import LineFacts, best_run
+from .interstitials import INTERSTITIAL, wall_lines
 from .lines import Line, norm_words
 from .notices import edge_notices, lines_are_notices
 
@@ -30,7 +31,7 @@ FALLBACK_PARAGRAPH_TOKENS = 40  # ...or this many, however it ends (a paragraph 
 
 
 class Roles(list[tuple[Role, float]]):
-    """One (role, confidence) per line, and the page's quality flags (``ARTICLE_FALLBACK``)."""
+    """One (role, confidence) per line, and the page's quality flags (``ARTICLE_FALLBACK``, ``INTERSTITIAL``)."""
 
     __slots__ = ("quality",)
 
@@ -219,15 +220,21 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
     editorial notices at the article's edges (see :mod:`.notices`) leave ``keep`` (in place)
     first, so they can be neither the title nor the body. When that leaves no body on a page
     with real prose, :func:`article_fallback` gives one and the result carries the quality
-    flag ``ARTICLE_FALLBACK``.
+    flag ``ARTICLE_FALLBACK``. A page that is a wall (a bot check, block or error page whose
+    message is all its prose, see :mod:`.interstitials`) keeps nothing, its message lines are
+    notices, and the result carries ``INTERSTITIAL`` instead.
     """
     n = len(lines)
     out = Roles()
+    wall = set(wall_lines(lines, facts, _sentence_lines(facts), FALLBACK_MIN_PROSE_CHARS))
+    if wall:  # a bot check, block or error page: nothing on it is an article (see interstitials.py)
+        keep[:] = False
+        out.quality = (INTERSTITIAL,)
     cap = _captions(lines, facts, keep, captions)
     keep &= ~cap
     notices = set(edge_notices(lines, facts, keep))
     keep[list(notices)] = False
-    title_idx, bylines = find_title(lines, facts, keep, title)
+    title_idx, bylines = find_title(lines, facts, keep, title) if not wall else (None, [])
     not_body = facts.is_date | facts.is_byline  # kept, these are DATE / BYLINE lines
     not_body[bylines] = True
     kickers: set[int] = set()
@@ -235,7 +242,7 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
         not_body[title_idx] = True
         kickers = set(_kickers(facts, keep, title_idx))
         keep[list(kickers)] = False
-    if n and needs_fallback(lines, facts, keep & ~not_body):
+    if n and not wall and needs_fallback(lines, facts, keep & ~not_body):
         keep |= article_fallback(facts, post) & ~not_body
         out.quality = (ARTICLE_FALLBACK,)
     by = set(bylines)
@@ -272,7 +279,7 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
         q = 1.0 - p
         if is_cap[i]:  # the rules, not the model, decide: their precision on the wcxb fit split
             role, q = Role.CAPTION, max(q, RULE_CONFIDENCE)
-        elif i in notices:
+        elif i in notices or i in wall:
             role, q = Role.NOTICE, max(q, RULE_CONFIDENCE)
         elif i in kickers:  # the label over the headline (see _kickers)
             role = Role.NAVIGATION

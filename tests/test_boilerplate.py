@@ -405,6 +405,8 @@ def test_notices_dropped_at_the_article_edges_only(clf: TextBoilerplateClassifie
     "Image credit: Digital Foundry",
     "Using your phone as a distraction isn't necessarily bad. Aja Koska/E+ via Getty Images",
     "Delegates arrive for the talks in Doha. (AP Photo/John Smith)",
+    "Die Delegationen in Doha. Foto: Christof Stache/AFP", "Kuva: Lehtikuva", "Crédit photo : AFP",
+    "(Imagen: EFE)", "عکس: ایرنا", "ছবি: সংগৃহীত", "تصویر: رسانه‌های اجتماعی", "الصورة: رويترز",
 ])
 def test_credit_wording(text: str) -> None:
     from pipeline.boilerplate.captions import is_credit
@@ -413,7 +415,8 @@ def test_credit_wording(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [PARAS[0], PARAS[1], "He took a photo by the river before the talks began in Doha.",
-                                  "The new school building came courtesy of the neighbours."])
+                                  "The new school building came courtesy of the neighbours.",
+                                  "Das Bild: ein Chaos, sagte er.", "Grattis! Vilken härlig bild:) Anna"])
 def test_prose_is_not_a_credit(text: str) -> None:
     from pipeline.boilerplate.captions import is_credit
 

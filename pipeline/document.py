@@ -43,6 +43,13 @@ class Role(StrEnum):
 
 MAIN_ROLES = frozenset({Role.CONTENT, Role.HEADING})
 
+# The quality flags a record may carry (Document.quality; docs/output-format.md, "quality") and what
+# each means, for the run summary and the viewer (a run manifest lists the flagged documents)
+QUALITY_FLAGS = {
+    "article_fallback": "the classifier kept no line; the text is the page's most article-like run",
+    "interstitial": "a bot check, block or error page, not an article: nothing kept, fetch it again",
+}
+
 
 class TranslationStatus(StrEnum):
     TRANSLATED = "translated"
@@ -178,7 +185,7 @@ class Document:
     clean_text_en: str = ""
     title_en: str | None = None  # the title block in English (the title is not part of clean_text)
     languages: dict[str, float] = field(default_factory=dict)
-    quality: list[str] = field(default_factory=list)  # e.g. "article_fallback" (see docs/output-format.md)
+    quality: list[str] = field(default_factory=list)  # QUALITY_FLAGS that apply (see docs/output-format.md)
     #: Work a step did ahead, in a worker process, for its second half in the parent (keyed by step
     #: name, consumed there; see pipeline/workers.py). Never part of a record.
     prepared: dict[str, object] = field(default_factory=dict)

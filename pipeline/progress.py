@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipeline.document import QUALITY_FLAGS
 from pipeline.langtags import display_name
 from pipeline.runner import Outcome, RunReport
 
@@ -55,13 +56,6 @@ class RunProgress:
             self._progress.update(self._task, advance=1, status=status)
 
 
-# what the summary calls the documents with each quality flag (docs/output-format.md, "quality")
-QUALITY_LABELS = {
-    "article_fallback": "article fallback (the classifier kept nothing; text is the most article-like run)",
-    "interstitial": "interstitial (a bot check, block or error page; nothing kept)",
-}
-
-
 def print_summary(report: RunReport, stream: TextIO) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=True)
     table = Table(title=f"docpipe run {report.run_id}", show_header=False, title_justify="left")
@@ -82,9 +76,10 @@ def print_summary(report: RunReport, stream: TextIO) -> None:
         "segments",
         f"{tr.get('translated', 0)} translated, {tr.get('no_model', 0)} awaiting a model, {tr.get('failed', 0)} failed",
     )
-    flags = report.quality_flags()
-    if flags:  # pages worth a look: walls (the scraper was blocked) and article fallbacks
-        table.add_row("flagged", ", ".join(f"{n} {QUALITY_LABELS.get(flag, flag)}" for flag, n in flags.items()))
+    flagged = report.flagged()
+    if flagged:  # pages worth a look: walls (the scraper was blocked) and article fallbacks
+        table.add_row("flagged", "; ".join(f"{len(ids)} {flag.replace('_', ' ')} ({QUALITY_FLAGS.get(flag, '?')})"
+                                           for flag, ids in flagged.items()))
     table.add_row("time", f"{report.seconds:.1f} s")
     table.add_row("manifest", report.manifest_key)
     if not report.completed:

@@ -30,7 +30,6 @@ from pipeline.langtags import model_language
 from pipeline.records import clean_record, error_record, pipeline_info, processed_at
 from pipeline.settings import Settings, pipeline_version
 from pipeline.stages import Failure, Pipeline, StepStats, build_pipeline
-from pipeline.stages.base import QUALITY_COUNTER_PREFIX
 from pipeline.store import ObjectNotFound, ObjectTooLarge, Store, StoreError
 from pipeline.translate.service import TranslationStack, build_translation_stack
 from pipeline.workers import (
@@ -56,6 +55,7 @@ class Outcome:
     stage: str | None = None
     error_type: str | None = None
     languages: dict[str, float] = field(default_factory=dict)
+    quality: tuple[str, ...] = ()  # a written record's quality flags
 
 
 @dataclass(slots=True)
@@ -90,7 +90,16 @@ class RunReport:
                 for o in self.outcomes
                 if o.status == "failed"
             ],
+            "flagged": self.flagged(),
         }
+
+    def flagged(self) -> dict[str, list[str]]:
+        """Written documents per quality flag (``article_fallback``, ``interstitial``): pages worth a look."""
+        by_flag: dict[str, list[str]] = {}
+        for outcome in self.outcomes:
+            for flag in outcome.quality:
+                by_flag.setdefault(flag, []).append(outcome.doc_id)
+        return dict(sorted(by_flag.items()))
 
     def results(self, seen: int) -> dict[str, Any]:
         """What both the run manifest and an orchestrator's batch result report of this run."""
@@ -104,15 +113,6 @@ class RunReport:
             "models": self.models,
             "stages": self.stages,
         }
-
-    def quality_flags(self) -> dict[str, int]:
-        """Documents per quality flag (``article_fallback``, ``interstitial``), from the stages' counters."""
-        counts: Counter[str] = Counter()
-        for stage in self.stages.values():
-            for key, value in stage.items():
-                if key.startswith(QUALITY_COUNTER_PREFIX) and isinstance(value, int):
-                    counts[key.removeprefix(QUALITY_COUNTER_PREFIX)] += value
-        return dict(sorted(counts.items()))
 
     def languages(self) -> dict[str, int]:
         """Documents per language, counting each language a written document contains."""
@@ -279,7 +279,8 @@ class Runner:
         when = processed_at()
         for doc in done:
             record = clean_record(doc, self.config, when)
-            self._settle(outcomes, Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages),
+            self._settle(outcomes, Outcome(doc.source.uri, doc.doc_id, "written", languages=doc.languages,
+                                           quality=tuple(doc.quality)),
                          partial(outputs.write_clean, self.destination, record, replaces=doc.doc_id in existing))
         for failure in batch.read_failures + front.failures + back_failures:
             outcome = Outcome(failure.doc.source.uri, failure.doc.doc_id, "failed", failure.stage, failure.error_type)

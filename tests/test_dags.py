@@ -39,6 +39,7 @@ from pipeline.orchestration import (
     discover,
     discover_pending,
     find_pending,
+    format_summary,
     plan_batches,
     process_batch,
     run_key,
@@ -481,6 +482,24 @@ def test_reprocess_without_any_filter_fails_before_processing(airflow_session: A
     assert run["tasks"]["summarize"]["state"] == "failed"  # the run's last task: its state is the run's
     assert run["tasks"]["summarize"]["rendered_map_index"] == "no summary: select failed"
     assert "nothing selected" in run["_log"]
+
+
+def test_the_run_manifest_lists_flagged_documents_across_batches(seaweed: SeaweedServer, library_stores: tuple) -> None:
+    from test_interstitials import CLOUDFLARE_HTML, WALLS
+
+    settings, stores, bucket = library_stores
+    _upload(seaweed, bucket, "landing/a-blocked.html", CLOUDFLARE_HTML.encode())
+    _upload(seaweed, bucket, "landing/b-seed.txt", SEEDS[0].read_bytes())
+    _upload(seaweed, bucket, "landing/c-missing.txt", "\n".join(WALLS["bn-404"]).encode())
+    batches, _ = plan_batches(discover(stores, settings).candidates, settings, "20250101T000000Z-0f0f0f")
+    assert len(batches) == 2  # two documents a batch: the walls are in different batches
+    results = [process_batch(stores, settings, b) for b in batches]
+    summary, manifest = summarize(results, stores=stores, run="20250101T000000Z-0f0f0f", planned=2)
+    jsonschema.validate(manifest, MANIFEST_SCHEMA)
+    walls = [doc_id_for(f"s3://{bucket}/landing/{name}") for name in ("a-blocked.html", "c-missing.txt")]
+    assert manifest["documents"]["flagged"] == {"interstitial": walls}
+    assert summary.flagged == {"interstitial": 2} and summary.report()["flagged"] == {"interstitial": 2}
+    assert any(line.startswith("flagged interstitial: 2 (a bot check") for line in format_summary(summary))
 
 
 def test_unaddressable_landing_keys_get_an_error_record(seaweed: SeaweedServer, library_stores: tuple) -> None:

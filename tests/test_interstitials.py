@@ -9,14 +9,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import lxml.html
 import pytest
+from fastapi.testclient import TestClient
 
+import pipeline
 from pipeline.boilerplate import TextBoilerplateClassifier, extract_html, split_lines
 from pipeline.boilerplate.interstitials import INTERSTITIAL
 from pipeline.boilerplate.roles import ARTICLE_FALLBACK
 from pipeline.cli import main
-from pipeline.document import Role
+from pipeline.document import QUALITY_FLAGS, Role
+from pipeline.ids import doc_id_for
 from pipeline.records import schema_errors
+from pipeline.viewer.app import app_for
 
 CLOUDFLARE_HTML = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body>
 <div class="main-wrapper"><div class="main-content">
@@ -110,13 +115,38 @@ def test_a_challenge_page_as_html_keeps_nothing() -> None:
     assert page.main_text() == ""
 
 
-def test_a_wall_reaches_the_record_flagged(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "story.html").write_text(CLOUDFLARE_HTML, "utf-8")
-    code = main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress", "--json"])
-    out = capsys.readouterr().out
-    assert code == 0, out
-    assert json.loads(out)["written"] == 1
-    record = json.loads(next((tmp_path / "out" / "clean").glob("*.json")).read_text("utf-8"))
-    assert schema_errors(record) == []
-    assert record["quality"] == [INTERSTITIAL] and record["text"] == ""
+def test_every_flag_is_in_the_schema_and_explained() -> None:
+    schema = json.loads((Path(pipeline.__file__).parent / "schema" / "record.schema.json").read_text("utf-8"))
+    assert set(schema["properties"]["quality"]["items"]["enum"]) == set(QUALITY_FLAGS) == {ARTICLE_FALLBACK,
+                                                                                           INTERSTITIAL}
+
+
+def test_a_wall_is_flagged_in_its_record_the_manifest_the_summary_and_the_viewer(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / "story.html").write_text(CLOUDFLARE_HTML, "utf-8")
+    (inputs / "fa-404.txt").write_text("\n".join(WALLS["fa-404"]), "utf-8")
+    (inputs / "article.txt").write_text("\n".join(ARTICLE_ON_CAPTCHAS), "utf-8")
+    assert main(["run", str(inputs), "--out", str(out), "--no-progress"]) == 0
+    summary = capsys.readouterr().out
+    assert "flagged" in summary and "2 interstitial" in summary
+    walls = {doc_id_for((inputs / name).resolve().as_uri()) for name in ("story.html", "fa-404.txt")}
+    for path in (out / "clean").glob("*.json"):
+        record = json.loads(path.read_text("utf-8"))
+        assert schema_errors(record) == []
+        if record["doc_id"] in walls:
+            assert record["quality"] == [INTERSTITIAL] and record["text"] == ""
+        else:
+            assert "quality" not in record and "Millionen Stunden" in record["text"]
+    manifest = json.loads(next((out / "runs").glob("*.json")).read_text("utf-8"))
+    assert schema_errors(manifest, "manifest") == []
+    assert set(manifest["documents"]["flagged"][INTERSTITIAL]) == walls
+    assert len(manifest["documents"]["flagged"]) == 1
+    client = TestClient(app_for(str(out)))
+    run_page = lxml.html.fromstring(client.get(f"/runs/{manifest['run_id']}").text)
+    listed = {a.text_content().strip() for a in run_page.cssselect("ul.flagged a")}
+    assert listed == walls
+    doc_page = lxml.html.fromstring(client.get(f"/docs/{sorted(walls)[0]}").text)
+    notes = " ".join(doc_page.cssselect("td.quality-notes")[0].text_content().split())
+    assert notes == f"interstitial {QUALITY_FLAGS[INTERSTITIAL]}"

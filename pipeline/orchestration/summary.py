@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pipeline import outputs
+from pipeline.document import QUALITY_FLAGS
 from pipeline.orchestration.settings import JSON, Stores
 from pipeline.records import pipeline_info
 from pipeline.settings import Settings
@@ -40,6 +41,7 @@ class RunSummary:
     models: list[str] = field(default_factory=list)
     seconds: float = 0.0
     not_found: int = 0  # requested document ids that match no landing object (reprocess)
+    flagged: dict[str, int] = field(default_factory=dict)  # written documents per quality flag (ids: manifest)
 
     def headline(self) -> str:
         """The outcome in one line (a task label in the Airflow UI, the first log line)."""
@@ -109,6 +111,7 @@ def summarize(
     host_memory: Counter[str] = Counter()
     stages: dict[str, JSON] = {}
     documents: dict[str, list[Any]] = {"written": [], "skipped": [], "failed": []}
+    flagged: dict[str, list[str]] = {}  # quality flag -> documents (see RunReport.flagged)
     inputs: list[str] = []
     models: set[str] = set()
     seconds = 0.0
@@ -122,6 +125,8 @@ def summarize(
         host_memory.update({k: v for k, v in (batch.get("host_memory") or {}).items() if k != "sites"})
         for status in documents:
             documents[status].extend(batch["documents"][status])
+        for flag, ids in (batch["documents"].get("flagged") or {}).items():
+            flagged.setdefault(flag, []).extend(ids)
         inputs.extend(batch["inputs"])
         models.update(batch.get("models") or ())
         seconds += float(batch.get("seconds") or 0)
@@ -148,6 +153,7 @@ def summarize(
         models=sorted(models),
         seconds=round(seconds, 3),
         not_found=int(context.get("not_found_count") or 0),
+        flagged={flag: len(ids) for flag, ids in sorted(flagged.items())},
     )
     if not pipeline:
         pipeline = pipeline_info(settings or Settings.load())
@@ -160,7 +166,7 @@ def summarize(
     }
     results = {
         "counts": summary.counts,
-        "documents": documents,
+        "documents": {**documents, "flagged": dict(sorted(flagged.items()))},
         "languages": summary.languages,
         "translations": summary.translations,
         "translation_memory": {"hits": memory.get("hits", 0), "misses": memory.get("misses", 0)},
@@ -207,6 +213,8 @@ def format_summary(summary: RunSummary) -> list[str]:
         f"batches: {summary.batches} ({summary.failed_batches} failed), {summary.deferred} documents deferred",
         f"outputs: {summary.destination}/{outputs.CLEAN}/ and {outputs.ERRORS}/; manifest {summary.manifest}",
     ]
+    lines += [f"flagged {flag.replace('_', ' ')}: {n} ({QUALITY_FLAGS.get(flag, '?')}; ids in the manifest)"
+              for flag, n in summary.flagged.items()]
     lines += [f"failed: {d['doc_id']} ({d['stage']}: {d['error_type']}) {d['uri']}" for d in summary.failed_documents]
     return lines
 

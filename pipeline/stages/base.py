@@ -21,10 +21,6 @@ from pipeline.limits import time_limit
 log = logging.getLogger(__name__)
 
 
-# a stage counts the documents it gave each quality flag (see Document.quality) as "quality_<flag>"
-QUALITY_COUNTER_PREFIX = "quality_"
-
-
 @dataclass(slots=True)
 class StepStats:
     name: str

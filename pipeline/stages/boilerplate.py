@@ -31,7 +31,7 @@ from pipeline.boilerplate.host_memory import HostMemory, site_of
 from pipeline.boilerplate.roles import Roles
 from pipeline.document import Alternate, Document, Metadata, Role, Segment, TranslationStatus
 from pipeline.langtags import UNDETERMINED
-from pipeline.stages.base import QUALITY_COUNTER_PREFIX, Failure, Step
+from pipeline.stages.base import Failure, Step
 from pipeline.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,6 @@ class BoilerplateStep(Step):
             for segment in segments:
                 segment.role = block.role
             self.stats.counters[f"role_{block.role.value}"] += 1
-        for flag in doc.quality:
-            self.stats.counters[f"{QUALITY_COUNTER_PREFIX}{flag}"] += 1
         doc.metadata = _metadata(doc)
         title = doc.title_block()
         if title is not None:

@@ -63,6 +63,7 @@ def run_page(dest: Destination, links: Links, run_id: str, *, offset: int = 0) -
         destination=dest.url,
         manifest=manifest,
         charts=present.run_charts(manifest),
+        flagged=present.run_flagged(manifest),
         failed=failed,
         failed_ids=[d["doc_id"] for d in failed],
         documents=shown,
@@ -88,6 +89,7 @@ def document_page(dest: Destination, links: Links, doc_id: str) -> str | None:
         lines=lines,
         roles=present.role_counts(lines),
         translations=dict(present.translation_counts(stored.data)),
+        quality=present.quality_notes(stored.data) if stored.kind == "clean" else [],
         awaiting=no_model_languages(stored.data) if stored.kind == "clean" else [],
     )
 

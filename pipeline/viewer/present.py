@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.document import QUALITY_FLAGS
+
 JSON = dict[str, Any]
 
 KEPT_ROLES = frozenset({"content", "heading"})
@@ -121,7 +123,22 @@ def translation_counts(record: JSON) -> Counter[str]:
     )
 
 
+def quality_notes(record: JSON) -> list[tuple[str, str]]:
+    """The record's quality flags, each with what it means (an unknown flag: its name only)."""
+    flags = record.get("quality") or ()
+    return [(str(f), QUALITY_FLAGS.get(str(f), str(f))) for f in flags if isinstance(f, str)]
+
+
 # -- runs ------------------------------------------------------------------------------------------
+
+
+def run_flagged(manifest: JSON) -> list[tuple[str, str, list[str]]]:
+    """(flag, what it means, document ids) per quality flag of a run's written documents."""
+    flagged = (manifest.get("documents") or {}).get("flagged") or {}
+    if not isinstance(flagged, dict):
+        return []
+    return [(str(flag), QUALITY_FLAGS.get(str(flag), str(flag)), [str(i) for i in ids])
+            for flag, ids in sorted(flagged.items()) if isinstance(ids, list) and ids]
 
 
 @dataclass(slots=True)

@@ -306,6 +306,7 @@ def _report_json(report: RunReport) -> dict[str, object]:
         "error": report.error,
         **report.counts(len(report.outcomes)),
         "languages": report.languages(),
+        "flagged": {flag: len(ids) for flag, ids in report.flagged().items()},
         "translations": report.translations,
         "translation_memory": report.memory,
         "host_memory": report.host_memory,

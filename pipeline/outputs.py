@@ -222,7 +222,7 @@ def build_manifest(
 ) -> JSON:
     """A run manifest (``pipeline/schema/manifest.schema.json``) in its fixed key order.
 
-    *results* holds ``counts``, ``documents``, ``languages``, ``translations``,
+    *results* holds ``counts``, ``documents``, ``flagged``, ``languages``, ``translations``,
     ``translation_memory``, ``host_memory``, ``models`` and ``stages`` (see
     :meth:`pipeline.runner.RunReport.results`).
     """
@@ -241,7 +241,8 @@ def build_manifest(
     }
 
 
-_RESULTS = ("counts", "documents", "languages", "translations", "translation_memory", "host_memory", "models", "stages")
+_RESULTS = ("counts", "documents", "flagged", "languages", "translations", "translation_memory", "host_memory",
+            "models", "stages")
 
 
 def write_manifest(store: Store, manifest: JSON, key: str | None = None) -> str:

@@ -90,7 +90,6 @@ class RunReport:
                 for o in self.outcomes
                 if o.status == "failed"
             ],
-            "flagged": self.flagged(),
         }
 
     def flagged(self) -> dict[str, list[str]]:
@@ -106,6 +105,7 @@ class RunReport:
         return {
             "counts": self.counts(seen),
             "documents": self.documents(),
+            "flagged": self.flagged(),
             "languages": self.languages(),
             "translations": self.translations,
             "translation_memory": self.memory,

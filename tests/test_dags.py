@@ -497,7 +497,7 @@ def test_the_run_manifest_lists_flagged_documents_across_batches(seaweed: Seawee
     summary, manifest = summarize(results, stores=stores, run="20250101T000000Z-0f0f0f", planned=2)
     jsonschema.validate(manifest, MANIFEST_SCHEMA)
     walls = [doc_id_for(f"s3://{bucket}/landing/{name}") for name in ("a-blocked.html", "c-missing.txt")]
-    assert manifest["documents"]["flagged"] == {"interstitial": walls}
+    assert manifest["flagged"] == {"interstitial": walls}
     assert summary.flagged == {"interstitial": 2} and summary.report()["flagged"] == {"interstitial": 2}
     assert any(line.startswith("flagged interstitial: 2 (a bot check") for line in format_summary(summary))
 

@@ -141,8 +141,7 @@ def test_a_wall_is_flagged_in_its_record_the_manifest_the_summary_and_the_viewer
             assert "quality" not in record and "Millionen Stunden" in record["text"]
     manifest = json.loads(next((out / "runs").glob("*.json")).read_text("utf-8"))
     assert schema_errors(manifest, "manifest") == []
-    assert set(manifest["documents"]["flagged"][INTERSTITIAL]) == walls
-    assert len(manifest["documents"]["flagged"]) == 1
+    assert set(manifest["flagged"][INTERSTITIAL]) == walls and len(manifest["flagged"]) == 1
     client = TestClient(app_for(str(out)))
     run_page = lxml.html.fromstring(client.get(f"/runs/{manifest['run_id']}").text)
     listed = {a.text_content().strip() for a in run_page.cssselect("ul.flagged a")}

@@ -130,6 +130,7 @@ def test_manifest_is_schema_valid_in_fixed_order_and_written_under_runs(tmp_path
     results = {
         "counts": {"seen": 1, "written": 1, "skipped": 0, "failed": 0},
         "documents": {"written": ["d"], "skipped": [], "failed": []},
+        "flagged": {"interstitial": ["d"]},
         "languages": {"en": 1},
         "translations": {},
         "translation_memory": {"hits": 0, "misses": 0},

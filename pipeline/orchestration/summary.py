@@ -125,7 +125,7 @@ def summarize(
         host_memory.update({k: v for k, v in (batch.get("host_memory") or {}).items() if k != "sites"})
         for status in documents:
             documents[status].extend(batch["documents"][status])
-        for flag, ids in (batch["documents"].get("flagged") or {}).items():
+        for flag, ids in (batch.get("flagged") or {}).items():
             flagged.setdefault(flag, []).extend(ids)
         inputs.extend(batch["inputs"])
         models.update(batch.get("models") or ())
@@ -166,7 +166,8 @@ def summarize(
     }
     results = {
         "counts": summary.counts,
-        "documents": {**documents, "flagged": dict(sorted(flagged.items()))},
+        "documents": documents,
+        "flagged": dict(sorted(flagged.items())),
         "languages": summary.languages,
         "translations": summary.translations,
         "translation_memory": {"hits": memory.get("hits", 0), "misses": memory.get("misses", 0)},

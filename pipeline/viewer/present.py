@@ -134,7 +134,7 @@ def quality_notes(record: JSON) -> list[tuple[str, str]]:
 
 def run_flagged(manifest: JSON) -> list[tuple[str, str, list[str]]]:
     """(flag, what it means, document ids) per quality flag of a run's written documents."""
-    flagged = (manifest.get("documents") or {}).get("flagged") or {}
+    flagged = manifest.get("flagged") or {}
     if not isinstance(flagged, dict):
         return []
     return [(str(flag), QUALITY_FLAGS.get(str(flag), str(flag)), [str(i) for i in ids])

@@ -58,16 +58,20 @@ def article_fallback(facts: LineFacts, post: np.ndarray) -> np.ndarray:
 
     A page with real prose must not end with an empty body (the classifier can be wrong about
     a whole page: an unfamiliar language, a layout unlike any it was fitted on). The run is
-    the stretch maximising the tokens of its candidate lines (no strong chrome, switcher,
-    date or byline; at least 3 tokens), weighted up for sentence lines and by the model's
-    P(content), minus a cost per other line. Candidate lines in the run are kept.
+    the stretch maximising the tokens of its sentence lines, weighted by the model's
+    P(content) + 0.25, minus a cost per other line (as the article core in features.py):
+    prose bounds it, so a page of menus and product tiles around a few sentences keeps those
+    sentences, not the whole page. Candidate lines in the run (no strong chrome, switcher,
+    date or byline; at least 3 tokens) are kept.
     """
     candidate = ((facts.n_tokens >= 3) & (facts.chrome_strength < 2) & ~facts.switcher & ~facts.is_date
                  & ~facts.is_byline)
     if not candidate.any():
         candidate = facts.n_tokens >= 1
-    weight = (0.25 + post) * np.where(_sentence_lines(facts), 2.0, 1.0)
-    mass = np.where(candidate, facts.n_tokens * weight, -2.0 - np.minimum(facts.n_tokens, 10))
+    prose = _sentence_lines(facts) & candidate
+    if not prose.any():  # every sentence is chrome, a date or a byline: the longest candidate stretch
+        prose = candidate
+    mass = np.where(prose, 2.0 * facts.n_tokens * (0.25 + post), -2.0 - np.minimum(facts.n_tokens, 10))
     start, end = best_run(mass)
     run = np.zeros(len(candidate), dtype=bool)
     run[start:end] = True

@@ -44,6 +44,16 @@ def test_a_page_with_prose_falls_back_to_its_article_run_and_says_so() -> None:
     assert "Share on Facebook" not in main and "Home" not in main
 
 
+def test_the_fallback_run_is_bounded_by_prose_not_by_product_tiles() -> None:
+    tiles = [f"Kit Inyector para Calentador Gas Butano {n} Litros Totalmente nuevo {n},00 EUR" for n in range(5, 17)]
+    lines = split_lines("\n".join(tiles[:6] + ARTICLE[4:7] + tiles[6:]))
+    roles = _deaf_classifier().classify(lines)
+    main = _main(lines, roles)
+    assert roles.quality == (ARTICLE_FALLBACK,)
+    assert all(t in main for t in ARTICLE[4:7])
+    assert not any(t in main for t in tiles)  # before: every tile with at least 3 tokens joined the run
+
+
 def test_a_page_of_chrome_only_is_not_given_a_body() -> None:
     lines = split_lines("Home\nNews\nLogin\nShare on Facebook\nContact us\n© 2025 Example")
     roles = _deaf_classifier().classify(lines)

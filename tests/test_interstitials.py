@@ -55,6 +55,30 @@ WALLS = {
                "আপনি যে পৃষ্ঠাটি খুঁজছেন সেটি সরানো হয়েছে অথবা আর নেই।", "হোমপেজে ফিরে যান"],
 }
 
+# what servers, firewalls and bot managers send instead of the page (nginx, Apache, Akamai, Cloudflare 1020,
+# PerimeterX, Sucuri, DataDome), written from their well-known default pages
+HTML_WALLS = {
+    "nginx-404": "<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr>"
+                 "<center>nginx/1.18.0</center></body></html>",
+    "apache-403": "<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1><p>You don't have "
+                  "permission to access this resource.</p><hr><address>Apache/2.4.41 (Ubuntu) Server at "
+                  "example.org Port 443</address></body></html>",
+    "akamai": "<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1>You don't have permission"
+              " to access \"http://www.example.com/news/\" on this server.<p>Reference #18.1a2b3c4d.1700000000"
+              "</body></html>",
+    "cloudflare-1020": "<html><head><title>Access denied</title></head><body><h1>Error 1020</h1><h2>Access denied</h2>"
+                       "<p>This website is using a security service to protect itself from online attacks.</p>"
+                       "<p>Cloudflare Ray ID: 7f1a2b3c4d5e6f70 • Performance &amp; security by Cloudflare</p>"
+                       "</body></html>",
+    "perimeterx": "<html><head><title>Access to this page has been denied.</title></head><body><h1>Access to this "
+                  "page has been denied.</h1><p>Press &amp; Hold to confirm you are a human (and not a bot).</p>"
+                  "</body></html>",
+    "sucuri": "<html><head><title>Sucuri WebSite Firewall - Access Denied</title></head><body><h1>Access Denied - "
+              "Sucuri Website Firewall</h1><p>If you are the site owner, please contact us.</p></body></html>",
+    "datadome": "<html><head><title>example.com</title></head><body><p>Please enable JS and disable any ad blocker"
+                "</p></body></html>",
+}
+
 ARTICLE_ON_CAPTCHAS = [
     "Home", "Digital", "Login",
     "Warum wir ständig beweisen müssen, dass wir kein Roboter sind",
@@ -113,6 +137,22 @@ def test_a_challenge_page_as_html_keeps_nothing() -> None:
     page = extract_html(CLOUDFLARE_HTML, "https://www.kabul-news.example/story")
     assert page.roles.quality == (INTERSTITIAL,)
     assert page.main_text() == ""
+
+
+@pytest.mark.parametrize("name", sorted(HTML_WALLS))
+def test_server_and_firewall_walls_as_html_keep_nothing(name: str) -> None:
+    page = extract_html(HTML_WALLS[name], "https://www.example.com/news/story")
+    assert page.roles.quality == (INTERSTITIAL,) and page.main_text() == ""
+
+
+def test_a_short_story_with_a_javascript_notice_is_a_story() -> None:
+    html = ("<html><head><title>Kabul airport reopens</title></head><body><article><h1>Kabul airport reopens</h1>"
+            "<p>Domestic flights resumed at Kabul airport on Monday after a two-day closure caused by heavy snow, the "
+            "civil aviation authority said.</p><p>The first planes left for Herat and Mazar-i-Sharif in the morning, "
+            "and officials expect the international routes to follow by Wednesday.</p></article>"
+            "<div id='comments'>Please enable JavaScript to view the comments.</div></body></html>")
+    page = extract_html(html, "https://www.example.com/news/airport")
+    assert INTERSTITIAL not in page.roles.quality and "Domestic flights resumed" in page.main_text()
 
 
 def test_every_flag_is_in_the_schema_and_explained() -> None:

@@ -96,7 +96,8 @@ def _key(text: str) -> str:
     return norm_words(text).translate(_FOLD)
 
 
-_CONTAINS_KEYS = tuple(sorted({_key(p) for p in _CONTAINS}))
+# padded with spaces, matched against padded keys: whole words only ("error 404", not "terror 4040")
+_CONTAINS_NEEDLES = tuple(sorted({f" {_key(p)} " for p in _CONTAINS}))
 _WHOLE_LINE_KEYS = frozenset(_key(p) for p in _WHOLE_LINE)
 
 
@@ -120,7 +121,7 @@ def wall_lines(lines: list[Line], facts: LineFacts, sentence: np.ndarray, min_pr
     keys = [_key(lines[i].text) for i in check]
     hits = {check[j] for j, key in enumerate(keys) if key in _WHOLE_LINE_KEYS}
     padded = [f" {key} " for key in keys]
-    for found in lines_containing(padded, [f" {p} " for p in _CONTAINS_KEYS]).values():
+    for found in lines_containing(padded, _CONTAINS_NEEDLES).values():
         hits.update(check[j] for j in found)
     if not hits:
         return []

@@ -186,6 +186,8 @@ def test_a_wall_is_flagged_in_its_record_the_manifest_the_summary_and_the_viewer
     run_page = lxml.html.fromstring(client.get(f"/runs/{manifest['run_id']}").text)
     listed = {a.text_content().strip() for a in run_page.cssselect("ul.flagged a")}
     assert listed == walls
+    confs = [json.loads(pre.text) for pre in run_page.cssselect("ul.flagged + div.trigger pre.conf")]
+    assert [set(c["doc_ids"]) for c in confs] == [walls]  # ready to paste into docpipe_reprocess
     doc_page = lxml.html.fromstring(client.get(f"/docs/{sorted(walls)[0]}").text)
     notes = " ".join(doc_page.cssselect("td.quality-notes")[0].text_content().split())
     assert notes == f"interstitial {QUALITY_FLAGS[INTERSTITIAL]}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .features import LineFacts
-from .lines import Line, lines_containing, norm_words
+from .lines import Line, chars_in, lines_containing, norm_words
 
 INTERSTITIAL = "interstitial"  # quality flag: the page is a wall, not an article; nothing is kept
 WALL_MAX_TOKENS = 80  # a wall's message is a sentence or two; a paragraph that mentions one is not it
@@ -101,10 +101,6 @@ _CONTAINS_NEEDLES = tuple(sorted({f" {_key(p)} " for p in _CONTAINS}))
 _WHOLE_LINE_KEYS = frozenset(_key(p) for p in _WHOLE_LINE)
 
 
-def _sentence_chars(lines: list[Line], sentence: np.ndarray) -> int:
-    return sum(len(lines[i].text) for i in np.flatnonzero(sentence).tolist())
-
-
 def wall_lines(lines: list[Line], facts: LineFacts, sentence: np.ndarray, min_prose_chars: int) -> list[int]:
     """The lines of a wall's message, when the page is one (else []).
 
@@ -113,7 +109,7 @@ def wall_lines(lines: list[Line], facts: LineFacts, sentence: np.ndarray, min_pr
     is a wall when some line reads as one and the sentence lines that do not hold fewer
     characters than that.
     """
-    if not lines or _sentence_chars(lines, sentence) > WALL_MAX_PROSE_CHARS:
+    if not lines or chars_in(lines, sentence) > WALL_MAX_PROSE_CHARS:
         return []
     check = np.flatnonzero(facts.n_tokens <= WALL_MAX_TOKENS).tolist()
     if not check:
@@ -127,6 +123,6 @@ def wall_lines(lines: list[Line], facts: LineFacts, sentence: np.ndarray, min_pr
         return []
     other = sentence.copy()
     other[list(hits)] = False
-    if _sentence_chars(lines, other) >= min_prose_chars:
+    if chars_in(lines, other) >= min_prose_chars:
         return []
     return sorted(hits)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 import ahocorasick
+import numpy as np
 
 _WORD_RE = re.compile(r"\w+")
 _NON_WORD_RE = re.compile(r"[\W_]+")
@@ -57,6 +58,11 @@ def split_lines(text: str) -> list[Line]:
 
 
 _INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
+def chars_in(lines: list[Line], mask: np.ndarray) -> int:
+    """Characters in the lines ``mask`` (a bool array, one entry per line) marks."""
+    return sum(len(lines[i].text) for i in np.flatnonzero(mask).tolist())
 
 
 def tokens(text: str) -> list[str]:

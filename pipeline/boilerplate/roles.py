@@ -17,7 +17,7 @@ from pipeline.document import Role
 from .captions import CAPTION_MAX_TOKENS, credit_lines
 from .features import LineFacts, best_run
 from .interstitials import INTERSTITIAL, wall_lines
-from .lines import Line, norm_words
+from .lines import Line, chars_in, norm_words
 from .notices import edge_notices, lines_are_notices
 
 _SECTION_ROLES = frozenset({Role.RELATED, Role.COMMENTS, Role.FOOTER, Role.LOGIN})
@@ -47,10 +47,7 @@ def _sentence_lines(facts: LineFacts) -> np.ndarray:
 
 def needs_fallback(lines: list[Line], facts: LineFacts, main: np.ndarray) -> bool:
     """No line is main content, yet the page holds at least ``FALLBACK_MIN_PROSE_CHARS`` of sentences."""
-    if main.any():
-        return False
-    prose = np.flatnonzero(_sentence_lines(facts)).tolist()
-    return sum(len(lines[i].text) for i in prose) >= FALLBACK_MIN_PROSE_CHARS
+    return not main.any() and chars_in(lines, _sentence_lines(facts)) >= FALLBACK_MIN_PROSE_CHARS
 
 
 def article_fallback(facts: LineFacts, post: np.ndarray) -> np.ndarray:

@@ -123,10 +123,14 @@ def translation_counts(record: JSON) -> Counter[str]:
     )
 
 
+def _meaning(flag: str) -> str:
+    """What a quality flag means (an unknown flag: its name only)."""
+    return QUALITY_FLAGS.get(flag, flag)
+
+
 def quality_notes(record: JSON) -> list[tuple[str, str]]:
-    """The record's quality flags, each with what it means (an unknown flag: its name only)."""
-    flags = record.get("quality") or ()
-    return [(str(f), QUALITY_FLAGS.get(str(f), str(f))) for f in flags if isinstance(f, str)]
+    """The record's quality flags, each with what it means."""
+    return [(f, _meaning(f)) for f in record.get("quality") or () if isinstance(f, str)]
 
 
 # -- runs ------------------------------------------------------------------------------------------
@@ -137,7 +141,7 @@ def run_flagged(manifest: JSON) -> list[tuple[str, str, list[str]]]:
     flagged = manifest.get("flagged") or {}
     if not isinstance(flagged, dict):
         return []
-    return [(str(flag), QUALITY_FLAGS.get(str(flag), str(flag)), [str(i) for i in ids])
+    return [(str(flag), _meaning(str(flag)), [str(i) for i in ids])
             for flag, ids in sorted(flagged.items()) if isinstance(ids, list) and ids]
 
 

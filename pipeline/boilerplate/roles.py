@@ -45,17 +45,17 @@ def _sentence_lines(facts: LineFacts) -> np.ndarray:
     return ((facts.n_tokens >= FALLBACK_PROSE_TOKENS) & facts.ends_punct) | long
 
 
-def needs_fallback(lines: list[Line], facts: LineFacts, main: np.ndarray) -> bool:
-    """No line is main content, yet the page holds at least ``FALLBACK_MIN_PROSE_CHARS`` of sentences."""
-    return not main.any() and chars_in(lines, _sentence_lines(facts)) >= FALLBACK_MIN_PROSE_CHARS
+def needs_fallback(lines: list[Line], sentence: np.ndarray, main: np.ndarray) -> bool:
+    """No line is main content, yet the page's ``sentence`` lines hold at least ``FALLBACK_MIN_PROSE_CHARS``."""
+    return not main.any() and chars_in(lines, sentence) >= FALLBACK_MIN_PROSE_CHARS
 
 
-def article_fallback(facts: LineFacts, post: np.ndarray) -> np.ndarray:
+def article_fallback(facts: LineFacts, post: np.ndarray, sentence: np.ndarray) -> np.ndarray:
     """The most article-like run of lines, for a page where the classifier kept nothing.
 
     A page with real prose must not end with an empty body (the classifier can be wrong about
     a whole page: an unfamiliar language, a layout unlike any it was fitted on). The run is
-    the stretch maximising the tokens of its sentence lines, weighted by the model's
+    the stretch maximising the tokens of its ``sentence`` lines, weighted by the model's
     P(content) + 0.25, minus a cost per other line (as the article core in features.py):
     prose bounds it, so a page of menus and product tiles around a few sentences keeps those
     sentences, not the whole page. Candidate lines in the run (no strong chrome, switcher,
@@ -65,7 +65,7 @@ def article_fallback(facts: LineFacts, post: np.ndarray) -> np.ndarray:
                  & ~facts.is_byline)
     if not candidate.any():
         candidate = facts.n_tokens >= 1
-    prose = _sentence_lines(facts) & candidate
+    prose = sentence & candidate
     if not prose.any():  # every sentence is chrome, a date or a byline: the longest candidate stretch
         prose = candidate
     mass = np.where(prose, 2.0 * facts.n_tokens * (0.25 + post), -2.0 - np.minimum(facts.n_tokens, 10))
@@ -227,7 +227,8 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
     """
     n = len(lines)
     out = Roles()
-    wall = set(wall_lines(lines, facts, _sentence_lines(facts), FALLBACK_MIN_PROSE_CHARS))
+    sentence = _sentence_lines(facts)  # one definition of prose for the wall test and the fallback
+    wall = set(wall_lines(lines, facts, sentence, FALLBACK_MIN_PROSE_CHARS))
     if wall:  # a bot check, block or error page: nothing on it is an article (see interstitials.py)
         keep[:] = False
         out.quality = (INTERSTITIAL,)
@@ -243,8 +244,8 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
         not_body[title_idx] = True
         kickers = set(_kickers(facts, keep, title_idx))
         keep[list(kickers)] = False
-    if n and not wall and needs_fallback(lines, facts, keep & ~not_body):
-        keep |= article_fallback(facts, post) & ~not_body
+    if n and not wall and needs_fallback(lines, sentence, keep & ~not_body):
+        keep |= article_fallback(facts, post, sentence) & ~not_body
         out.quality = (ARTICLE_FALLBACK,)
     by = set(bylines)
     kept_dates = facts.is_date & keep

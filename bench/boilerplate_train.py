@@ -77,6 +77,7 @@ class Config:
     hidden: int = 16
     epochs: int = 20
     nets: int = 8  # averaged: less variance than one net
+    seed: int = 0  # the networks' seeds are seed .. seed + nets - 1 (another seed: a measure of refit noise)
     l2: float = 1e-3
     turku_weight: float = 6.0  # turku has ~15x fewer lines than wcxb; keep both kinds of page in view
     turku_langs: tuple[str, ...] = ("en", *TURKU_FITTED)
@@ -358,7 +359,8 @@ def _rows(sets: FitSets, cfg: Config, lexical: dict[str, np.ndarray], flat_only:
 
 def _ensemble(X: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config) -> dict:
     """``cfg.nets`` networks (same standardisation, different seeds) and their prior."""
-    fitted = [fit_mlp(X, y, w, cfg.hidden, cfg.epochs, cfg.l2, seed=seed) for seed in range(cfg.nets)]
+    fitted = [fit_mlp(X, y, w, cfg.hidden, cfg.epochs, cfg.l2, seed=seed)
+              for seed in range(cfg.seed, cfg.seed + cfg.nets)]
     return {"mean": fitted[0]["mean"], "std": fitted[0]["std"],
             "nets": [{k: n[k] for k in ("w1", "b1", "w2", "b2")} for n in fitted],
             "prior": float(np.average(y, weights=w))}
@@ -402,7 +404,8 @@ def fit_model(sets: FitSets, cfg: Config) -> dict:
         "prior": model["prior"], "stay": 0.8, "threshold": 0.5, "prose_floor": PROSE_FLOOR,
         "fit": {"turku_train_docs": len(sets.turku), "wcxb_fit_pages": len(sets.wcxb),
                 "built_fit_pages": len(sets.built), "snippet_fit_pages": len(sets.snippets), "l2": cfg.l2,
-                "hidden": cfg.hidden, "epochs": cfg.epochs, "nets": cfg.nets, "turku_weight": cfg.turku_weight,
+                "hidden": cfg.hidden, "epochs": cfg.epochs, "nets": cfg.nets,
+                **({"seed": cfg.seed} if cfg.seed else {}), "turku_weight": cfg.turku_weight,
                 "built_weight": cfg.built_weight, "snippet_weight": cfg.snippet_weight,
                 **({"flat_copies": cfg.flat_copies, "flat_copy_pages": len(sets.flat_copies)}
                    if cfg.flat_copies > 0 else {}), **({"flat_model": True} if cfg.flat_model else {}),
@@ -618,6 +621,9 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                     help="the keep thresholds the tuning chooses from, per kind of page (default: %(default)s)")
     ap.add_argument("--trees-on-layouts", action="store_true",
                     help="with --trees: blend the trees on rendered layouts too (default: on flat text only)")
+    ap.add_argument("--seed", type=int, default=Config().seed, metavar="S",
+                    help="the networks' first seed (default %(default)s); refits with other seeds show how far a "
+                         "score moves by chance (see docs/boilerplate.md, issue 14's twelfth round)")
     args = ap.parse_args(argv)
     if args.trees < 0 or not 1 <= args.tree_depth <= 12 or not 0 < args.tree_blend <= 1 or not 0 < args.tree_rate <= 1:
         ap.error("--trees must be >= 0, --tree-depth 1-12, --tree-blend and --tree-rate in (0, 1]")
@@ -635,7 +641,7 @@ def main(argv: list[str] | None = None, out: Path = WEIGHTS_PATH) -> None:
                  tree_depth=args.tree_depth, tree_blend=args.tree_blend, tree_layouts=args.trees_on_layouts,
                  tree_rate=args.tree_rate, tree_flat_rows=args.tree_flat_rows,
                  tree_band=tuple(args.tree_band) if args.tree_band else None,
-                 thresholds=tuple(sorted(set(args.thresholds))))
+                 thresholds=tuple(sorted(set(args.thresholds))), seed=args.seed)
     if args.cv:
         t0 = time.time()
         print(json.dumps(cross_validate(data, cfg, models={})), f"({time.time() - t0:.0f} s)")

@@ -118,3 +118,29 @@ def test_html_lines_the_site_repeats_are_demoted(language: LanguageStep) -> None
     assert all(role.is_main for role, _ in alone)  # the premise: on one page the promo reads as prose
     remembered = _promo_roles(language, HostMemory())
     assert all(role == Role.BOILERPLATE and score <= 0.05 for role, score in remembered)
+
+
+def test_a_mostly_english_paragraph_is_judged_on_its_own_words(language: LanguageStep) -> None:
+    """An inline quotation's translation must not make the article's last paragraph a notice (or chrome).
+
+    A bad translation of a quoted verse ("All rights reserved.") once did: lines mostly in English are
+    classified on their own text, and only lines mostly in another language on their English.
+    """
+    quote = "الَّذِينَ يَتَّخِذُونَ الْكَافِرِينَ أَوْلِيَاءَ مِن دُونِ الْمُؤْمِنِينَ"
+    text = "\n".join([
+        "Home", "News", "Opinion",
+        "Talks on a new trade corridor resumed in Doha on Monday after a pause of almost three months.",
+        ARTICLES[0][0], ARTICLES[0][1], ARTICLES[1][0],
+        f"The statement ended with a verse, {quote}, which the movement quotes in every release it publishes.",
+        "Share on Facebook",
+    ])
+    uri = "file:///scrape/www.example.org/statement.txt"
+    doc = Document(doc_id=doc_id_for(uri), source=Source(uri=uri, sha256="", bytes=len(text), format="text"))
+    doc.text = text
+    _read(doc, language)
+    verse = [s for s in doc.segments if s.text.startswith("الَّذِينَ")]
+    assert len(verse) == 1 and verse[0].lang == "ar"
+    verse[0].translation = Translation(TranslationStatus.TRANSLATED, "All rights reserved.", "test-model@1")
+    assert not BoilerplateStep().process_batch([doc])
+    last = next(b for b in doc.blocks if b.text.startswith("The statement ended"))
+    assert last.role == Role.CONTENT

@@ -46,6 +46,7 @@ HOST_REPEATED_SCORE = 0.05
 # a record's role_score has this many decimals: the model's last digits differ between CPUs (its
 # products and tanh use other SIMD kernels), so full precision would make records machine-dependent
 ROLE_SCORE_DECIMALS = 4
+_ENGLISH = "en"  # the language the classifier's English phrase lists are in
 
 
 def _role_score(score: float) -> float:
@@ -128,18 +129,14 @@ class BoilerplateStep(Step):
 
     def _text_roles(self, doc: Document, by_block: list[list[Segment]], site: str | None,
                     repeated: list[bool] | None) -> None:
-        """Roles from the classifier, which sees each line's language and English."""
-        lines = [
-            Line(
-                start=block.start,
-                end=block.end,
-                text=block.text,
-                indent=block.indent,
-                lang=_dominant_language(segments),
-                text_en=_english(segments),
-            )
-            for block, segments in zip(doc.blocks, by_block, strict=True)
-        ]
+        """Roles from the classifier, which sees each line's language and, for a line mostly in another
+        language, its English. A line mostly in English is judged on its own words: an inline quotation's
+        translation (a verse, a slogan) must not make a paragraph read as a notice or as chrome."""
+        lines = []
+        for block, segments in zip(doc.blocks, by_block, strict=True):
+            lang = _dominant_language(segments)
+            lines.append(Line(start=block.start, end=block.end, text=block.text, indent=block.indent, lang=lang,
+                              text_en=None if lang == _ENGLISH else _english(segments)))
         roles = self.classifier.classify(lines, site, repeated=repeated)
         doc.quality = list(roles.quality)
         for block, (role, score) in zip(doc.blocks, roles, strict=True):

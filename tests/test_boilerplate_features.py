@@ -65,7 +65,7 @@ def test_token_counts_stopwords_and_keys_match_per_line_definitions() -> None:
     for i, (ln, key) in enumerate(zip(lines, keys, strict=True)):
         toks = F.TOKEN_RE.findall(ln.text)
         assert facts.n_tokens[i] == len(toks), ln.text
-        stop = sum(t.lower() in F.STOPWORDS for t in toks) / max(len(toks), 1)
+        stop = sum(map(F.is_function_word, toks)) / max(len(toks), 1)
         assert facts.stop_rate[i] == pytest.approx(stop), ln.text
         assert key == norm_key(ln.text), ln.text
 
@@ -299,3 +299,58 @@ def test_a_flat_model_in_the_weights_scores_flat_pages_only() -> None:
     # the smoothing divides out the prior of the model that scored the page
     assert clf.flat_prior == 0.7 and clf.prior == params["prior"]
     assert TextBoilerplateClassifier().flat_prior == params["prior"]
+
+
+def test_words_with_combining_marks_are_one_token() -> None:
+    """Bengali vowel signs and viramas, Arabic harakat: ``re``'s ``\\w`` leaves them out, a token keeps them."""
+    texts = ["আমাদের দেশ এবং এই পৃথিবী", "জানুয়ারি থেকে ডিসেম্বর", "أداءً طيبًا", "नमस्ते दुनिया", "ข่าววันนี้"]
+    _, facts = F.featurize(_lines(texts))
+    assert facts.n_tokens.tolist()[:4] == [5, 3, 2, 2]
+    # a script written without spaces still counts its letters, not its marks
+    assert facts.n_tokens[4] == len(re.findall(r"\w", texts[4]))
+    assert F.TOKEN_RE.findall(texts[1]) == texts[1].split()
+
+
+@pytest.mark.parametrize("text", [
+    "😀\ufe0fabc and ✔\ufe0f done", "中\u0301a 東京\u0301", "e\u0301lecteur cafe\u0301", "\u0301lead mark",
+    "ক" + "\u09bf" * 6 + "খ", "হয়েছে ও য়ে",  # six marks in a row; য় as one code point and as য + nukta
+])
+def test_token_counts_with_marks_in_odd_places_match_token_re(text: str) -> None:
+    _, facts = F.featurize(_lines([text]))
+    toks = F.TOKEN_RE.findall(text)
+    assert facts.n_tokens[0] == len(toks)
+    assert facts.stop_rate[0] == pytest.approx(sum(map(F.is_function_word, toks)) / max(len(toks), 1))
+
+
+@pytest.mark.parametrize("text", [
+    "১৪ ডিসেম্বর ২০২৪, ১০:৩০", "প্রকাশ: ০৫ ডিসেম্বর ২০২৪, ১০: ৩০", "বুধবার, ২০ অগ্রহায়ণ ১৪৩১",
+    "١٤ ديسمبر ٢٠٢٤", "نشر في 5 يناير 2024", "آخر تحديث: 12:30 م", "منذ 5 دقائق", "الخميس 14 رجب 1446 هـ",
+    "۱۴ قوس ۱۴۰۳ - ۱۰:۳۰", "سه‌شنبه ۱۴ آذر ۱۴۰۳", "۲۴ آذر ۱۴۰۳", "14 دسمبر 2024", "۱۴ لیندۍ ۱۴۰۳",
+    "۱۴ ليندۍ ۱۴۰۳",  # Arabic yeh
+])
+def test_dates_in_the_sites_languages_are_date_stamps(text: str) -> None:
+    assert F.is_date_line(text)
+    _, facts = F.featurize(_lines([text, "A line of prose that is not a date at all."]))
+    assert facts.is_date.tolist() == [True, False]
+
+
+def test_month_names_that_are_ordinary_words_make_no_date_in_a_sentence() -> None:
+    """The Dari solar months are the zodiac ("سرطان" is also cancer): a date stamp only as a whole line."""
+    texts = ["۵ بیمار سرطان در کابل", "۱۴ سرطان ۱۴۰۳", "5 يناير في الرياض وفي جدة"]
+    X, facts = F.featurize(_lines(texts))
+    has_date = X[:, F.FEATURE_NAMES.index("has_date")]
+    assert facts.is_date.tolist() == [False, True, False]
+    assert has_date.tolist() == [0.0, 1.0, 1.0]
+
+
+def test_function_words_of_the_regions_languages_are_counted() -> None:
+    """Prose in Bengali, Arabic, Persian, Urdu and Pashto has function words, a menu has none."""
+    prose = ["তিনি বলেন, এই প্রকল্পের কাজ আগামী মাসে শেষ হবে এবং এর ফলে অনেক মানুষ উপকৃত হবে।",
+             "وقال إن جهوده لتحسين العلاقات مع كيم قد أتت بنتائج إيجابية.",
+             "وی گفت که این طرح تا پایان سال آینده به پایان خواهد رسید و همه از آن سود می برند.",
+             "انہوں نے کہا کہ یہ منصوبہ اگلے سال تک مکمل ہو جائے گا اور اس سے سب کو فائدہ ہوگا۔",
+             "هغه وویل چې دا پروژه به د راتلونکي کال تر پایه بشپړه شي او ټول به ګټه ترې واخلي."]
+    menus = ["প্রচ্ছদ", "اتصل بنا", "صفحه اصلی", "صفحۂ اول", "کور پاڼه"]
+    _, facts = F.featurize(_lines(prose + menus))
+    assert (facts.stop_rate[:5] >= 0.2).all(), facts.stop_rate[:5]
+    assert (facts.stop_rate[5:] == 0).all()

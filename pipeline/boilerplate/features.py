@@ -25,16 +25,46 @@ import numpy as np
 
 from pipeline.document import Role
 
+from .date_words import DATE_WORDS as _DATE_WORDS
+from .date_words import MONTHS as _MONTHS
 from .lines import Line, lines_containing_joined, norm_key
 from .phrases import match_chrome, match_chrome_many, switcher_many, to_chrome_keys
+from .spelling import spelling_variants
 
 # scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): each of their
 # word characters is a token, so a Chinese or Japanese paragraph is long, not one giant "word"
 NO_SPACE_RANGES = ((0x0E00, 0x0F00), (0x1000, 0x10A0), (0x1780, 0x1800), (0x3040, 0x3100), (0x3400, 0x4DC0),
                    (0x4E00, 0xA000), (0xF900, 0xFB00), (0xFF66, 0xFFA0), (0x20000, 0x40000))
 _NO_SPACE_CLASS = "".join(f"\\U{lo:08x}-\\U{hi - 1:08x}" for lo, hi in NO_SPACE_RANGES)
-TOKEN_RE = re.compile(f"(?=\\w)[{_NO_SPACE_CLASS}]|(?:(?![{_NO_SPACE_CLASS}])\\w)+")  # what a token is
-_WORD_CHAR_RE = re.compile(r"\w")
+
+
+def _mark_class() -> str:
+    """The BMP's combining marks (Unicode category M) outside the no-space scripts, as a regex class body.
+
+    ``re``'s ``\\w`` leaves them out, so with ``\\w`` alone a Bengali word broke at every vowel sign and
+    virama (জানুয়ারি was four tokens, থেকে two) and an Arabic word at its harakat: token counts of Bengali
+    lines were ~2.5 times their words and no Bengali function word or month was ever recognised. Up to
+    ``_MARKS_MAX`` marks continue the token they follow; a mark after anything else (an emoji's variation
+    selector) is no token. (Astral marks are rare; a no-space script's marks stay outside tokens, as each
+    of its letters is a token of its own.)
+    """
+    spans: list[list[int]] = []
+    for cp in range(0x10000):
+        if unicodedata.category(chr(cp))[0] == "M" and not any(lo <= cp < hi for lo, hi in NO_SPACE_RANGES):
+            if spans and spans[-1][1] == cp - 1:
+                spans[-1][1] = cp
+            else:
+                spans.append([cp, cp])
+    return "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in spans)
+
+
+_MARK_CLASS = _mark_class()
+_MARKS_MAX = 4  # marks in a row after a letter (a vowel sign, nukta and chandrabindu are three)
+# what a token is: a character of a no-space script, or a run of word characters each followed by its marks
+TOKEN_RE = re.compile(
+    f"(?=\\w)[{_NO_SPACE_CLASS}]|(?:(?![{_NO_SPACE_CLASS}])\\w[{_MARK_CLASS}]{{0,{_MARKS_MAX}}})+")
+_MARK_CHAR_RE = re.compile(f"[{_MARK_CLASS}]")
+_WORD_CHAR_RE = re.compile(r"\w")  # what a line's key keeps (norm_key): the per-site memory stores keys
 _BULLETS = frozenset("•*+-–—·▪►»○◦●■□✓→>")
 _MENU_BULLETS = frozenset("•*+-·")  # a repeated short line starting with one of these is a menu item
 # sentence terminals of every script the sites publish in: Latin, Arabic ؟, Urdu ۔, Bengali/Devanagari । ॥,
@@ -46,52 +76,6 @@ _DATE_MAX_CHARS = 64
 _KEY_MAX = 300  # lines up to this long are compared on a normalised key (and matched to phrases)
 _URL_RE = re.compile(r"https?://|www\.|@\w+\.\w|\.com\b")
 _URL_HINTS = ("http", "www.", "@", ".com")  # every _URL_RE match contains one of these
-_MONTHS = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    # de es fr fi sv it pt nl pl ru tr (full names and their usual abbreviations; Finnish also in the partitive
-    # of dates, "5. toukokuuta"; Polish and Russian also in the genitive; words that are also common nouns or
-    # names elsewhere – Spanish "marca", Polish "maja" – left out)
-    "januar", "jänner", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "jän", "mär", "okt", "dez",
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre",
-    "noviembre", "diciembre", "ene", "abr", "ago", "dic",
-    "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    "janv", "févr", "avr", "juil", "déc",
-    *(f"{m}kuu{s}" for m in ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka",
-                             "marras", "joulu") for s in ("", "ta")),
-    "januari", "februari", "maj", "augusti",
-    "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
-    "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "dezembro",
-    "maart", "mei", "augustus",
-    "styczeń", "luty", "marzec", "kwiecień", "czerwiec", "lipiec", "sierpień", "wrzesień", "październik",
-    "listopad", "grudzień", "stycznia", "lutego", "kwietnia", "czerwca", "lipca", "sierpnia", "września",
-    "października", "listopada", "grudnia",
-    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
-    "декабрь", "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-    "ноября", "декабря",
-    "ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık",
-)
-# tokens a date/time stamp may consist of, besides numbers of up to four digits
-_DATE_WORDS = frozenset((
-    *_MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed",
-    "thu", "fri", "sat", "sun", "am", "pm", "gmt", "utc", "ist", "pkt", "pst", "est", "et", "ago", "hour", "hours",
-    "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years",
-    "yesterday", "today", "posted", "published", "updated", "on", "at", "last", "by", "in", "and", "the", "read",
-    "time", *(f"{i}{suffix}" for i in range(1, 100) for suffix in ("st", "nd", "rd", "th")),
-    # de es fr fi sv it pt nl pl ru tr weekdays (glue words such as "de", "le", "à", "kl", "um" left out: with
-    # them forum post headers and listing dates, which turku's gold keeps, became date stamps and cost
-    # es/fr/sv fit-half F1 0.02-0.03; see docs/boilerplate.md)
-    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "sonnabend",
-    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai",
-    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
-    "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
-    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
-    "poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela", "понедельник", "вторник",
-    "среда", "четверг", "пятница", "суббота", "воскресенье", "pazartesi", "salı", "çarşamba",
-    "perşembe", "cuma", "cumartesi", "pazar",
-))
 _LEAD = "[" + re.escape("".join(sorted(_BULLETS))) + r" \t\u00a0]*"  # no newline: one line only
 # a byline's first word(s); only lines of at most six tokens are tested
 _BYLINE_STARTS = (
@@ -120,6 +104,20 @@ _STOPWORD_TEXT = (
     "او أو ثم كما بين از به با در که این آن را است برای تا یک هم بر شد می های خود نیز اما یا شده د په له "
     "چې او دا هغه ته کې سره یې شوي وه دي هم تر پر کے کی کا میں ہے اور سے کو نے پر یہ وہ ہیں تھا بھی ایک "
     "لیے এবং এই ও থেকে করে জন্য একটি না হয় তার যে সে এ করা হবে "
+    # more of ar, fa/prs, ps, ur and bn (issue 14's twelfth round: with a dozen words each, prose in these
+    # languages had a third of the function-word rate of English prose; Arabic also writes "and", "with",
+    # "to" as prefixes, so its common prefixed forms are listed)
+    "إن إنه أنه أنها لم لن كل بعد قبل حيث عند منذ ذلك تلك الذين كانت يكون تكون تم أي غير حتى لكن ولكن له لها "
+    "لهم فيه فيها منه منها عليه عليها إلا أيضا أيضاً قال وقال وقد وكان وكانت وفي ومن وعلى وإلى وأن بأن لأن وهو "
+    "وهي ولا وما ولم وذلك هناك عندما إذا اذا لقد فقد "
+    "کرد کند کنند کرده بود بودند باشد اند ای هر وی او ما شما آنها همه پس چون اگر دارد دارند دیگر گفت روی نه "
+    "هیچ چه باید میان ها بیش خواهد شود شوند هست نمی گفته میباشد "
+    "دی ده وو وي به نه دغه هر ځینې خو بیا کوي کړي شو شوې کړ وویل لپاره څخه باندې پورې کله زه موږ دوی یو "
+    "تھی تھے ہو ہوں ہوا ہوئے ہوئی گا گی گے جو جس جن کہ تو نہیں نہ اس ان کر کیا کرنے رہا رہے رہی جا جاتا گیا "
+    "گئی گئے بعد تک ساتھ والے والی لیکن مگر اگر کچھ سب اپنے اپنی کسی ہی جب کہا "
+    "আর কিন্তু তবে বা যা যার তিনি তারা আমি আমরা তাদের এর এটি এটা সেই কি কী কোন হয়েছে ছিল ছিলেন হচ্ছে করেন "
+    "করেছে করছে দিয়ে নিয়ে পর পরে মধ্যে সঙ্গে সাথে বলে বলেন জানান এখন কোনো সব অনেক আরও শুধু কাছে উপর হলে "
+    "যদি তো নয় "
     # de es fr pt it nl sv fi pl ru: the most frequent function words (prose is full of them in any
     # language; a menu or a title has few)
     "der die das und ist nicht ein eine einen dem den des mit von zu auf für sich auch als wie bei oder "
@@ -134,7 +132,15 @@ _STOPWORD_TEXT = (
     "i w z na do nie się że to jest o jak a od po dla ale czy tak "
     "и в не на что с по как это к а но из у за то же от для так он она они все "
 )
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+STOPWORDS = spelling_variants(_STOPWORD_TEXT.split())
+
+
+def is_function_word(token: str) -> bool:
+    """Scalar reference of what :func:`featurize` counts as a function word: a stopword, or an Arabic word
+    of four letters or more with the article ("ال", "وال", "بال", … "لل"; see :func:`_arabic_article`)."""
+    t = token.lower()
+    return (t in STOPWORDS or (len(t) >= 4 and t[:2] in ("ال", "لل"))
+            or (len(t) >= 5 and t[0] in "وفبكل" and t[1:3] == "ال"))
 
 
 BASE_NAMES = (
@@ -195,6 +201,7 @@ _COLUMN = {n: i for i, n in enumerate(FEATURE_NAMES)}
 _WORD, _UPPER, _LOWER, _DIGIT, _ALPHA, _SENT, _COMMA, _SEP, _DECIMAL = 1, 2, 4, 8, 16, 32, 64, 128, 256
 _END, _BULLET, _MENU_BULLET = 512, 1024, 2048  # line-final punctuation, bullet characters, menu bullets
 _NO_SPACE = 4096  # a script written without spaces: each word character is a token
+_MARK = 8192  # a combining mark outside the no-space scripts (see _mark_class)
 _SPACE = 32
 _SLASH = ord("/")
 _COPY = ord("©")
@@ -205,6 +212,8 @@ def _flags_of(c: str) -> tuple[int, int]:
     f = 0
     if _WORD_CHAR_RE.match(c):
         f |= _WORD
+    if _MARK_CHAR_RE.match(c):
+        f |= _MARK
     if any(lo <= ord(c) < hi for lo, hi in NO_SPACE_RANGES):
         f |= _NO_SPACE
     if c.isupper():
@@ -236,7 +245,9 @@ def _flags_of(c: str) -> tuple[int, int]:
 def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Flags, script (0 none, 1 Latin, 2 Arabic, 3 Bengali, 4 other letter) and lower case per BMP code point.
 
-    The word flag is exactly ``re``'s ``\\w``, so token counts equal ``len(re.findall(r"\\w+", line))``.
+    The word flag is exactly ``re``'s ``\\w`` (what a line's key keeps); with the mark flag (up to
+    ``_MARKS_MAX`` marks after a word character continue its token) token counts equal
+    ``len(TOKEN_RE.findall(line))``.
     """
     chars = np.arange(0x10000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     cps = np.arange(0x10000)
@@ -246,8 +257,12 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     word = np.frombuffer(re.sub(r"\w", "\x01", chars).encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 1
     word[1] = False
+    mark = np.frombuffer(re.sub(_MARK_CHAR_RE, "\x01", chars).encode("utf-32-le", "surrogatepass"),
+                         dtype=np.uint32) == 1
+    mark[1] = False
     alpha = mask(map(str.isalpha, chars))
-    flags = (word * _WORD | mask(map(str.isupper, chars)) * _UPPER | mask(map(str.islower, chars)) * _LOWER
+    flags = (word * _WORD | mark * _MARK | mask(map(str.isupper, chars)) * _UPPER
+             | mask(map(str.islower, chars)) * _LOWER
              | ((cps >= 48) & (cps <= 57)) * _DIGIT | alpha * _ALPHA
              | mask(map(str.isdecimal, chars)) * _DECIMAL).astype(np.uint16)
     for lo, hi in NO_SPACE_RANGES:
@@ -362,7 +377,7 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
 
     ``joined``: the heads, each followed by a newline; ``lens``: their lengths.
 
-    Tokens are the metric's ``\w+`` runs; a token's class (stopword, date word, month) is
+    Tokens are :data:`TOKEN_RE`'s runs (``\\w+`` with combining marks); a token's class (stopword, date word, month) is
     looked up by a 64-bit polynomial hash of its lower-cased characters.
     """
     flags_t, script_t, low_t = _tables()
@@ -383,6 +398,12 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
     np.cumsum(lens[:-1] + 1, out=starts[1:])
     word = (flags & _WORD).astype(bool)
     no_space = (flags & _NO_SPACE).astype(bool) & word
+    # a token's characters: word characters, and up to _MARKS_MAX marks after one (not after a no-space one)
+    mark = (flags & _MARK).astype(bool)
+    if mark.any():
+        word = word.copy()
+        for _ in range(_MARKS_MAX):
+            word[1:] |= mark[1:] & word[:-1] & ~no_space[:-1]
     # a token starts at a word character after a non-word one, and at every character of a no-space script
     boundary = np.ones(len(cp), dtype=bool)  # boundary[i]: a token cannot continue from i-1 into i
     boundary[1:] = ~word[:-1] | no_space[:-1] | no_space[1:]
@@ -442,7 +463,10 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
         is_top[top[count[top] >= _PAGE_WORD_MIN_COUNT]] = True
         page_word = np.take(is_top, inverse) & (not_digit > 0)
         per_line = np.zeros((6, n_tok + 1), dtype=np.int64)
-        np.cumsum(np.stack([(tok_len >= 2) & (not_upper == 0), token_class & _STOP,
+        stop = (token_class & _STOP).astype(bool)
+        if out["arabic"].any():  # Arabic-script letters on the page
+            stop |= _arabic_article(cp, tok_starts, tok_len)
+        np.cumsum(np.stack([(tok_len >= 2) & (not_upper == 0), stop,
                             ((token_class & _DATEW) > 0) | number, number, token_class & _MONTH,
                             page_word]).astype(bool),
                   axis=1, out=per_line[:, 1:])
@@ -460,6 +484,25 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
     mark = cp[first8]
     out["mark8"] = (((mark == 46) | (mark == 41)) & (np.arange(8) < lens[:, None])).any(axis=1)
     return out
+
+
+_ALEF, _LAM = 0x627, 0x644
+_ARABIC_PROCLITICS = np.array([0x648, 0x641, 0x628, 0x643, 0x644])  # و ف ب ك ل: "and", "so", "with", "as", "for"
+
+
+def _arabic_article(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Per token: does it begin with the Arabic article, "ال" (or a proclitic and "ال", or "لل")?
+
+    Arabic writes "the", "and the", "with the" as prefixes; counted as function words as English "the" is,
+    Arabic prose has about the function-word rate of other languages' prose (it had a third of it).
+    Words of four letters or more only ("الى" is a stopword of its own).
+    """
+    at = np.minimum(starts[:, None] + np.arange(3), len(cp) - 1)
+    c0, c1, c2 = cp[at].T
+    plain = (lens >= 4) & (c0 == _ALEF) & (c1 == _LAM)
+    prefixed = (lens >= 5) & np.isin(c0, _ARABIC_PROCLITICS) & (c1 == _ALEF) & (c2 == _LAM)
+    li = (lens >= 4) & (c0 == _LAM) & (c1 == _LAM)
+    return plain | prefixed | li
 
 
 def _flags_at(cps: np.ndarray) -> np.ndarray:

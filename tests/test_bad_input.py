@@ -208,7 +208,9 @@ def test_time_limit_fails_only_the_slow_document(tmp_path: Path, no_translation:
     """A per-stage time limit turns a pathological document into an error record; the rest go on."""
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a-slow.txt").write_text(("word " * 400_000 + "\n") * 3)
+    # 60,000 short lines: several seconds of per-line work (three lines of 400,000 words each, used before,
+    # were slow only while the classifier matched chrome phrases on a long line's English)
+    (folder / "a-slow.txt").write_text("".join(f"Item {i} of a very long list of short lines\n" for i in range(60_000)))
     (folder / "b-fine.txt").write_text("A short and ordinary note about the weather.\n")
     get_identifier().detect("warm up")  # models load once per process, not inside one document's limit
     warm = tmp_path / "warm"

@@ -625,8 +625,10 @@ def _string_matches(texts: list[str], heads: list[str], joined: str, keys: list[
                            strict=True):
             if code is not None:
                 switcher[i] = True
+    # a short line's English too (a long line is not matched in its own language either: on a line of 2 MB
+    # the phrase scan of its English took seconds)
     for i, text_en in enumerate([ln.text_en for ln in lines]):
-        if text_en and strengths[i] == 0:
+        if text_en and strengths[i] == 0 and short_mask[i]:
             r, strength = match_chrome(text_en)
             if strength:
                 roles[i] = r

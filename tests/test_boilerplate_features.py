@@ -354,3 +354,11 @@ def test_function_words_of_the_regions_languages_are_counted() -> None:
     _, facts = F.featurize(_lines(prose + menus))
     assert (facts.stop_rate[:5] >= 0.2).all(), facts.stop_rate[:5]
     assert (facts.stop_rate[5:] == 0).all()
+
+
+def test_bylines_of_the_regions_news_sites() -> None:
+    """Reporters' and staff bylines; a word ends where no letter or mark follows (Bengali vowel signs)."""
+    bylines = ["নিজস্ব প্রতিবেদক", "مصنف: احمد علی", "خبرنگار: علی رضایی", "مراسل الجزيرة", "لیکوال: احمد"]
+    others = ["প্রতিবেদকের কথা শুনুন", "مصنفین کی فہرست", "Byron Bay"]
+    _, facts = F.featurize(_lines(bylines + others))
+    assert facts.is_byline.tolist() == [True] * len(bylines) + [False] * len(others)

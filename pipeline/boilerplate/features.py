@@ -78,16 +78,21 @@ _URL_RE = re.compile(r"https?://|www\.|@\w+\.\w|\.com\b")
 _URL_HINTS = ("http", "www.", "@", ".com")  # every _URL_RE match contains one of these
 _LEAD = "[" + re.escape("".join(sorted(_BULLETS))) + r" \t\u00a0]*"  # no newline: one line only
 # a byline's first word(s); only lines of at most six tokens are tested
-_BYLINE_STARTS = (
+_BYLINE_STARTS = tuple(sorted(spelling_variants((
     "by", "written by", "author", "posted by", "بقلم", "بواسطة", "نویسنده", "لیکوال", "লেখক",
+    # reporters' and staff bylines of the region's news sites ("Staff Correspondent" is a Bengali paper's
+    # usual byline); words that also start headings – Arabic تحرير "liberation", كتب "books" – left out
+    "مراسل", "مراسلة", "خبرنگار", "گزارشگر", "مصنف", "رپورٹ", "رپورٹر", "نامہ نگار", "لیکنه", "راپور",
+    "নিজস্ব প্রতিবেদক", "প্রতিবেদক", "স্টাফ রিপোর্টার", "লিখেছেন",
     "autor", "autorin", "geschrieben von", "verfasst von", "escrito por", "publicado por", "écrit par", "publié par",
     "auteur", "kirjoittanut", "kirjoittaja", "skrivet av", "postad av", "publicerad av", "skribent", "scritto da",
     "geschreven door", "napisał", "napisała", "автор", "yazar",
-)
-# the lookahead (the words' first letters) spares the ~30 alternatives on the lines no byline word can start
+))))
+# the lookahead (the words' first letters) spares the ~30 alternatives on the lines no byline word can start;
+# the word ends where no word character or mark follows (``\b`` would end a Bengali word at a vowel sign)
 _BYLINE_LINE_RE = re.compile(
     r"^" + _LEAD + "(?=[" + re.escape("".join(sorted({w[0] for w in _BYLINE_STARTS}))) + "])(?:"
-    + "|".join(map(re.escape, _BYLINE_STARTS)) + r")\b", re.I | re.M)
+    + "|".join(map(re.escape, _BYLINE_STARTS)) + f")(?![\\w{_MARK_CLASS}])", re.I | re.M)
 _NUMBERED_LINE_RE = re.compile(r"^" + _LEAD + r"(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+\S", re.I | re.M)
 _NON_DECIMAL_RE = re.compile(r"\d+")
 _PREFIX_CHARS = 12

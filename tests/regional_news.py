@@ -3,12 +3,14 @@
 Written for the tests (not taken from the dev data): each page is the site's header menu, the headline,
 a date stamp in the site's calendar and a byline, six article paragraphs, then share buttons, tags, a
 "related" and a "most read" list of other headlines and the footer – the shape of the regional news
-sites the pipeline serves. :func:`page` returns the lines and which of them are the article body.
+sites the pipeline serves. :func:`page` returns the lines and which of them are the article body,
+:func:`html_page` the same page as HTML.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 
 @dataclass(frozen=True)
@@ -148,3 +150,31 @@ def page(lang: str) -> tuple[list[str], list[bool]]:
     head = [*p.top, p.title, p.date, p.byline]
     tail = [*p.share, *p.tags, *p.related, *p.popular, *p.footer]
     return head + list(p.body) + tail, [False] * len(head) + [True] * len(p.body) + [False] * len(tail)
+
+
+def html_page(lang: str, *, semantic: bool = True) -> str:
+    """The page as HTML: with ``<header>``, ``<nav>``, ``<article>``, ``<aside>`` and ``<footer>``, or
+    (``semantic=False``) as nested ``<div>``s only, its "most read" box before the article."""
+    p = PAGES[lang]
+    direction = "ltr" if lang == "bn" else "rtl"
+
+    def links(items: tuple[str, ...], tag: str = "li") -> str:
+        return "".join(f"<{tag}><a href='/item-{i}'>{escape(x)}</a></{tag}>" for i, x in enumerate(items))
+
+    body = "".join(f"<p>{escape(x)}</p>" for x in p.body)
+    head = f"<html lang='{lang}' dir='{direction}'><head><meta charset='utf-8'><title>{escape(p.title)}</title></head>"
+    if semantic:
+        return (f"{head}<body><header><a href='/'>{escape(p.top[0])}</a><nav><ul>{links(p.top[1:])}</ul></nav>"
+                f"</header><main><article><h1>{escape(p.title)}</h1><time>{escape(p.date)}</time>"
+                f"<span class='author'>{escape(p.byline)}</span>{body}<div class='share'>{links(p.share, 'span')}"
+                f"</div><div class='tags'>{links(p.tags, 'span')}</div></article><aside><h3>{escape(p.related[0])}"
+                f"</h3><ul>{links(p.related[1:])}</ul><h3>{escape(p.popular[0])}</h3><ul>{links(p.popular[1:])}"
+                f"</ul></aside></main><footer><ul>{links(p.footer)}</ul></footer></body></html>")
+    return (f"{head}<body><div id='top'>{links(p.top, 'div')}</div><div class='wrap'><div class='side'>"
+            f"<div class='box-title'>{escape(p.popular[0])}</div>{links(p.popular[1:], 'div')}</div>"
+            f"<div class='content'><div class='headline'>{escape(p.title)}</div><div class='date'>{escape(p.date)}"
+            f"</div><div class='by'>{escape(p.byline)}</div>"
+            + "".join(f"<div class='txt'>{escape(x)}</div>" for x in p.body)
+            + f"<div class='sh'>{links(p.share, 'div')}</div><div class='tg'>{links(p.tags, 'div')}</div>"
+            f"<div class='rel'><div class='box-title'>{escape(p.related[0])}</div>{links(p.related[1:], 'div')}"
+            f"</div></div></div><div id='bottom'>{links(p.footer, 'div')}</div></body></html>")

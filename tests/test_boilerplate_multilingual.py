@@ -89,6 +89,17 @@ def test_a_regional_news_page_as_plain_text_keeps_its_article_and_drops_the_site
     assert roles[date_line][0] is Role.DATE
 
 
+@pytest.mark.parametrize("semantic", [True, False], ids=["semantic", "divs"])
+@pytest.mark.parametrize("lang", sorted(regional_news.PAGES))
+def test_a_regional_news_page_as_html_keeps_its_article_and_drops_the_site(lang: str, semantic: bool) -> None:
+    page = regional_news.PAGES[lang]
+    res = extract_html(regional_news.html_page(lang, semantic=semantic), f"https://news.example/{lang}/story.html")
+    main = res.main_text()
+    assert all(p in main for p in page.body), lang
+    kept = [ln.text for ln, (r, _) in zip(res.lines, res.roles, strict=True) if r.is_main]
+    assert not [t for t in kept if not any(t in p for p in page.body)], lang  # no menu, byline, list, footer
+
+
 def test_sentence_terminals_and_tokens_of_every_script() -> None:
     texts = ["這是一個很長的句子，講述了一個國家的新聞和人們的生活。", "یہ ایک جملہ ہے جو ختم ہوتا ہے۔",
              "এটি একটি বাক্য যা শেষ হয়।", "هل هذه جملة؟", "メニュー"]

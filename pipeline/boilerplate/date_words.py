@@ -10,13 +10,13 @@ number in it does not "have a date".
 
 Tokens are lower-cased :data:`.features.TOKEN_RE` runs, matched exactly (by hash), so Arabic-script words
 are listed with both the Arabic and the Persian yeh and kaf (ي/ی, ك/ک, and the final ى), and Bengali words
-with both forms of য় ড় ঢ় (one code point, or the letter and a nukta): :func:`.spelling.spelling_variants`
+with both forms of য় ড় ঢ় (one code point, or the letter and a nukta): :func:`pipeline.spelling.spelling_variants`
 adds them.
 """
 
 from __future__ import annotations
 
-from .spelling import spelling_variants
+from pipeline.spelling import spelling_variants
 
 _MONTHS_EUROPE = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",

@@ -24,12 +24,12 @@ from typing import Protocol
 import numpy as np
 
 from pipeline.document import Role
+from pipeline.spelling import spelling_variants
 
 from .date_words import DATE_WORDS as _DATE_WORDS
 from .date_words import MONTHS as _MONTHS
 from .lines import Line, lines_containing_joined, norm_key
 from .phrases import match_chrome, match_chrome_many, switcher_many, to_chrome_keys
-from .spelling import spelling_variants
 
 # scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): each of their
 # word characters is a token, so a Chinese or Japanese paragraph is long, not one giant "word"

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pipeline.spelling import spelling_variants
+
 __all__ = ["DARI_WORDS", "IRANIAN_WORDS", "canonical", "is_dari", "page_evidence"]
 
 DARI_WORDS = frozenset(
@@ -50,17 +52,9 @@ _PASHTO_LETTERS_RE = re.compile("[ټډړږښګڼځڅېۍ]")
 _WORD_RE = re.compile("[\u0621-\u064a\u0671-\u06d3][\u0621-\u064a\u0671-\u06d3\u200c]*")
 
 
-def _spellings(words: frozenset[str]) -> frozenset[str]:
-    """Each word as pages write it: with Arabic or Persian yeh and kaf, with or without ZWNJ."""
-    out = set()
-    for word in words:
-        for w in (word, word.replace("\u200c", "")):
-            out.update({w, w.replace("ی", "ي"), w.replace("ک", "ك"), w.replace("ی", "ي").replace("ک", "ك")})
-    return frozenset(out)
-
-
-_DARI = _spellings(DARI_WORDS)
-_IRANIAN = _spellings(IRANIAN_WORDS)
+# each word as pages write it: with Arabic or Persian yeh and kaf, with or without ZWNJ
+_DARI = spelling_variants(DARI_WORDS)
+_IRANIAN = spelling_variants(IRANIAN_WORDS)
 
 
 def is_dari(text: str) -> bool:

@@ -140,12 +140,19 @@ _STOPWORD_TEXT = (
 STOPWORDS = spelling_variants(_STOPWORD_TEXT.split())
 
 
+# the Arabic article and the proclitics written before it: و ف ب ك ل, "and", "so", "with", "as", "for"
+_ALEF, _LAM = "\u0627", "\u0644"
+_ARABIC_PROCLITICS = "\u0648\u0641\u0628\u0643\u0644"
+_PROCLITIC_CPS = np.array([ord(c) for c in _ARABIC_PROCLITICS])
+
+
 def is_function_word(token: str) -> bool:
     """Scalar reference of what :func:`featurize` counts as a function word: a stopword, or an Arabic word
     of four letters or more with the article ("ال", "وال", "بال", … "لل"; see :func:`_arabic_article`)."""
     t = token.lower()
-    return (t in STOPWORDS or (len(t) >= 4 and t[:2] in ("ال", "لل"))
-            or (len(t) >= 5 and t[0] in "وفبكل" and t[1:3] == "ال"))
+    article = _ALEF + _LAM
+    return (t in STOPWORDS or (len(t) >= 4 and t[:2] in (article, _LAM + _LAM))
+            or (len(t) >= 5 and t[0] in _ARABIC_PROCLITICS and t[1:3] == article))
 
 
 BASE_NAMES = (
@@ -491,8 +498,6 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
     return out
 
 
-_ALEF, _LAM = 0x627, 0x644
-_ARABIC_PROCLITICS = np.array([0x648, 0x641, 0x628, 0x643, 0x644])  # و ف ب ك ل: "and", "so", "with", "as", "for"
 
 
 def _arabic_article(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -504,9 +509,10 @@ def _arabic_article(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.
     """
     at = np.minimum(starts[:, None] + np.arange(3), len(cp) - 1)
     c0, c1, c2 = cp[at].T
-    plain = (lens >= 4) & (c0 == _ALEF) & (c1 == _LAM)
-    prefixed = (lens >= 5) & np.isin(c0, _ARABIC_PROCLITICS) & (c1 == _ALEF) & (c2 == _LAM)
-    li = (lens >= 4) & (c0 == _LAM) & (c1 == _LAM)
+    alef, lam = ord(_ALEF), ord(_LAM)
+    plain = (lens >= 4) & (c0 == alef) & (c1 == lam)
+    prefixed = (lens >= 5) & np.isin(c0, _PROCLITIC_CPS) & (c1 == alef) & (c2 == lam)
+    li = (lens >= 4) & (c0 == lam) & (c1 == lam)
     return plain | prefixed | li
 
 

@@ -18,6 +18,9 @@ from collections.abc import Iterable
 _YEH = "یيى"  # Persian, Arabic, Arabic final (alef maksura, typed for a final yeh)
 _KAF = "کك"
 _ZWNJ = "\u200c"
+# every yeh written as one of its two spellings and every kaf as one of its two: four tables
+_LETTER_TABLES = tuple(str.maketrans({y: yeh for y in _YEH} | {k: kaf for k in _KAF})
+                       for yeh in _YEH[:2] for kaf in _KAF)
 _BENGALI_NUKTA = {"\u09df": "\u09af\u09bc", "\u09dc": "\u09a1\u09bc", "\u09dd": "\u09a2\u09bc"}  # য় ড় ঢ়
 
 
@@ -29,8 +32,7 @@ def spelling_variants(words: Iterable[str]) -> frozenset[str]:
     for word in words:
         word = unicodedata.normalize("NFC", word.lower())
         forms = {word, word.replace(_ZWNJ, "")}
-        forms |= {f.translate(str.maketrans({y: yeh for y in _YEH} | {k: kaf for k in _KAF}))
-                  for f in list(forms) for yeh in _YEH[:2] for kaf in _KAF}
+        forms |= {f.translate(table) for f in list(forms) for table in _LETTER_TABLES}
         for one, two in _BENGALI_NUKTA.items():
             forms |= {f.replace(one, two) for f in forms} | {f.replace(two, one) for f in forms}
         out |= forms

@@ -8,7 +8,8 @@ Every set is reported on its fit part and its held-out part (see :mod:`bench.boi
   :func:`bench.boilerplate_multi_flat.flatten_page`): plain text in those languages without a
   rendered layout, the same metric (never fitted in this form);
 * trafilatura-eval rendered to text: share of ``with`` snippets kept and of ``without``
-  snippets kept (counting only snippets the rendering contains);
+  snippets kept (counting only snippets the rendering contains); with ``--html`` also the same
+  two shares for trafilatura and docpipe on the HTML, over the same snippets;
 * trafilatura-eval HTML (``--html``, ~3 min): trafilatura's own evaluation (a snippet is a
   true positive when the output contains it) for ``trafilatura.extract`` and :func:`extract_html`;
 * emptied pages: pages with >= 500 characters of gold prose whose cleaned text is empty.
@@ -110,9 +111,11 @@ def main(argv: list[str] | None = None) -> dict:
     clf = TextBoilerplateClassifier()
     res: dict = {"turku": {}, "built": {}, "built_flat": {}, "trafilatura_text": {}}
     traf = [p for p in multi["trafilatura"] if p.lines]
+    html_outputs: dict[str, dict[str, str]] = {}
     if args.html or args.html_only:
         traf_out = {p.pid: _traf(p.html, p.meta["url"]) for p in traf}
         ours_out = {p.pid: extract_html(p.html, p.meta["url"]).main_text() for p in traf}
+        html_outputs = {"trafilatura_html": traf_out, "docpipe_html": ours_out}
         res["trafilatura_html"] = {
             name: {"trafilatura": trafilatura_method(sub, traf_out), "ours": trafilatura_method(sub, ours_out)}
             for name, sub in (("held_out", [p for p in traf if held_out(p.pid)]),
@@ -145,6 +148,10 @@ def main(argv: list[str] | None = None) -> dict:
                       ("fit", [p for p in traf if not held_out(p.pid)])):
         res["trafilatura_text"][name] = snippet_rates(sub, text_out)
         res["trafilatura_text"][name]["keep_everything"] = snippet_rates(sub, {p.pid: p.text for p in sub})
+        # the HTML extractors on the same snippets (those the rendering contains): what the text path's
+        # target asks of plain text, set beside what the extractors that see the markup reach
+        for ref, outputs in html_outputs.items():
+            res["trafilatura_text"][name][ref] = snippet_rates(sub, outputs)
     res["emptied"] = emptied({"wcxb": data["wcxb"], "cleaneval": data["cleaneval"], "trafilatura": traf,
                               **{k: v for k, v in multi.items() if k.startswith(("built", "turku"))},
                               **{f"flat-{k}": v for k, v in flat.items()}}, clf)

@@ -56,6 +56,26 @@ def test_the_fallback_run_is_bounded_by_prose_not_by_product_tiles() -> None:
     assert not any(t in main for t in tiles)  # before: every tile with at least 3 tokens joined the run
 
 
+def test_a_page_whose_prose_is_teasers_cut_with_an_ellipsis_falls_back_to_them() -> None:
+    # a list of articles: headlines, and the start of each text cut with "…" (no sentence terminal ends
+    # them); before, the fallback counted only terminated sentences and the page ended empty
+    teasers = [
+        "Kaupunginvaltuusto päätti maanantain kokouksessaan, että uuden koulun rakentaminen alkaa jo ensi "
+        "keväänä, vaikka rahoituksesta ei ole vielä…",
+        "Kirjaston aukioloajat muuttuvat kesäkuun alusta, kun henkilökunnan määrää vähennetään ja osa "
+        "palveluista siirretään verkkoon, jossa asiakkaat voivat…",
+        "Pelastuslaitos muistuttaa, että metsäpalovaroitus on voimassa koko maakunnassa, eikä avotulta saa "
+        "tehdä edes omalla pihalla ennen kuin...",
+    ]
+    lines = split_lines("\n".join(["Etusivu", "Uutiset", "Tapahtumat", "Artikkelit", *teasers,
+                                    "Ota yhteyttä", "© 2025 Esimerkki"]))
+    roles = _deaf_classifier().classify(lines)
+    main = _main(lines, roles)
+    assert roles.quality == (ARTICLE_FALLBACK,)
+    assert all(t in main for t in teasers)
+    assert "Etusivu" not in main and "Ota yhteyttä" not in main
+
+
 def test_a_page_of_chrome_only_is_not_given_a_body() -> None:
     lines = split_lines("Home\nNews\nLogin\nShare on Facebook\nContact us\n© 2025 Example")
     roles = _deaf_classifier().classify(lines)

@@ -45,6 +45,18 @@ def _sentence_lines(facts: LineFacts) -> np.ndarray:
     return ((facts.n_tokens >= FALLBACK_PROSE_TOKENS) & facts.ends_punct) | long
 
 
+def _teasers(lines: list[Line], facts: LineFacts) -> np.ndarray:
+    """Truncated paragraphs: ``FALLBACK_PROSE_TOKENS`` tokens or more, ending with an ellipsis.
+
+    A list of articles shows each as a headline and the start of its text cut with "…"; no
+    sentence terminal ends it, yet it is prose, and on a page of such teasers they are what
+    the page says (issue 14's thirteenth round: a Finnish parish page of teasers, labelled
+    content, ended empty once the classifier kept none of them).
+    """
+    ends = np.fromiter((ln.text.rstrip().endswith(("…", "...")) for ln in lines), dtype=bool, count=len(lines))
+    return ends & (facts.n_tokens >= FALLBACK_PROSE_TOKENS)
+
+
 def needs_fallback(lines: list[Line], sentence: np.ndarray, main: np.ndarray) -> bool:
     """No line is main content, yet the page's ``sentence`` lines hold at least ``FALLBACK_MIN_PROSE_CHARS``."""
     return not main.any() and chars_in(lines, sentence) >= FALLBACK_MIN_PROSE_CHARS
@@ -244,9 +256,11 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
         not_body[title_idx] = True
         kickers = set(_kickers(facts, keep, title_idx))
         keep[list(kickers)] = False
-    if n and not wall and needs_fallback(lines, sentence, keep & ~not_body):
-        keep |= article_fallback(facts, post, sentence) & ~not_body
-        out.quality = (ARTICLE_FALLBACK,)
+    if n and not wall and not (keep & ~not_body).any():
+        prose = sentence | _teasers(lines, facts)  # the fallback's prose: teasers too (not the wall test's)
+        if needs_fallback(lines, prose, keep & ~not_body):
+            keep |= article_fallback(facts, post, prose) & ~not_body
+            out.quality = (ARTICLE_FALLBACK,)
     by = set(bylines)
     kept_dates = facts.is_date & keep
     table = np.zeros(n, dtype=bool)

@@ -14,8 +14,8 @@ out-of-fold predictions for the same fit split, and writes ``pipeline/boilerplat
 (or ``--out``). Held-out pages are never seen here. BLAS runs
 on one thread, so a refit gives the same weights.
 
-    .venv/bin/python -m bench.boilerplate_train          # fit and write weights.json (~1 min)
-    .venv/bin/python -m bench.boilerplate_train --cv     # 3-fold cross-validation on the fit split only (~2 min)
+    .venv/bin/python -m bench.boilerplate_train          # fit and write weights.json (~5 min)
+    .venv/bin/python -m bench.boilerplate_train --cv     # 3-fold cross-validation on the fit split only (~5 min)
 
 ``--cv`` is how feature and model choices were made without looking at held-out pages:
 the fit split (turku train + wcxb fit pages) is cut into three folds by a hash of the page
@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.boilerplate_data import Page, held_out, load_all
-from bench.boilerplate_lexicon import fit_lexicon, tokens_of
+from bench.boilerplate_lexicon import MIN_DOCS, PSEUDO, fit_lexicon, tokens_of
 from bench.boilerplate_metric import score_pages
 from bench.boilerplate_multi import LOCALES, TURKU_FITTED, load_multi
 from bench.boilerplate_multi_flat import flatten_page
@@ -94,8 +94,8 @@ class Config:
     thresholds: tuple[float, ...] = (0.4, 0.5)
     tune_folds: int = 3
     lexicon_folds: int = 3  # the network's rows get lexical scores from a table fitted without their fold
-    lexicon_min_docs: int = 5  # see bench/boilerplate_lexicon.py
-    lexicon_pseudo: float = 5.0
+    lexicon_min_docs: int = MIN_DOCS  # see bench/boilerplate_lexicon.py
+    lexicon_pseudo: float = PSEUDO
     lexicon_by_kind: bool = True  # one table for flat text, one for rendered layouts (out of fold: see docs)
     # a second stage over the first one's out-of-fold scores in their page (context.py): measured in issue 14's
     # fifth round and not kept (it emptied two fit pages and lowered the built pages; see docs/boilerplate.md)
@@ -517,13 +517,15 @@ def _fold(pid: str, folds: int, salt: str = "cv") -> int:
 
 def cross_validate(data: dict[str, list[Page]], cfg: Config, folds: int = 3,
                    models: dict[str, dict] | None = None) -> dict[str, float]:
-    """Pooled out-of-fold scores on the fit split: wcxb shingle P/R/F1 and turku line F1.
+    """Pooled out-of-fold scores on the fit split: wcxb shingle P/R/F1, turku line F1, the built pages'
+    shingle F1 per locale as rendered layouts and flattened to plain text.
 
     ``models``, when given, receives the out-of-fold model parameters of every fit page (by page id).
     """
     sets = fit_sets(data, load_multi(data["wcxb"]), cfg)
     pairs: list[tuple[str, str]] = []
     built_pairs: dict[str, list[tuple[str, str]]] = {}
+    flat_pairs: dict[str, list[tuple[str, str]]] = {}
     counts = np.zeros(3, dtype=np.int64)
     by_lang: dict[str, np.ndarray] = {}
     doc_f1s: list[float] = []
@@ -537,6 +539,10 @@ def cross_validate(data: dict[str, list[Page]], cfg: Config, folds: int = 3,
         pairs += [(p.gold, _main_text(p, clf.classify(p.lines))) for p in test_w]
         for p in test.built:
             built_pairs.setdefault(p.meta["locale"], []).append((p.gold, _main_text(p, clf.classify(p.lines))))
+            # the same page as flat text (no layout): the regional languages' extracted plain text, out of fold
+            q = flatten_page(p)
+            if q.lines:
+                flat_pairs.setdefault(p.meta["locale"], []).append((q.gold, _main_text(q, clf.classify(q.lines))))
         for p in test_t:
             c = np.array(line_counts([p], clf))
             counts += c
@@ -549,6 +555,7 @@ def cross_validate(data: dict[str, list[Page]], cfg: Config, folds: int = 3,
             "turku_f1": round(_f1(*counts.tolist()), 4), "turku_doc_f1": round(float(np.mean(doc_f1s)), 4),
             "turku_by_language": per_lang, "turku_language_mean": round(float(np.mean(list(per_lang.values()))), 4),
             "built_by_locale": {loc: round(score_pages(v).f1, 4) for loc, v in sorted(built_pairs.items())},
+            "built_flat_by_locale": {loc: round(score_pages(v).f1, 4) for loc, v in sorted(flat_pairs.items())},
             "stay/threshold": sorted({(p["stay"], p["threshold"]) for p in (models or {}).values()}),
             "layout stay/threshold": sorted({tuple(p["layout"].values())
                                              for p in (models or {}).values()})}

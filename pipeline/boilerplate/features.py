@@ -498,8 +498,6 @@ def _char_counts(lens: np.ndarray, joined: str) -> dict[str, np.ndarray]:
     return out
 
 
-
-
 def _arabic_article(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """Per token: does it begin with the Arabic article, "ال" (or a proclitic and "ال", or "لل")?
 
@@ -993,6 +991,3 @@ def _page_columns(texts: list[str], keys: list[str], nodigit: list[str], n_token
         out[:, j] = col
     total = max(float(page_tokens), 1.0)
     return float(prose_weight.sum()) / total, float(n_tokens[a:b].sum()) / total
-
-
-

@@ -57,11 +57,6 @@ def _teasers(lines: list[Line], facts: LineFacts) -> np.ndarray:
     return ends & (facts.n_tokens >= FALLBACK_PROSE_TOKENS)
 
 
-def needs_fallback(lines: list[Line], sentence: np.ndarray, main: np.ndarray) -> bool:
-    """No line is main content, yet the page's ``sentence`` lines hold at least ``FALLBACK_MIN_PROSE_CHARS``."""
-    return not main.any() and chars_in(lines, sentence) >= FALLBACK_MIN_PROSE_CHARS
-
-
 def article_fallback(facts: LineFacts, post: np.ndarray, sentence: np.ndarray) -> np.ndarray:
     """The most article-like run of lines, for a page where the classifier kept nothing.
 
@@ -256,9 +251,9 @@ def assign_roles(lines: list[Line], facts: LineFacts, keep: np.ndarray, post: np
         not_body[title_idx] = True
         kickers = set(_kickers(facts, keep, title_idx))
         keep[list(kickers)] = False
-    if n and not wall and not (keep & ~not_body).any():
+    if n and not wall and not (keep & ~not_body).any():  # no body: the fallback, if the page has prose
         prose = sentence | _teasers(lines, facts)  # the fallback's prose: teasers too (not the wall test's)
-        if needs_fallback(lines, prose, keep & ~not_body):
+        if chars_in(lines, prose) >= FALLBACK_MIN_PROSE_CHARS:
             keep |= article_fallback(facts, post, prose) & ~not_body
             out.quality = (ARTICLE_FALLBACK,)
     by = set(bylines)
